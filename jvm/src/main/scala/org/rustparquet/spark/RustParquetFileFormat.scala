@@ -1,0 +1,108 @@
+package org.rustparquet.spark
+
+import java.util.Locale
+
+import org.apache.hadoop.conf.Configuration
+import org.apache.hadoop.fs.{FileStatus, Path}
+import org.apache.hadoop.mapreduce.Job
+import org.apache.spark.sql.SparkSession
+import org.apache.spark.sql.catalyst.InternalRow
+import org.apache.spark.sql.execution.datasources.{FileFormat, OutputWriterFactory, PartitionedFile}
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat
+import org.apache.spark.sql.sources.{DataSourceRegister, Filter}
+import org.apache.spark.sql.types._
+import org.apache.spark.sql.vectorized.ColumnarBatch
+
+/**
+ * The `rustparquet` data source. Writes go through Spark's `FileFormatWriter` (save modes,
+ * `partitionBy`, `maxRecordsPerFile`, the commit protocol) into [[RustParquetOutputWriter]]s;
+ * reads are Spark's own Parquet reader, since the files are plain Parquet.
+ */
+class RustParquetFileFormat extends FileFormat with DataSourceRegister with Serializable {
+
+  private def parquet = new ParquetFileFormat
+
+  override def shortName(): String = "rustparquet"
+
+  override def toString: String = "RustParquet"
+
+  override def hashCode(): Int = getClass.hashCode()
+
+  override def equals(other: Any): Boolean = other.isInstanceOf[RustParquetFileFormat]
+
+  override def inferSchema(
+      sparkSession: SparkSession,
+      options: Map[String, String],
+      files: Seq[FileStatus]): Option[StructType] =
+    parquet.inferSchema(sparkSession, options, files)
+
+  override def prepareWrite(
+      sparkSession: SparkSession,
+      job: Job,
+      options: Map[String, String],
+      dataSchema: StructType): OutputWriterFactory = {
+    RustParquetFileFormat.checkNames(dataSchema)
+    val conf = sparkSession.sessionState.conf
+    val rustOptions = new RustParquetOptions(options, conf)
+    NativeWriter.loaded.validateOptions(rustOptions.toNativeJson("(options)", dataSchema))
+    new RustParquetOutputWriterFactory(rustOptions, conf.sessionLocalTimeZone)
+  }
+
+  override def supportDataType(dataType: DataType): Boolean = RustParquetFileFormat.supported(dataType)
+
+  override def isSplitable(sparkSession: SparkSession, options: Map[String, String], path: Path): Boolean =
+    parquet.isSplitable(sparkSession, options, path)
+
+  override def supportBatch(sparkSession: SparkSession, dataSchema: StructType): Boolean =
+    parquet.supportBatch(sparkSession, dataSchema)
+
+  override def vectorTypes(
+      requiredSchema: StructType,
+      partitionSchema: StructType,
+      sqlConf: org.apache.spark.sql.internal.SQLConf): Option[Seq[String]] =
+    parquet.vectorTypes(requiredSchema, partitionSchema, sqlConf)
+
+  override def buildReaderWithPartitionValues(
+      sparkSession: SparkSession,
+      dataSchema: StructType,
+      partitionSchema: StructType,
+      requiredSchema: StructType,
+      filters: Seq[Filter],
+      options: Map[String, String],
+      hadoopConf: Configuration): PartitionedFile => Iterator[InternalRow] =
+    parquet.buildReaderWithPartitionValues(
+      sparkSession, dataSchema, partitionSchema, requiredSchema, filters, options, hadoopConf)
+}
+
+private[spark] object RustParquetFileFormat {
+
+  /** The Spark types the typed path writes, as Spark's Parquet writer would (intervals and UDTs are not). */
+  def supported(dataType: DataType): Boolean = dataType match {
+    case BooleanType | ByteType | ShortType | IntegerType | LongType | FloatType | DoubleType => true
+    case StringType | BinaryType | DateType | TimestampType | TimestampNTZType => true
+    case _: DecimalType => true
+    case s: StructType => s.fields.nonEmpty && s.fields.forall(f => supported(f.dataType))
+    case a: ArrayType => supported(a.elementType)
+    case m: MapType => supported(m.keyType) && supported(m.valueType)
+    case _ => false
+  }
+
+  /** Sibling names equal after case folding make the file unreadable for Spark 3.5: refuse them early. */
+  def checkNames(schema: StructType): Unit = checkStruct("the root", schema)
+
+  private def checkStruct(where: String, struct: StructType): Unit = {
+    struct.fields.groupBy(_.name.toLowerCase(Locale.ROOT)).values.find(_.length > 1).foreach { same =>
+      throw new RustParquetException(
+        s"fields ${same.map(f => s"`${f.name}`").mkString(" and ")} under $where differ only in case; " +
+          "Spark 3.5 cannot read such a file back (rename one)")
+    }
+    struct.fields.foreach(f => checkType(if (where == "the root") f.name else s"$where.${f.name}", f.dataType))
+  }
+
+  private def checkType(path: String, dataType: DataType): Unit = dataType match {
+    case s: StructType => checkStruct(path, s)
+    case a: ArrayType => checkType(path, a.elementType)
+    case m: MapType => checkType(path, m.keyType); checkType(path, m.valueType)
+    case _ => ()
+  }
+}

@@ -1,0 +1,111 @@
+package org.rustparquet.spark
+
+import java.nio.charset.StandardCharsets
+import java.util.Locale
+
+import com.fasterxml.jackson.databind.ObjectMapper
+import org.apache.spark.network.util.JavaUtils
+import org.apache.spark.sql.catalyst.util.CaseInsensitiveMap
+import org.apache.spark.sql.internal.SQLConf
+import org.apache.spark.sql.types.StructType
+
+/**
+ * Options of the `rustparquet` source, read case-insensitively and resolved on the driver.
+ * Names follow Spark's Parquet source where it has one (`compression`, `parquet.block.size`, ...).
+ * Values are checked by the Rust side ([[NativeWriter.validateOptions]]) so both agree on them.
+ */
+private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], sqlConf: SQLConf)
+  extends Serializable {
+  import RustParquetOptions._
+
+  def this(parameters: Map[String, String], sqlConf: SQLConf) =
+    this(CaseInsensitiveMap(parameters), sqlConf)
+
+  private def first(keys: String*): Option[String] = keys.iterator.flatMap(k => parameters.get(k)).toSeq.headOption
+
+  /** `compression`: snappy (default, or `spark.sql.parquet.compression.codec`), zstd, gzip, lz4, none. */
+  val compression: String = first("compression")
+    .getOrElse(sqlConf.getConfString("spark.sql.parquet.compression.codec", "snappy"))
+    .toLowerCase(Locale.ROOT)
+
+  /** `rowGroupSize` / `parquet.block.size`: row group bytes (default 128m); bounds native memory per file. */
+  val rowGroupBytes: Option[Long] = first("rowGroupSize", "parquet.block.size").map(bytes("rowGroupSize", _))
+
+  /** `pageSize` / `parquet.page.size`: data page bytes (default 1m). */
+  val pageBytes: Option[Long] = first("pageSize", "parquet.page.size").map(bytes("pageSize", _))
+
+  /** `dictionary` / `parquet.enable.dictionary`: dictionary encoding (default true). */
+  val dictionary: Boolean = first("dictionary", "parquet.enable.dictionary").forall(boolean("dictionary", _))
+
+  /** `bloomFilterColumns`: comma-separated dotted Parquet column paths that get a bloom filter. */
+  val bloomFilterColumns: Seq[String] =
+    first("bloomFilterColumns").toSeq.flatMap(_.split(",")).map(_.trim).filter(_.nonEmpty)
+
+  /** `batchRows`: rows per Arrow batch handed to Rust in one JNI call (default 4096). */
+  val batchRows: Int = first("batchRows").map { v =>
+    val n = try v.trim.toInt catch { case _: NumberFormatException => 0 }
+    if (n <= 0) throw new IllegalArgumentException(s"option `batchRows`: '$v' is not a positive integer")
+    n
+  }.getOrElse(DefaultBatchRows)
+
+  /** `transfer`: how a batch's IPC bytes reach Rust, `direct` (default, no copy) or `bytes` (a byte[] copy). */
+  val transfer: String = first("transfer").map(_.toLowerCase(Locale.ROOT)).getOrElse("direct")
+  if (!Transfers.contains(transfer)) {
+    throw new IllegalArgumentException(
+      s"option `transfer`: '$transfer' is not supported; use one of ${Transfers.mkString(", ")}")
+  }
+
+  first("jsonColumn").foreach { column =>
+    throw new IllegalArgumentException(
+      s"option `jsonColumn` ('$column'): the raw JSON path is not available in this build; " +
+        "write a typed DataFrame (e.g. spark.read.json(...)) instead")
+  }
+
+  /** The file name extension Spark's Parquet writer would use for this codec. */
+  def extension: String = compression match {
+    case "none" | "uncompressed" => ".parquet"
+    case "gzip" => ".gz.parquet"
+    case "lz4" | "lz4_raw" => ".lz4raw.parquet"
+    case other => s".$other.parquet"
+  }
+
+  /** The options document the native writer parses (native/rustparquet-jni/src/options.rs). */
+  def toNativeJson(path: String, schema: StructType): Array[Byte] = {
+    val doc = new java.util.LinkedHashMap[String, Any]()
+    doc.put("path", path)
+    doc.put("compression", compression)
+    rowGroupBytes.foreach(v => doc.put("rowGroupBytes", v))
+    pageBytes.foreach(v => doc.put("pageBytes", v))
+    doc.put("dictionary", dictionary)
+    doc.put("bloomFilterColumns", java.util.Arrays.asList(bloomFilterColumns: _*))
+    val metadata = new java.util.LinkedHashMap[String, String]()
+    // What Spark's ParquetWriteSupport writes: the row schema, and the version that tells the
+    // reader the dates and timestamps are proleptic Gregorian (no rebasing).
+    metadata.put(SparkRowMetadataKey, schema.json)
+    metadata.put(SparkVersionMetadataKey, org.apache.spark.SPARK_VERSION_SHORT)
+    doc.put("keyValueMetadata", metadata)
+    Json.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)
+  }
+}
+
+private[spark] object RustParquetOptions {
+  val DefaultBatchRows = 4096
+  val Transfers = Seq("direct", "bytes")
+  val SparkRowMetadataKey = "org.apache.spark.sql.parquet.row.metadata"
+  val SparkVersionMetadataKey = "org.apache.spark.version"
+
+  private val Json = new ObjectMapper()
+
+  private def bytes(option: String, value: String): Long =
+    try JavaUtils.byteStringAsBytes(value.trim)
+    catch {
+      case e: NumberFormatException =>
+        throw new IllegalArgumentException(s"option `$option`: '$value' is not a size such as 134217728 or 128m", e)
+    }
+
+  private def boolean(option: String, value: String): Boolean = value.trim.toLowerCase(Locale.ROOT) match {
+    case "true" => true
+    case "false" => false
+    case _ => throw new IllegalArgumentException(s"option `$option`: '$value' is not true or false")
+  }
+}

@@ -1,0 +1,79 @@
+//! The crate's one error type. Every message names the output file it concerns (the task's
+//! Spark path) and, where it helps, the batch or option; it reaches the JVM as the message of a
+//! `RustParquetException` (see [`crate::guard`]).
+
+use arrow_schema::ArrowError;
+use parquet::errors::ParquetError;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An option value the writer cannot honour; `allowed` says what would work.
+    #[error("option `{option}`: {value:?} is not supported; use {allowed}")]
+    BadOption {
+        option: &'static str,
+        value: String,
+        allowed: &'static str,
+    },
+    /// The options document sent by the JVM side is malformed (a bug in the Scala bridge).
+    #[error("writer options are not valid: {0}")]
+    OptionsJson(#[from] serde_json::Error),
+    /// A bloom filter was asked for a column the schema does not have.
+    #[error(
+        "{file}: option `bloomFilterColumns`: no column `{column}`; leaf columns are: {known}"
+    )]
+    UnknownBloomColumn {
+        file: String,
+        column: String,
+        known: String,
+    },
+    /// Two sibling names equal after case folding: Spark could not read the file back.
+    #[error("{file}: fields `{a}` and `{b}` under `{parent}` differ only in case; Spark 3.5 cannot read such a file (rename one)")]
+    CaseCollision {
+        file: String,
+        parent: String,
+        a: String,
+        b: String,
+    },
+    /// The first bytes sent to `open` held no Arrow schema message.
+    #[error("{file}: the Arrow IPC bytes given to open carry no schema")]
+    MissingSchema { file: String },
+    #[error("{file}: batch {batch}: cannot decode the Arrow IPC bytes: {source}")]
+    Ipc {
+        file: String,
+        batch: u64,
+        #[source]
+        source: ArrowError,
+    },
+    #[error("{file}: batch {batch}: {source}")]
+    Parquet {
+        file: String,
+        batch: u64,
+        #[source]
+        source: ParquetError,
+    },
+    /// The Arrow schema has no faithful Parquet form (or one Spark 3.5 cannot read).
+    #[error("{file}: {source}")]
+    Schema {
+        file: String,
+        #[source]
+        source: ParquetError,
+    },
+    #[error("{file}: writing the footer: {source}")]
+    Finish {
+        file: String,
+        #[source]
+        source: ParquetError,
+    },
+    /// A zero-copy input buffer was still referenced after the call that lent it (a bug).
+    #[error("{file}: batch {batch}: internal error: the input buffer is still referenced after decoding")]
+    BufferRetained { file: String, batch: u64 },
+    #[error("the direct ByteBuffer holds {capacity} bytes but {len} were announced")]
+    BadLength { capacity: usize, len: i64 },
+    #[error("writer handle is 0: it was already closed or aborted")]
+    NullHandle,
+    #[error("JNI: {0}")]
+    Jni(#[from] jni::errors::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

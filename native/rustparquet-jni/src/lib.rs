@@ -1,0 +1,163 @@
+//! JNI entry points of the rustparquet Spark data source; each mirrors one `@native` method of
+//! `org.rustparquet.spark.NativeWriter` (jvm/src/main/scala/org/rustparquet/spark/NativeWriter.scala).
+//!
+//! A task's `RustParquetOutputWriter` calls `open` once with the options and the Arrow IPC schema
+//! message, then one `append*` per batch of rows (never per row), then exactly one of `close` or
+//! `abort`, which consume the handle. Output bytes flow back as the return values and the JVM
+//! writes them to Spark's output stream. Bodies run inside [`guard::guard`]: errors and panics
+//! become a pending `RustParquetException`.
+
+mod error;
+mod guard;
+mod handle;
+mod options;
+mod writer;
+
+use std::ptr::NonNull;
+
+use jni::objects::{JByteArray, JByteBuffer, JObject};
+use jni::sys::{jint, jlong};
+use jni::{Env, EnvUnowned};
+
+pub use error::{Error, Result};
+pub use options::WriterOptions;
+pub use writer::TypedWriter;
+
+use guard::guard;
+
+/// `validateOptions(options: Array[Byte]): Unit`: checks the options JSON on the driver.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_validateOptions<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    options: JByteArray<'l>,
+) {
+    guard(&mut env, |env| {
+        WriterOptions::from_json(&env.convert_byte_array(&options)?)?;
+        Ok(())
+    })
+}
+
+/// `open(options: Array[Byte], schemaIpc: Array[Byte]): Long`: a new file's writer handle.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_open<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    options: JByteArray<'l>,
+    schema_ipc: JByteArray<'l>,
+) -> jlong {
+    guard(&mut env, |env| {
+        let options = WriterOptions::from_json(&env.convert_byte_array(&options)?)?;
+        let schema = env.convert_byte_array(&schema_ipc)?;
+        Ok(handle::into_jlong(TypedWriter::open(options, schema)?))
+    })
+}
+
+/// `appendBytes(handle: Long, ipc: Array[Byte], length: Int): Array[Byte]`: the first `length`
+/// bytes of `ipc` are record batch messages; they are copied once into native memory.
+/// Returns the Parquet bytes ready to be written, or null when there are none yet.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendBytes<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+    ipc: JByteArray<'l>,
+    length: jint,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        // SAFETY: the Scala writer owns the handle and calls from one thread at a time.
+        let writer = unsafe { handle::borrow(handle) }?;
+        let bytes = copy_prefix(env, &ipc, length)?;
+        output(env, writer.append_owned(bytes)?)
+    })
+}
+
+/// `appendDirect(handle: Long, ipc: ByteBuffer, length: Int): Array[Byte]`: as `appendBytes`,
+/// but the batch is read in place from a direct `ByteBuffer` (no copy).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendDirect<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+    ipc: JByteBuffer<'l>,
+    length: jint,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        // SAFETY: as in appendBytes.
+        let writer = unsafe { handle::borrow(handle) }?;
+        let capacity = env.get_direct_buffer_capacity(&ipc)?;
+        let len = usize::try_from(length)
+            .ok()
+            .filter(|len| *len <= capacity)
+            .ok_or(Error::BadLength {
+                capacity,
+                len: i64::from(length),
+            })?;
+        let address = env.get_direct_buffer_address(&ipc)?;
+        let written = match NonNull::new(address) {
+            // SAFETY: the JVM keeps `ipc` (a local reference) alive and unchanged during this call.
+            Some(ptr) if len > 0 => unsafe { writer.append_borrowed(ptr, len) }?,
+            _ => Vec::new(),
+        };
+        output(env, written)
+    })
+}
+
+/// `close(handle: Long): Array[Byte]`: writes the footer and frees the writer; returns the
+/// file's remaining bytes. Consumes the handle even when it fails.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_close<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
+        let writer = unsafe { handle::take(handle) }?;
+        output(env, writer.finish()?)
+    })
+}
+
+/// `abort(handle: Long): Unit`: frees the writer without finishing the file (the JVM deletes it).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abort<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+) {
+    guard(&mut env, |_env| {
+        // SAFETY: as in close.
+        drop(unsafe { handle::take(handle) }?);
+        Ok(())
+    })
+}
+
+fn copy_prefix(env: &Env<'_>, array: &JByteArray<'_>, length: jint) -> Result<Vec<u8>> {
+    let available = array.len(env)?;
+    let len = usize::try_from(length)
+        .ok()
+        .filter(|len| *len <= available)
+        .ok_or(Error::BadLength {
+            capacity: available,
+            len: i64::from(length),
+        })?;
+    let mut bytes = vec![0i8; len];
+    array.get_region(env, 0, &mut bytes)?;
+    // jbyte is i8; reinterpreting the vector as u8 keeps its allocation (same size and alignment).
+    let mut bytes = std::mem::ManuallyDrop::new(bytes);
+    // SAFETY: i8 and u8 have identical layout; ptr, len and capacity come from a live Vec.
+    Ok(unsafe {
+        Vec::from_raw_parts(
+            bytes.as_mut_ptr().cast::<u8>(),
+            bytes.len(),
+            bytes.capacity(),
+        )
+    })
+}
+
+fn output<'l>(env: &mut Env<'l>, bytes: Vec<u8>) -> Result<JByteArray<'l>> {
+    if bytes.is_empty() {
+        return Ok(JByteArray::default());
+    }
+    Ok(env.byte_array_from_slice(&bytes)?)
+}

@@ -1,0 +1,188 @@
+//! One task's Parquet file, fed Arrow IPC stream bytes: the schema message at open, then one
+//! record batch message per call. Encoded bytes come back to the caller (the JVM writes them
+//! to Spark's output stream, so any Hadoop file system works); between row-group flushes the
+//! only native memory held is the open row group, bounded by `rowGroupSize`.
+//!
+//! ```text
+//! open(options, schema msg) ─► StreamDecoder ─► ArrowWriter<Vec<u8>>
+//! append(batch msg)         ─► RecordBatch   ─► write ─► bytes flushed so far (often none)
+//! finish()                  ─► footer (Spark row metadata)  ─► the remaining bytes
+//! ```
+
+use std::collections::HashMap;
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+use arrow_buffer::Buffer;
+use arrow_ipc::reader::StreamDecoder;
+use arrow_schema::{DataType, Field, Fields, Schema};
+use parquet::arrow::arrow_writer::ArrowWriterOptions;
+use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
+
+use crate::error::{Error, Result};
+use crate::options::WriterOptions;
+
+pub struct TypedWriter {
+    file: String,
+    decoder: StreamDecoder,
+    writer: ArrowWriter<Vec<u8>>,
+    batches: u64,
+}
+
+impl TypedWriter {
+    /// Starts a file for the Arrow schema carried by `schema_ipc` (an IPC stream's first message).
+    pub fn open(options: WriterOptions, schema_ipc: Vec<u8>) -> Result<Self> {
+        let file = options.path.clone();
+        let mut decoder = StreamDecoder::new();
+        let mut buffer = Buffer::from_vec(schema_ipc);
+        decoder.decode(&mut buffer).map_err(|source| Error::Ipc {
+            file: file.clone(),
+            batch: 0,
+            source,
+        })?;
+        let schema = decoder
+            .schema()
+            .ok_or_else(|| Error::MissingSchema { file: file.clone() })?;
+        check_case_collisions(&file, "", schema.fields())?;
+        check_bloom_columns(&file, &schema, &options.bloom_filter_columns)?;
+        let properties = options.properties()?;
+        let writer_options = ArrowWriterOptions::new()
+            .with_properties(properties)
+            // Spark's own row metadata is the schema of record; the Arrow one would only add bytes.
+            .with_skip_arrow_metadata(true);
+        let writer = ArrowWriter::try_new_with_options(Vec::new(), schema, writer_options)
+            .map_err(|source| Error::Schema {
+                file: file.clone(),
+                source,
+            })?;
+        Ok(TypedWriter {
+            file,
+            decoder,
+            writer,
+            batches: 0,
+        })
+    }
+
+    /// Appends the record batches in `ipc` (owned bytes, copied from a Java `byte[]`).
+    pub fn append_owned(&mut self, ipc: Vec<u8>) -> Result<Vec<u8>> {
+        self.append(Buffer::from_vec(ipc))?;
+        Ok(self.take_output())
+    }
+
+    /// Appends the record batches in `len` bytes at `ptr` without copying them.
+    ///
+    /// # Safety
+    /// `ptr..ptr+len` must stay valid and unchanged for the duration of this call (a direct
+    /// `ByteBuffer` the JVM keeps reachable while the native method runs).
+    pub unsafe fn append_borrowed(&mut self, ptr: NonNull<u8>, len: usize) -> Result<Vec<u8>> {
+        let lender = Arc::new(());
+        // SAFETY: the caller guarantees the range; the check below proves nothing kept it.
+        let buffer = unsafe { Buffer::from_custom_allocation(ptr, len, lender.clone()) };
+        self.append(buffer)?;
+        if Arc::strong_count(&lender) != 1 {
+            return Err(Error::BufferRetained {
+                file: self.file.clone(),
+                batch: self.batches,
+            });
+        }
+        Ok(self.take_output())
+    }
+
+    fn append(&mut self, mut buffer: Buffer) -> Result<()> {
+        while !buffer.is_empty() {
+            self.batches += 1;
+            let decoded = self
+                .decoder
+                .decode(&mut buffer)
+                .map_err(|source| Error::Ipc {
+                    file: self.file.clone(),
+                    batch: self.batches,
+                    source,
+                })?;
+            if let Some(batch) = decoded {
+                self.writer.write(&batch).map_err(|source| Error::Parquet {
+                    file: self.file.clone(),
+                    batch: self.batches,
+                    source,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes encoded since the last call: whole row groups once they are flushed.
+    fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(self.writer.inner_mut())
+    }
+
+    /// Flushes the open row group and writes the footer; returns the file's last bytes.
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        self.writer.finish().map_err(|source| Error::Finish {
+            file: self.file.clone(),
+            source,
+        })?;
+        Ok(self.take_output())
+    }
+}
+
+/// Spark 3.5 refuses to read a file with two sibling fields equal after case folding.
+fn check_case_collisions(file: &str, parent: &str, fields: &Fields) -> Result<()> {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for field in fields {
+        if let Some(a) = seen.insert(field.name().to_lowercase(), field.name()) {
+            return Err(Error::CaseCollision {
+                file: file.to_owned(),
+                parent: if parent.is_empty() {
+                    "the root"
+                } else {
+                    parent
+                }
+                .to_owned(),
+                a: a.to_owned(),
+                b: field.name().clone(),
+            });
+        }
+        let path = if parent.is_empty() {
+            field.name().clone()
+        } else {
+            format!("{parent}.{}", field.name())
+        };
+        check_nested(file, &path, field)?;
+    }
+    Ok(())
+}
+
+fn check_nested(file: &str, path: &str, field: &Field) -> Result<()> {
+    match field.data_type() {
+        DataType::Struct(children) => check_case_collisions(file, path, children),
+        DataType::List(item) | DataType::LargeList(item) => check_nested(file, path, item),
+        DataType::Map(entries, _) => check_nested(file, path, entries),
+        _ => Ok(()),
+    }
+}
+
+fn check_bloom_columns(file: &str, schema: &Schema, columns: &[String]) -> Result<()> {
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let descriptor = ArrowSchemaConverter::new()
+        .with_coerce_types(true)
+        .convert(schema)
+        .map_err(|source| Error::Schema {
+            file: file.to_owned(),
+            source,
+        })?;
+    let known: Vec<String> = descriptor
+        .columns()
+        .iter()
+        .map(|c| c.path().string())
+        .collect();
+    match columns.iter().find(|c| !known.contains(c)) {
+        Some(missing) => Err(Error::UnknownBloomColumn {
+            file: file.to_owned(),
+            column: missing.clone(),
+            known: known.join(", "),
+        }),
+        None => Ok(()),
+    }
+}
