@@ -1,0 +1,29 @@
+//! rustparquet-core: JSON documents to Apache Parquet and back.
+//!
+//! Data flows one way: JSON bytes ([`input`]) → schema inference ([`infer`], unless a
+//! [`schema::Schema`] is given) → Dremel shredding of each document against the schema
+//! ([`shred`]: value, repetition level, definition level per leaf column, no document tree) →
+//! column writers of the `parquet` crate ([`write`]) → a file that appears only when complete.
+//! Reading goes back: Parquet → record assembly → JSON documents.
+//!
+//! ```no_run
+//! use rustparquet_core::{convert, ConvertOptions};
+//! let summary = convert(&["events.ndjson".into()], "events.parquet".as_ref(), &ConvertOptions::default())?;
+//! println!("{} documents", summary.documents);
+//! # Ok::<(), rustparquet_core::Error>(())
+//! ```
+
+pub mod error;
+pub mod infer;
+pub mod json;
+pub mod path;
+pub mod schema;
+pub mod shred;
+
+/// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked
+/// (Spark itself cannot plan more than about 200 levels; see docs/format.md).
+pub const MAX_DEPTH_LIMIT: usize = 10_000;
+/// The default nesting limit.
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
+pub use error::{Error, Location, Result};
