@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Run one Python-driven peer converter: NDJSON file -> snappy Parquet file.
+
+    peers.py TOOL INPUT OUTPUT [--threads N] [--structure-file FILE]
+
+TOOL is one of: duckdb, pyarrow, polars, datafusion, chdb. scripts/bench runs each call as its own
+process under /usr/bin/time, so the interpreter start and the module import are part of the
+measured time (a fraction of a second; the same for every Python peer).
+"""
+
+import argparse
+import sys
+
+
+def sql_str(s: str) -> str:
+    """Quote a string as an SQL literal."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def run_duckdb(inp, out, threads, _structure):
+    import duckdb
+
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads={int(threads)}")
+    # The deep activedata documents are small, but a line can exceed the 16 MB default of
+    # maximum_object_size in other corpora; raise it so inference never trips on it.
+    con.execute(
+        f"COPY (SELECT * FROM read_json_auto({sql_str(inp)}, maximum_object_size=268435456)) "
+        f"TO {sql_str(out)} (FORMAT PARQUET, COMPRESSION SNAPPY)"
+    )
+
+
+def run_pyarrow(inp, out, threads, _structure):
+    import pyarrow as pa
+    import pyarrow.json as pj
+    import pyarrow.parquet as pq
+
+    if threads:
+        pa.set_cpu_count(int(threads))
+        pa.set_io_thread_count(int(threads))
+    table = pj.read_json(inp)
+    pq.write_table(table, out, compression="snappy")
+
+
+def run_polars(inp, out, threads, _structure):
+    import polars as pl
+
+    # Default inference reads only the first 100 rows; later rows carry fields that are
+    # absent there, so infer from all rows (infer_schema_length=None).
+    pl.scan_ndjson(inp, infer_schema_length=None).sink_parquet(out, compression="snappy")
+
+
+def run_datafusion(inp, out, threads, _structure):
+    from datafusion import SessionConfig, SessionContext
+
+    config = SessionConfig().with_target_partitions(int(threads or 2))
+    ctx = SessionContext(config)
+    # schema_infer_max_records: infer over all documents, not the first 1000.
+    ctx.register_json("t", inp, schema_infer_max_records=1 << 62, file_extension=".ndjson")
+    df = ctx.sql("SELECT * FROM t")
+    df.write_parquet(out, compression="snappy")
+
+
+def run_chdb(inp, out, threads, structure):
+    import chdb
+
+    src = f"file({sql_str(inp)}, JSONEachRow"
+    if structure:
+        src += f", {sql_str(structure)}"
+    src += ")"
+    settings = ["output_format_parquet_compression_method='snappy'"]
+    if threads:
+        settings.append(f"max_threads={int(threads)}")
+    q = f"SELECT * FROM {src} INTO OUTFILE {sql_str(out)} TRUNCATE FORMAT Parquet SETTINGS {', '.join(settings)}"
+    chdb.query(q)
+
+
+def chdb_structure(inp):
+    """ClickHouse's own inferred structure of INPUT over all rows (DESCRIBE), as a string."""
+    import chdb
+
+    q = (
+        f"DESCRIBE file({sql_str(inp)}, JSONEachRow) "
+        "SETTINGS input_format_max_rows_to_read_for_schema_inference=1000000000, "
+        "input_format_max_bytes_to_read_for_schema_inference=100000000000"
+    )
+    res = chdb.query(q, "TabSeparated")
+    cols = []
+    for line in str(res).splitlines():
+        if not line.strip():
+            continue
+        name, typ = line.split("\t")[:2]
+        cols.append(f"`{name}` {typ}")
+    return ", ".join(cols)
+
+
+TOOLS = {
+    "duckdb": run_duckdb,
+    "pyarrow": run_pyarrow,
+    "polars": run_polars,
+    "datafusion": run_datafusion,
+    "chdb": run_chdb,
+}
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("tool", choices=sorted(TOOLS) + ["chdb-structure"])
+    p.add_argument("input")
+    p.add_argument("output", nargs="?")
+    p.add_argument("--threads", type=int, default=0, help="0 = the tool's default")
+    p.add_argument("--structure-file", help="chdb: file holding a ClickHouse structure string")
+    a = p.parse_args(argv)
+    if a.tool == "chdb-structure":
+        print(chdb_structure(a.input))
+        return 0
+    if not a.output:
+        p.error("OUTPUT is required")
+    structure = None
+    if a.structure_file:
+        with open(a.structure_file, encoding="utf-8") as f:
+            structure = f.read().strip()
+    TOOLS[a.tool](a.input, a.output, a.threads, structure)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
