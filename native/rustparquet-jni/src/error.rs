@@ -35,9 +35,6 @@ pub enum Error {
         a: String,
         b: String,
     },
-    /// The first bytes sent to `open` held no Arrow schema message.
-    #[error("{file}: the Arrow IPC bytes given to open carry no schema")]
-    MissingSchema { file: String },
     #[error("{file}: batch {batch}: cannot decode the Arrow IPC bytes: {source}")]
     Ipc {
         file: String,

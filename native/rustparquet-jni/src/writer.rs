@@ -14,6 +14,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 use arrow_buffer::Buffer;
+use arrow_ipc::convert::try_schema_from_ipc_buffer;
 use arrow_ipc::reader::StreamDecoder;
 use arrow_schema::{DataType, Field, Fields, Schema};
 use parquet::arrow::arrow_writer::ArrowWriterOptions;
@@ -33,16 +34,18 @@ impl TypedWriter {
     /// Starts a file for the Arrow schema carried by `schema_ipc` (an IPC stream's first message).
     pub fn open(options: WriterOptions, schema_ipc: Vec<u8>) -> Result<Self> {
         let file = options.path.clone();
-        let mut decoder = StreamDecoder::new();
-        let mut buffer = Buffer::from_vec(schema_ipc);
-        decoder.decode(&mut buffer).map_err(|source| Error::Ipc {
+        let ipc_error = |source| Error::Ipc {
             file: file.clone(),
             batch: 0,
             source,
-        })?;
-        let schema = decoder
-            .schema()
-            .ok_or_else(|| Error::MissingSchema { file: file.clone() })?;
+        };
+        let schema = Arc::new(try_schema_from_ipc_buffer(&schema_ipc).map_err(ipc_error)?);
+        // The decoder must see the schema message too. It has no body, so the decoder completes
+        // it only when the first batch's bytes arrive; it keeps this owned copy until then.
+        let mut decoder = StreamDecoder::new();
+        decoder
+            .decode(&mut Buffer::from_vec(schema_ipc))
+            .map_err(ipc_error)?;
         check_case_collisions(&file, "", schema.fields())?;
         check_bloom_columns(&file, &schema, &options.bloom_filter_columns)?;
         let properties = options.properties()?;
