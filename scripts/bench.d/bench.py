@@ -151,6 +151,7 @@ class Run:
     error: str = ""
     out_bytes: int = 0
     rows: Optional[int] = None
+    busy: float = 0.0  # cores used by other processes just before this run
 
 
 @dataclass
@@ -236,6 +237,35 @@ def timed(argv, log_prefix, timeout):
     return Run(True, wall=wall, cpu=user + sys_, rss_kib=rss)
 
 
+def _cpu_jiffies():
+    with open("/proc/stat") as f:
+        vals = [int(x) for x in f.readline().split()[1:]]
+    idle = vals[3] + (vals[4] if len(vals) > 4 else 0)
+    return sum(vals), idle
+
+
+def background_cores(interval=1.0):
+    """How many cores other processes keep busy, measured over INTERVAL seconds while we idle."""
+    t0, i0 = _cpu_jiffies()
+    time.sleep(interval)
+    t1, i1 = _cpu_jiffies()
+    return (1 - (i1 - i0) / max(1, t1 - t0)) * (os.cpu_count() or 1)
+
+
+def wait_idle(max_wait, log):
+    """Wait (up to MAX_WAIT s) until other processes use < 0.25 core; return the load seen."""
+    busy = background_cores()
+    deadline = time.time() + max_wait
+    warned = False
+    while busy >= 0.25 and time.time() < deadline:
+        if not warned:
+            log(f"  (machine busy: {busy:.1f} cores used by other processes; waiting up to {max_wait} s)")
+            warned = True
+        time.sleep(4)
+        busy = background_cores()
+    return busy
+
+
 def count_lines(path):
     n = 0
     with open(path, "rb") as f:
@@ -245,7 +275,7 @@ def count_lines(path):
     return n
 
 
-def run_tool(tool: Tool, ctx: Ctx, runs: int, timeout: int, log) -> Result:
+def run_tool(tool: Tool, ctx: Ctx, runs: int, timeout: int, idle_wait: int, log) -> Result:
     res = Result(tool)
     why = tool.available()
     if why:
@@ -266,6 +296,8 @@ def run_tool(tool: Tool, ctx: Ctx, runs: int, timeout: int, log) -> Result:
     for i in range(runs):
         remove_output(ctx.out)
         subprocess.run(["sync"], check=False)
+        # Wait for a quiet machine before a tool's first run; only briefly between its runs.
+        busy = wait_idle(idle_wait if i == 0 else min(idle_wait, 10), log)
         r = timed(tool.argv(ctx), os.path.join(logs, f"{tool.key}.run{i + 1}"), timeout)
         if r.ok and tool.writes:
             if not os.path.exists(ctx.out):
@@ -276,10 +308,12 @@ def run_tool(tool: Tool, ctx: Ctx, runs: int, timeout: int, log) -> Result:
                     r.rows = parquet_rows(ctx.out)
                 except Exception as e:  # noqa: BLE001 - an unreadable output is a failure
                     r = Run(False, error=f"output unreadable by pyarrow: {first_error_line(str(e))}")
+        r.busy = busy
         res.runs.append(r)
         if r.ok:
             log(f"  {tool.label:<40} run {i + 1}: {r.wall:7.2f} s  cpu {r.cpu:7.2f} s  "
-                f"rss {r.rss_kib / 1024:7.1f} MiB" + (f"  rows {r.rows}" if tool.writes else ""))
+                f"rss {r.rss_kib / 1024:7.1f} MiB" + (f"  rows {r.rows}" if tool.writes else "")
+                + (f"  (other load {r.busy:.1f} cores)" if r.busy >= 0.25 else ""))
         else:
             log(f"  {tool.label:<40} run {i + 1}: FAILED: {r.error}")
             break  # a tool that fails once is reported failed; don't spend time repeating it
@@ -429,6 +463,10 @@ def corpus_table(corpus, input_path, in_bytes, lines, results):
         elif ours_rows:
             out.append(f"rustparquet: pending ({ours_rows[0].skipped}).")
     written = [r for r in results if r.tool.writes and r.runs and not r.skipped]
+    busy = [x.busy for r in results for x in r.runs]
+    if busy:
+        out.append(f"Other processes' CPU use just before each run: at most {max(busy):.2f} cores "
+                   f"(median {statistics.median(busy):.2f}) of {os.cpu_count()}.")
     out.append("Row counts: " + ("every tool that ran wrote all "
                                  f"{lines:,} rows." if rows_ok_all else
                                  "**MISMATCH or failure** — see the table."))
@@ -448,17 +486,19 @@ def size_section(corpus, outdir, results):
     out = []
     if smallest:
         out.append(f"Smallest peer output: **{smallest.tool.label}**, {mb(base):.2f} MB.\n")
-    out.append("| tool | output MB | vs smallest peer | row groups | data pages | dictionary columns | "
-               "dict → plain fallback | columns with stats | footer KB | compressed / uncompressed |")
-    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    out.append("| tool | output MB | vs smallest peer | column data MB | bloom filters MB | page index KB | "
+               "footer KB | row groups | data pages | dictionary columns | dict → plain fallback | "
+               "compressed / uncompressed |")
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in sorted(done, key=lambda r: summ[r.tool.key]["size"]):
         s = summ[r.tool.key]
         rel = f"{(s['size'] / base - 1) * 100:+.1f}%" if base else "–"
         name = f"**{r.tool.label}**" if r.tool.kind == "ours" else r.tool.label
         ratio = s["compressed"] / s["uncompressed"] if s["uncompressed"] else 0
-        out.append(f"| {name} | {mb(s['size']):.2f} | {rel} | {s['row_groups']} | {s['data_pages']} | "
-                   f"{s['dict_columns']}/{s['columns']} | {s['fallback_columns']} | "
-                   f"{s['stats_columns']} | {s['footer'] / 1e3:.0f} | {ratio:.2f} |")
+        out.append(f"| {name} | {mb(s['size']):.2f} | {rel} | {mb(s['compressed']):.2f} | "
+                   f"{mb(s['bloom_bytes']):.2f} | {s['page_index_bytes'] / 1e3:.0f} | "
+                   f"{s['footer'] / 1e3:.0f} | {s['row_groups']} | {s['data_pages']} | "
+                   f"{s['dict_columns']}/{s['columns']} | {s['fallback_columns']} | {ratio:.2f} |")
     # The columns where the largest peer file loses most to the smallest one.
     if smallest and len(peers) > 1:
         largest = max(peers, key=lambda r: summ[r.tool.key]["size"])
@@ -524,11 +564,16 @@ def main(argv):
     p.add_argument("--tools", help="comma-separated tool keys to run (default: all): "
                    + ",".join(t.key for t in TOOLS))
     p.add_argument("--timeout", type=int, default=600, help="seconds per run (default 600)")
+    p.add_argument("--idle-wait", type=int, default=None,
+                   help="before each tool wait up to this many seconds for other processes to leave "
+                   "the CPU idle (default 60; 0 with --quick); the load seen is reported")
     p.add_argument("--output", help="markdown report path (default BENCHMARKS.md; "
                    "bench-out/BENCHMARKS-quick.md with --quick)")
     args = p.parse_args(argv)
     args.argv_str = " ".join(shlex.quote(a) for a in argv)
     args.runs = args.runs or (1 if args.quick else 3)
+    if args.idle_wait is None:
+        args.idle_wait = 0 if args.quick else 60
     corpora = args.corpus or list(CORPORA)
     tools = TOOLS
     if args.tools:
@@ -555,7 +600,7 @@ def main(argv):
         os.makedirs(outdir, exist_ok=True)
         log(f"\n== {corpus}: {os.path.relpath(path, ROOT)} ({mb(in_bytes):.1f} MB, {lines} documents)")
         ctx = Ctx(corpus, path, outdir)
-        results = [run_tool(t, ctx, args.runs, args.timeout, log) for t in tools]
+        results = [run_tool(t, ctx, args.runs, args.timeout, args.idle_wait, log) for t in tools]
         table, _fastest, _ = corpus_table(corpus, path, in_bytes, lines, results)
         sizes_md = size_section(corpus, outdir, results)
         sections.append((corpus, table, sizes_md))

@@ -205,7 +205,7 @@ def file_summary(path):
 
     parts = parquet_parts(path)
     size = sum(os.path.getsize(p) for p in parts)
-    rows = rgs = footer = 0
+    rows = rgs = footer = bloom = bloom_cols = index_cols = 0
     created_by = ""
     for part in parts:
         md = pq.ParquetFile(part).metadata
@@ -213,6 +213,14 @@ def file_summary(path):
         rgs += md.num_row_groups
         footer += md.serialized_size
         created_by = md.created_by or ""
+        for r in range(md.num_row_groups):
+            g = md.row_group(r)
+            for i in range(g.num_columns):
+                c = g.column(i)
+                if c.bloom_filter_offset:
+                    bloom_cols += 1
+                    bloom += c.bloom_filter_length or 0
+                index_cols += bool(c.has_column_index or c.has_offset_index)
     cols = column_stats(path)
     n = len(cols)
     comp = sum(c["compressed"] for c in cols.values())
@@ -229,6 +237,12 @@ def file_summary(path):
         "data_pages": sum(c["data_pages"] for c in cols.values()),
         "compressed": comp,
         "uncompressed": uncomp,
+        "bloom_bytes": bloom,
+        "bloom_chunks": bloom_cols,
+        "page_index_chunks": index_cols,
+        # What is neither column data, bloom filters nor footer: the page indexes (column index +
+        # offset index), plus the 8-byte magic numbers.
+        "page_index_bytes": max(0, size - comp - bloom - footer - 8 * len(parts)),
         "created_by": created_by,
         "cols": cols,
     }
@@ -265,16 +279,17 @@ def side_by_side(paths, labels=None, top=None):
 def print_side_by_side(paths, labels=None, top=None, out=sys.stdout):
     labels, rows = side_by_side(paths, labels, top)
     summaries = [file_summary(p) for p in paths]
-    w = max([len("column")] + [len(r[0]) for r in rows])
+    w = max([len("column data MB")] + [len(r[0]) for r in rows])
     cw = max(14, max(len(l) for l in labels))
     print("column".ljust(w), *(l.rjust(cw) for l in labels), sep="  ", file=out)
-    for label, key in [("file MB", "size"), ("row groups", "row_groups"), ("footer KB", "footer"),
+    for label, key in [("file MB", "size"), ("column data MB", "compressed"), ("row groups", "row_groups"), ("footer KB", "footer"),
                        ("dict columns", "dict_columns"), ("dict fallback", "fallback_columns"),
-                       ("stats columns", "stats_columns"), ("data pages", "data_pages")]:
+                       ("stats columns", "stats_columns"), ("data pages", "data_pages"),
+                       ("bloom KB", "bloom_bytes"), ("page index KB", "page_index_bytes")]:
         vals = []
         for s in summaries:
             v = s[key]
-            vals.append(f"{v / 1e6:.2f}" if key == "size" else f"{v / 1e3:.1f}" if key == "footer" else str(v))
+            vals.append(f"{v / 1e6:.2f}" if key in ("size", "compressed") else f"{v / 1e3:.1f}" if key.endswith(("footer", "bytes")) else str(v))
         print(label.ljust(w), *(v.rjust(cw) for v in vals), sep="  ", file=out)
     print("-" * (w + (cw + 2) * len(labels)), file=out)
     for key, cells, _spread in rows:
