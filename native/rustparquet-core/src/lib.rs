@@ -13,10 +13,12 @@
 //! # Ok::<(), rustparquet_core::Error>(())
 //! ```
 
+pub mod assemble;
 pub mod error;
 pub mod infer;
 pub mod json;
 pub mod path;
+pub mod read;
 pub mod schema;
 pub mod shred;
 

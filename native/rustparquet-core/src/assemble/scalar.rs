@@ -189,8 +189,7 @@ pub fn write_str_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 
 /// Appends `bytes` as a quoted standard base64 string (RFC 4648, with padding).
 pub fn write_base64(out: &mut Vec<u8>, bytes: &[u8]) {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     out.reserve(bytes.len().div_ceil(3) * 4 + 2);
     out.push(b'"');
     let mut chunks = bytes.chunks_exact(3);

@@ -1,0 +1,361 @@
+//! `inspect`: what a Parquet file's footer says, without decoding a page. The schema tree with
+//! each leaf's maximum repetition and definition levels (as in Le Dem's Dremel deck), row
+//! groups, and per column chunk: encodings, codec, sizes, value and null counts, min/max; the
+//! file's key-value metadata. [`FileReport`] serialises to JSON (`inspect --json`) and
+//! [`FileReport::to_text`] gives the human form.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::path::Path;
+
+use parquet::basic::Repetition as PqRepetition;
+use parquet::file::metadata::{ColumnChunkMetaData, ParquetMetaData};
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::statistics::Statistics;
+use parquet::schema::types::{SchemaDescriptor, Type as PqType};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{guarded, read_err};
+use crate::assemble::scalar;
+use crate::error::{Error, Result};
+
+/// Everything `inspect` reports about one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub file_bytes: u64,
+    pub created_by: Option<String>,
+    pub format_version: i32,
+    pub num_rows: i64,
+    /// The schema tree, one line per node, leaves annotated with `R:<max rep> D:<max def>`.
+    pub schema: Vec<String>,
+    pub columns: Vec<ColumnReport>,
+    pub row_groups: Vec<RowGroupReport>,
+    pub key_value_metadata: Vec<KeyValueReport>,
+}
+
+/// One leaf column of the schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnReport {
+    pub path: String,
+    pub physical_type: String,
+    pub logical_type: Option<String>,
+    pub max_repetition_level: i16,
+    pub max_definition_level: i16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RowGroupReport {
+    pub index: usize,
+    pub num_rows: i64,
+    pub total_byte_size: i64,
+    pub compressed_size: i64,
+    pub columns: Vec<ChunkReport>,
+}
+
+/// One column chunk of a row group.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChunkReport {
+    pub path: String,
+    pub encodings: Vec<String>,
+    pub codec: String,
+    pub num_values: i64,
+    pub compressed_size: i64,
+    pub uncompressed_size: i64,
+    /// `SizeStatistics.unencoded_byte_array_data_bytes`: the decoded size of a string or
+    /// binary column, when the writer recorded it.
+    pub unencoded_byte_array_data_bytes: Option<i64>,
+    pub null_count: Option<u64>,
+    pub distinct_count: Option<u64>,
+    pub min: Option<Value>,
+    pub max: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyValueReport {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// Reads the footer of `path` into a [`FileReport`].
+pub fn inspect(path: impl AsRef<Path>) -> Result<FileReport> {
+    let path = path.as_ref();
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file_bytes = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let reader = guarded(path, || {
+        SerializedFileReader::new(file).map_err(|e| read_err(path, "", e))
+    })?;
+    guarded(path, || Ok(report(path, file_bytes, reader.metadata())))
+}
+
+fn report(path: &Path, file_bytes: u64, meta: &ParquetMetaData) -> FileReport {
+    let fm = meta.file_metadata();
+    let descr = fm.schema_descr();
+    let mut schema = Vec::new();
+    let mut leaf = 0usize;
+    tree(descr.root_schema(), descr, 0, &mut leaf, &mut schema);
+    let columns = descr
+        .columns()
+        .iter()
+        .map(|c| ColumnReport {
+            path: c.path().string(),
+            physical_type: c.physical_type().to_string(),
+            logical_type: c.logical_type_ref().map(|l| format!("{l:?}")),
+            max_repetition_level: c.max_rep_level(),
+            max_definition_level: c.max_def_level(),
+        })
+        .collect();
+    let row_groups = meta
+        .row_groups()
+        .iter()
+        .enumerate()
+        .map(|(index, rg)| RowGroupReport {
+            index,
+            num_rows: rg.num_rows(),
+            total_byte_size: rg.total_byte_size(),
+            compressed_size: rg.compressed_size(),
+            columns: rg.columns().iter().map(chunk).collect(),
+        })
+        .collect();
+    let key_value_metadata = fm
+        .key_value_metadata()
+        .map(|kv| {
+            kv.iter()
+                .map(|k| KeyValueReport {
+                    key: k.key.clone(),
+                    value: k.value.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    FileReport {
+        path: path.display().to_string(),
+        file_bytes,
+        created_by: fm.created_by().map(str::to_string),
+        format_version: fm.version(),
+        num_rows: fm.num_rows(),
+        schema,
+        columns,
+        row_groups,
+        key_value_metadata,
+    }
+}
+
+fn tree(
+    t: &PqType,
+    descr: &SchemaDescriptor,
+    depth: usize,
+    leaf: &mut usize,
+    out: &mut Vec<String>,
+) {
+    let info = t.get_basic_info();
+    let indent = "  ".repeat(depth);
+    let rep = if depth == 0 || !info.has_repetition() {
+        String::new()
+    } else {
+        match info.repetition() {
+            PqRepetition::REQUIRED => "required ",
+            PqRepetition::OPTIONAL => "optional ",
+            PqRepetition::REPEATED => "repeated ",
+        }
+        .to_string()
+    };
+    let annotation = match (info.logical_type_ref(), info.converted_type()) {
+        (Some(l), _) => format!(" ({l:?})"),
+        (None, c) if c != parquet::basic::ConvertedType::NONE => format!(" ({c})"),
+        _ => String::new(),
+    };
+    if t.is_group() {
+        let kind = if depth == 0 { "message" } else { "group" };
+        out.push(format!("{indent}{rep}{kind} {}{annotation} {{", t.name()));
+        for f in t.get_fields() {
+            tree(f, descr, depth + 1, leaf, out);
+        }
+        out.push(format!("{indent}}}"));
+    } else {
+        let physical = match t {
+            PqType::PrimitiveType {
+                physical_type,
+                type_length,
+                ..
+            } if *physical_type == parquet::basic::Type::FIXED_LEN_BYTE_ARRAY => {
+                format!("fixed_len_byte_array({type_length})")
+            }
+            _ => t.get_physical_type().to_string().to_lowercase(),
+        };
+        let levels = if *leaf < descr.num_columns() {
+            let c = descr.column(*leaf);
+            format!("  R:{} D:{}", c.max_rep_level(), c.max_def_level())
+        } else {
+            String::new()
+        };
+        *leaf += 1;
+        out.push(format!(
+            "{indent}{rep}{physical} {}{annotation};{levels}",
+            t.name()
+        ));
+    }
+}
+
+fn chunk(c: &ColumnChunkMetaData) -> ChunkReport {
+    let stats = c.statistics();
+    let (min, max) = stats.map(min_max).unwrap_or((None, None));
+    ChunkReport {
+        path: c.column_path().string(),
+        encodings: c.encodings().map(|e| format!("{e:?}")).collect(),
+        codec: c.compression().to_string(),
+        num_values: c.num_values(),
+        compressed_size: c.compressed_size(),
+        uncompressed_size: c.uncompressed_size(),
+        unencoded_byte_array_data_bytes: c.unencoded_byte_array_data_bytes(),
+        null_count: stats.and_then(|s| s.null_count_opt()),
+        distinct_count: stats.and_then(|s| s.distinct_count_opt()),
+        min,
+        max,
+    }
+}
+
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v)
+        .map(Value::Number)
+        .unwrap_or_else(|| Value::String(v.to_string()))
+}
+
+/// Byte statistics as text when they are UTF-8 (cut at 64 characters), else base64.
+fn bytes(b: &[u8]) -> Value {
+    match std::str::from_utf8(b) {
+        Ok(s) if s.chars().count() > 64 => {
+            Value::String(format!("{}…", s.chars().take(64).collect::<String>()))
+        }
+        Ok(s) => Value::String(s.to_string()),
+        Err(_) => {
+            let mut out = Vec::new();
+            scalar::write_base64(&mut out, b);
+            Value::String(format!(
+                "base64:{}",
+                String::from_utf8_lossy(&out[1..out.len() - 1])
+            ))
+        }
+    }
+}
+
+fn min_max(s: &Statistics) -> (Option<Value>, Option<Value>) {
+    match s {
+        Statistics::Boolean(v) => (
+            v.min_opt().map(|x| (*x).into()),
+            v.max_opt().map(|x| (*x).into()),
+        ),
+        Statistics::Int32(v) => (
+            v.min_opt().map(|x| (*x).into()),
+            v.max_opt().map(|x| (*x).into()),
+        ),
+        Statistics::Int64(v) => (
+            v.min_opt().map(|x| (*x).into()),
+            v.max_opt().map(|x| (*x).into()),
+        ),
+        Statistics::Int96(v) => (
+            v.min_opt().map(|x| Value::String(x.to_string())),
+            v.max_opt().map(|x| Value::String(x.to_string())),
+        ),
+        Statistics::Float(v) => (
+            v.min_opt().map(|x| float(*x as f64)),
+            v.max_opt().map(|x| float(*x as f64)),
+        ),
+        Statistics::Double(v) => (
+            v.min_opt().map(|x| float(*x)),
+            v.max_opt().map(|x| float(*x)),
+        ),
+        Statistics::ByteArray(v) => (
+            v.min_opt().map(|x| bytes(x.data())),
+            v.max_opt().map(|x| bytes(x.data())),
+        ),
+        Statistics::FixedLenByteArray(v) => (
+            v.min_opt().map(|x| bytes(x.data())),
+            v.max_opt().map(|x| bytes(x.data())),
+        ),
+    }
+}
+
+impl FileReport {
+    /// The human-readable report `inspect` prints.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "file: {} ({} bytes)", self.path, self.file_bytes);
+        let _ = writeln!(
+            s,
+            "created by: {}",
+            self.created_by.as_deref().unwrap_or("(not recorded)")
+        );
+        let _ = writeln!(
+            s,
+            "format version: {}; rows: {}; row groups: {}; leaf columns: {}",
+            self.format_version,
+            self.num_rows,
+            self.row_groups.len(),
+            self.columns.len()
+        );
+        let _ = writeln!(
+            s,
+            "\nschema (R = max repetition level, D = max definition level):"
+        );
+        for line in &self.schema {
+            let _ = writeln!(s, "  {line}");
+        }
+        for rg in &self.row_groups {
+            let _ = writeln!(
+                s,
+                "\nrow group {}: {} rows, {} bytes uncompressed, {} compressed",
+                rg.index, rg.num_rows, rg.total_byte_size, rg.compressed_size
+            );
+            for c in &rg.columns {
+                let _ = writeln!(
+                    s,
+                    "  {}: {} values, {}, {} → {} bytes, encodings {}",
+                    c.path,
+                    c.num_values,
+                    c.codec,
+                    c.uncompressed_size,
+                    c.compressed_size,
+                    c.encodings.join(",")
+                );
+                let mut details = Vec::new();
+                if let Some(n) = c.null_count {
+                    details.push(format!("nulls {n}"));
+                }
+                if let Some(n) = c.distinct_count {
+                    details.push(format!("distinct {n}"));
+                }
+                if let Some(v) = &c.min {
+                    details.push(format!("min {v}"));
+                }
+                if let Some(v) = &c.max {
+                    details.push(format!("max {v}"));
+                }
+                if let Some(n) = c.unencoded_byte_array_data_bytes {
+                    details.push(format!("decoded bytes {n}"));
+                }
+                if !details.is_empty() {
+                    let _ = writeln!(s, "    {}", details.join(", "));
+                }
+            }
+        }
+        if !self.key_value_metadata.is_empty() {
+            let _ = writeln!(s, "\nkey-value metadata:");
+            for kv in &self.key_value_metadata {
+                let value = kv.value.as_deref().unwrap_or("(no value)");
+                let shown: String = if value.chars().count() > 200 {
+                    format!(
+                        "{}… ({} bytes)",
+                        value.chars().take(200).collect::<String>(),
+                        value.len()
+                    )
+                } else {
+                    value.to_string()
+                };
+                let _ = writeln!(s, "  {}: {shown}", kv.key);
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,647 @@
+//! Reading Parquet files back: open a file, project columns by JSON path, stream row groups
+//! through the `parquet` crate's Arrow reader within a memory budget, and hand batches to
+//! [`crate::assemble`] for the JSON.
+//!
+//! Other writers' legacy forms (2-level lists, bare repeated fields, `array`/`bag`/`_tuple`
+//! element names, `MAP_KEY_VALUE`) are normalised by the Arrow reader's schema conversion,
+//! which follows the backward-compatibility rules of the parquet-format LogicalTypes spec;
+//! this module adds the per-column hints the JSON needs (INT96 as microseconds, so Spark's
+//! far-future dates do not overflow; ENUM as text; dictionary-encoded strings kept as
+//! dictionaries, so a value repeated a million times is decoded once). Before a row group is
+//! decoded its footer sizes are checked against [`ReadOptions::max_memory`] and the batch
+//! size is chosen from them (docs/reading.md, "Memory"). Every call into the decoder runs
+//! under `catch_unwind`: a corrupt file ends in an [`Error::Read`] naming the file, never in a
+//! panic. [`inspect`] reports a file's footer without decoding any page.
+
+pub mod inspect;
+
+use std::fs::File;
+use std::io::Write;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::RecordBatchReader;
+use arrow_schema::{DataType as ArrowType, Field as ArrowField, Fields, Schema as ArrowSchema};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::ProjectionMask;
+use parquet::basic::{ConvertedType, Encoding, LogicalType, Type as PhysicalType};
+use parquet::file::metadata::{ParquetMetaData, RowGroupMetaData};
+use parquet::schema::types::ColumnDescriptor;
+
+use crate::assemble::{AssembleOptions, Assembler, Shape};
+use crate::error::{Error, Result};
+use crate::schema::{self, Repetition, Schema};
+
+/// Default for [`ReadOptions::max_memory`]: 1 GiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 1 << 30;
+/// Default for [`ReadOptions::batch_rows`].
+pub const DEFAULT_BATCH_ROWS: usize = 4096;
+
+/// How to read files back to JSON.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Only these JSON paths (`a.b`, dotted keys; a path selects everything below it).
+    /// `None` reads every column.
+    pub columns: Option<Vec<String>>,
+    /// Stop after this many documents (over all files).
+    pub limit: Option<u64>,
+    /// Budget for decoded data held at once, in bytes (see docs/reading.md, "Memory").
+    pub max_memory: u64,
+    /// Rows per decoded batch, before the memory budget lowers it.
+    pub batch_rows: usize,
+    /// The JSON choices: null members, NaN.
+    pub assemble: AssembleOptions,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            columns: None,
+            limit: None,
+            max_memory: DEFAULT_MAX_MEMORY,
+            batch_rows: DEFAULT_BATCH_ROWS,
+            assemble: AssembleOptions::default(),
+        }
+    }
+}
+
+/// What [`cat`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatSummary {
+    pub files: usize,
+    pub documents: u64,
+}
+
+/// Runs `f`, turning a panic inside the decoder into an [`Error::Read`] for `path`.
+pub(crate) fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_string());
+            Err(Error::Read {
+                path: path.to_path_buf(),
+                reason: format!("the Parquet decoder failed on corrupt data ({text})"),
+            })
+        }
+    }
+}
+
+fn read_err(path: &Path, what: &str, e: impl std::fmt::Display) -> Error {
+    let text = e.to_string();
+    let reason = clean_message(&text);
+    Error::Read {
+        path: path.to_path_buf(),
+        reason: if what.is_empty() {
+            reason.to_string()
+        } else {
+            format!("{what}: {reason}")
+        },
+    }
+}
+
+/// The decoder's message without the wrapper prefixes its error layers stack up
+/// ("Parquet argument error: Parquet error: …").
+fn clean_message(mut text: &str) -> &str {
+    const PREFIXES: [&str; 5] = [
+        "Parquet argument error: ",
+        "Parquet error: ",
+        "Arrow: ",
+        "External: ",
+        "Invalid argument error: ",
+    ];
+    while let Some(p) = PREFIXES.iter().find(|p| text.starts_with(**p)) {
+        text = &text[p.len()..];
+    }
+    text
+}
+
+/// An open Parquet file: its footer, the Arrow schema the reader gives it, and the schema we
+/// stored if we wrote it.
+pub struct ParquetFile {
+    path: PathBuf,
+    file: File,
+    meta: ArrowReaderMetadata,
+    ours: Option<Schema>,
+    /// The JSON path (keys, no list or map steps) of each leaf column, in leaf order.
+    leaf_paths: Vec<Vec<String>>,
+}
+
+impl std::fmt::Debug for ParquetFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetFile")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl ParquetFile {
+    /// Opens `path` and reads its footer. Not-Parquet, truncated and corrupt footers give an
+    /// [`Error::Read`] saying so.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = guarded(path, || {
+            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+                .map_err(|e| read_err(path, "", e))
+        })?;
+        let meta = repair_row_counts(path, meta)?;
+        let ours = match meta
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .and_then(|kv| kv.iter().find(|k| k.key == schema::SCHEMA_KEY))
+            .and_then(|k| k.value.as_deref())
+        {
+            Some(text) => Some(
+                Schema::from_json_str(text, Some(&format!("in {}", path.display())))
+                    .map_err(|e| read_err(path, "its `rustparquet.schema` metadata", e))?,
+            ),
+            None => None,
+        };
+        let mut leaf_paths = Vec::new();
+        collect_leaf_paths(
+            meta.schema().fields(),
+            ours.as_ref().map(|s| &s.fields[..]),
+            &[],
+            &mut leaf_paths,
+        );
+        let leaves = meta.metadata().file_metadata().schema_descr().num_columns();
+        if leaf_paths.len() != leaves {
+            return Err(read_err(
+                path,
+                "",
+                format!(
+                    "the Arrow schema has {} leaf columns, the Parquet schema {leaves}",
+                    leaf_paths.len()
+                ),
+            ));
+        }
+        Ok(ParquetFile {
+            path: path.to_path_buf(),
+            file,
+            meta,
+            ours,
+            leaf_paths,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The footer.
+    pub fn metadata(&self) -> &Arc<ParquetMetaData> {
+        self.meta.metadata()
+    }
+
+    /// The Arrow schema the decoder gives the whole file (before per-row-group hints).
+    pub fn arrow_schema(&self) -> &Arc<ArrowSchema> {
+        self.meta.schema()
+    }
+
+    /// The schema stored by rustparquet, when we wrote the file.
+    pub fn our_schema(&self) -> Option<&Schema> {
+        self.ours.as_ref()
+    }
+
+    /// The selectable column paths (dotted JSON keys), one per leaf, in schema order.
+    pub fn column_paths(&self) -> Vec<String> {
+        let mut seen = Vec::<String>::new();
+        for p in &self.leaf_paths {
+            let s = p.join(".");
+            if !seen.contains(&s) {
+                seen.push(s);
+            }
+        }
+        seen
+    }
+
+    /// The leaf columns `columns` select: a path selects every leaf at or below it. A path
+    /// that selects nothing is an [`Error::Options`] listing what exists.
+    pub fn select(&self, columns: &[String]) -> Result<Vec<usize>> {
+        let mut selected = vec![false; self.leaf_paths.len()];
+        for c in columns {
+            let want: Vec<&str> = c.split('.').collect();
+            let mut hit = false;
+            for (i, p) in self.leaf_paths.iter().enumerate() {
+                if p.len() >= want.len() && p.iter().zip(&want).all(|(a, b)| a == b) {
+                    selected[i] = true;
+                    hit = true;
+                }
+            }
+            if !hit {
+                return Err(Error::Options(format!(
+                    "--columns: `{c}` is not a column of {}; it has: {}",
+                    self.path.display(),
+                    self.column_paths().join(", ")
+                )));
+            }
+        }
+        Ok(selected
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.then_some(i))
+            .collect())
+    }
+
+    /// Writes the file's records as NDJSON to `sink`, at most `limit` of them; returns how
+    /// many were written.
+    pub fn write_ndjson(
+        &self,
+        options: &ReadOptions,
+        limit: Option<u64>,
+        sink: &mut dyn Write,
+    ) -> Result<u64> {
+        let path = &self.path;
+        let all: Vec<usize> = (0..self.leaf_paths.len()).collect();
+        let leaves = match &options.columns {
+            Some(c) => self.select(c)?,
+            None => all,
+        };
+        let descr = self.metadata().file_metadata().schema_descr_ptr();
+        let projected: Vec<_> = leaves.iter().map(|&i| descr.column(i)).collect();
+        let projected_refs: Vec<&ColumnDescriptor> = projected.iter().map(|c| c.as_ref()).collect();
+
+        let mut out = Vec::with_capacity(crate::assemble::FLUSH_BYTES + (64 << 10));
+        let mut written = 0u64;
+        let mut flush = |out: &mut Vec<u8>| -> Result<()> {
+            let r = sink.write_all(out);
+            out.clear();
+            r.map_err(|e| Error::io("<output>", e))
+        };
+        let mut shapes: Option<(Arc<ArrowSchema>, Assembler)> = None;
+
+        for rg in 0..self.metadata().num_row_groups() {
+            let remaining = match limit {
+                Some(l) if written >= l => break,
+                Some(l) => Some(l - written),
+                None => None,
+            };
+            let rg_meta = self.metadata().row_group(rg);
+            let batch_rows = self.batch_rows(rg, rg_meta, &leaves, options)?;
+            let hinted = self.hinted_schema(rg_meta);
+            let mut reader = guarded(path, || {
+                let meta = ArrowReaderMetadata::try_new(
+                    self.metadata().clone(),
+                    ArrowReaderOptions::new().with_schema(hinted),
+                )
+                .map_err(|e| read_err(path, &format!("row group {rg}"), e))?;
+                let file = self.file.try_clone().map_err(|e| Error::io(path, e))?;
+                let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta)
+                    .with_row_groups(vec![rg])
+                    .with_projection(ProjectionMask::leaves(&descr, leaves.iter().copied()))
+                    .with_batch_size(batch_rows);
+                if let Some(r) = remaining {
+                    builder = builder.with_limit(usize::try_from(r).unwrap_or(usize::MAX));
+                }
+                builder
+                    .build()
+                    .map_err(|e| read_err(path, &format!("row group {rg}"), e))
+            })?;
+            let schema = reader.schema();
+            let assembler = match &shapes {
+                Some((s, a)) if *s == schema => a.clone(),
+                _ => {
+                    let members =
+                        Shape::build_root(schema.fields(), &projected_refs, self.ours.as_ref())
+                            .map_err(|e| read_err(path, "", e.0))?;
+                    let a = Assembler::new(members, options.assemble);
+                    shapes = Some((schema.clone(), a.clone()));
+                    a
+                }
+            };
+            loop {
+                let next = guarded(path, || {
+                    reader
+                        .next()
+                        .transpose()
+                        .map_err(|e| read_err(path, &format!("row group {rg}"), e))
+                })?;
+                let Some(batch) = next else { break };
+                let rows = match limit {
+                    Some(l) => usize::try_from(l - written).unwrap_or(usize::MAX),
+                    None => usize::MAX,
+                }
+                .min(batch.num_rows());
+                guarded(path, || {
+                    assembler.write_batch(path, &batch, rows, &mut out, &mut flush)
+                })?;
+                written += rows as u64;
+                if limit.is_some_and(|l| written >= l) {
+                    break;
+                }
+            }
+        }
+        flush(&mut out)?;
+        Ok(written)
+    }
+
+    /// Rows per batch for row group `rg`, from its footer sizes; refuses a row group that
+    /// cannot be read within the budget.
+    fn batch_rows(
+        &self,
+        rg: usize,
+        meta: &RowGroupMetaData,
+        leaves: &[usize],
+        options: &ReadOptions,
+    ) -> Result<usize> {
+        let budget = options.max_memory.max(1);
+        let rows = meta.num_rows().max(1) as u64;
+        let mut fixed = 0u64;
+        let mut decoded = 0u64;
+        let mut text = 0u64;
+        for &i in leaves {
+            let Some(chunk) = meta.columns().get(i) else {
+                return Err(read_err(
+                    &self.path,
+                    "",
+                    format!("row group {rg} has no column chunk {i}"),
+                ));
+            };
+            let stored = chunk.uncompressed_size().max(0) as u64;
+            let values = chunk.num_values().max(0) as u64;
+            let dense =
+                stored.max(chunk.unencoded_byte_array_data_bytes().unwrap_or(0).max(0) as u64);
+            if stored > budget {
+                return Err(Error::Read {
+                    path: self.path.clone(),
+                    reason: format!(
+                        "row group {rg}, column `{}`: the column chunk is {stored} bytes uncompressed, more than the memory limit of {budget} bytes; raise --max-memory to read it",
+                        chunk.column_path()
+                    ),
+                });
+            }
+            let levels = 4 * values;
+            if is_dictionary_chunk(chunk) && is_byte_array(chunk.column_descr()) {
+                // Kept as a dictionary: the dictionary once, 4-byte keys per value.
+                fixed += stored;
+                decoded += levels + 4 * values;
+            } else {
+                decoded += levels + dense;
+            }
+            text += dense + values;
+        }
+        let per_row = decoded.div_ceil(rows).max(1);
+        let text_per_row = text.div_ceil(rows);
+        if fixed + per_row > budget || text_per_row > budget {
+            return Err(Error::Read {
+                path: self.path.clone(),
+                reason: format!(
+                    "row group {rg}: one record needs about {} bytes decoded, more than the memory limit of {budget} bytes; raise --max-memory or read fewer --columns",
+                    (fixed + per_row).max(text_per_row)
+                ),
+            });
+        }
+        let fit = ((budget - fixed) / 2 / per_row).max(1);
+        Ok((options.batch_rows.max(1) as u64).min(fit) as usize)
+    }
+
+    /// The Arrow schema to decode row group `meta` with: the file's own, plus the hints of
+    /// the module doc (INT96 → microseconds, ENUM → text, dictionaries kept).
+    fn hinted_schema(&self, meta: &RowGroupMetaData) -> Arc<ArrowSchema> {
+        let base = self.meta.schema();
+        let mut next = 0usize;
+        let fields: Vec<ArrowField> = base
+            .fields()
+            .iter()
+            .map(|f| hint_field(f, meta, &mut next))
+            .collect();
+        Arc::new(ArrowSchema::new_with_metadata(
+            fields,
+            base.metadata().clone(),
+        ))
+    }
+}
+
+/// Some writers (parquet-rs 0.3, `repeated_no_annotation.parquet`) left `num_rows = 0` in a
+/// row group that holds records. A non-repeated column has one value per record, so its value
+/// count is the row count; the footer is corrected from it. A row group with only repeated
+/// columns and no row count cannot be counted without decoding, and is refused.
+fn repair_row_counts(path: &Path, meta: ArrowReaderMetadata) -> Result<ArrowReaderMetadata> {
+    let md = meta.metadata();
+    let broken = |rg: &RowGroupMetaData| {
+        rg.num_rows() <= 0 && rg.columns().iter().any(|c| c.num_values() > 0)
+    };
+    if !md.row_groups().iter().any(broken) {
+        return Ok(meta);
+    }
+    let mut fixed = Vec::with_capacity(md.num_row_groups());
+    for (i, rg) in md.row_groups().iter().enumerate() {
+        if !broken(rg) {
+            fixed.push(rg.clone());
+            continue;
+        }
+        let Some(rows) = rg
+            .columns()
+            .iter()
+            .find(|c| c.column_descr().max_rep_level() == 0)
+            .map(|c| c.num_values())
+        else {
+            return Err(read_err(
+                path,
+                "",
+                format!("row group {i}: the footer says 0 rows but its columns hold values, and every column is repeated, so the records cannot be counted"),
+            ));
+        };
+        let rg = rg
+            .clone()
+            .into_builder()
+            .set_num_rows(rows)
+            .build()
+            .map_err(|e| read_err(path, &format!("row group {i}"), e))?;
+        fixed.push(rg);
+    }
+    let repaired = md
+        .as_ref()
+        .clone()
+        .into_builder()
+        .set_row_groups(fixed)
+        .build();
+    ArrowReaderMetadata::try_new(Arc::new(repaired), ArrowReaderOptions::new())
+        .map_err(|e| read_err(path, "", e))
+}
+
+fn is_dictionary_chunk(chunk: &parquet::file::metadata::ColumnChunkMetaData) -> bool {
+    chunk
+        .encodings()
+        .any(|e| matches!(e, Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY))
+}
+
+fn is_byte_array(d: &ColumnDescriptor) -> bool {
+    d.physical_type() == PhysicalType::BYTE_ARRAY
+}
+
+fn hint_field(f: &ArrowField, meta: &RowGroupMetaData, next: &mut usize) -> ArrowField {
+    let t = hint_type(f.data_type(), meta, next);
+    f.clone().with_data_type(t)
+}
+
+fn hint_type(t: &ArrowType, meta: &RowGroupMetaData, next: &mut usize) -> ArrowType {
+    match t {
+        ArrowType::List(i) => ArrowType::List(Arc::new(hint_field(i, meta, next))),
+        ArrowType::LargeList(i) => ArrowType::LargeList(Arc::new(hint_field(i, meta, next))),
+        ArrowType::FixedSizeList(i, n) => {
+            ArrowType::FixedSizeList(Arc::new(hint_field(i, meta, next)), *n)
+        }
+        ArrowType::Struct(fs) => ArrowType::Struct(Fields::from(
+            fs.iter()
+                .map(|f| hint_field(f, meta, next))
+                .collect::<Vec<_>>(),
+        )),
+        ArrowType::Map(e, sorted) => ArrowType::Map(Arc::new(hint_field(e, meta, next)), *sorted),
+        leaf => {
+            let i = *next;
+            *next += 1;
+            let Some(chunk) = meta.columns().get(i) else {
+                return leaf.clone();
+            };
+            let d = chunk.column_descr();
+            let is_enum = matches!(d.logical_type_ref(), Some(LogicalType::Enum))
+                || d.converted_type() == ConvertedType::ENUM;
+            let t = match leaf {
+                ArrowType::Timestamp(arrow_schema::TimeUnit::Nanosecond, tz)
+                    if d.physical_type() == PhysicalType::INT96 =>
+                {
+                    ArrowType::Timestamp(arrow_schema::TimeUnit::Microsecond, tz.clone())
+                }
+                ArrowType::Binary if is_enum => ArrowType::Utf8,
+                other => other.clone(),
+            };
+            match t {
+                ArrowType::Utf8 | ArrowType::Binary if is_dictionary_chunk(chunk) => {
+                    ArrowType::Dictionary(Box::new(ArrowType::Int32), Box::new(t))
+                }
+                t => t,
+            }
+        }
+    }
+}
+
+/// The JSON path of every leaf under `fields`: struct steps by JSON key; list, map and
+/// placeholder steps add nothing (a map is selected whole).
+fn collect_leaf_paths(
+    fields: &Fields,
+    ours: Option<&[schema::Field]>,
+    prefix: &[String],
+    out: &mut Vec<Vec<String>>,
+) {
+    for f in fields {
+        let our = ours.and_then(|o| o.iter().find(|c| c.name == *f.name()));
+        let mut path = prefix.to_vec();
+        path.push(our.map(|o| o.json_key()).unwrap_or(f.name()).to_string());
+        collect_type_paths(f.data_type(), our, &path, out);
+    }
+}
+
+fn collect_type_paths(
+    t: &ArrowType,
+    our: Option<&schema::Field>,
+    path: &[String],
+    out: &mut Vec<Vec<String>>,
+) {
+    match t {
+        ArrowType::List(i) | ArrowType::LargeList(i) | ArrowType::FixedSizeList(i, _) => {
+            let element = match our {
+                Some(f) if f.repetition == Repetition::Repeated => Some(f),
+                Some(schema::Field {
+                    data_type: schema::DataType::List(e),
+                    ..
+                }) => Some(e.as_ref()),
+                _ => None,
+            };
+            collect_type_paths(i.data_type(), element, path, out)
+        }
+        ArrowType::Struct(fs) => {
+            let ours = match our.map(|o| &o.data_type) {
+                Some(schema::DataType::Struct(v)) if v.is_empty() => {
+                    // Placeholder leaves belong to the (empty) object itself.
+                    for _ in 0..fs.len() {
+                        out.push(path.to_vec());
+                    }
+                    return;
+                }
+                Some(schema::DataType::Struct(v)) => Some(&v[..]),
+                _ => None,
+            };
+            collect_leaf_paths(fs, ours, path, out)
+        }
+        ArrowType::Map(e, _) => {
+            let mut n = Vec::new();
+            collect_type_paths(e.data_type(), None, path, &mut n);
+            out.extend(n.into_iter().map(|_| path.to_vec()));
+        }
+        _ => out.push(path.to_vec()),
+    }
+}
+
+/// Expands the inputs users give `cat`: glob patterns (sorted matches), directories (their
+/// `*.parquet` files, skipping names starting with `_` or `.`, as Spark's `_SUCCESS`), and
+/// plain paths as they are.
+pub fn expand_inputs(args: &[String]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for a in args {
+        let p = Path::new(a);
+        if a.contains(['*', '?', '[']) {
+            let matches = glob::glob(a)
+                .map_err(|e| Error::Options(format!("bad glob pattern `{a}`: {e}")))?;
+            let mut found: Vec<PathBuf> = matches.filter_map(|m| m.ok()).collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::Options(format!("`{a}` matches no file")));
+            }
+            out.extend(found);
+        } else if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|e| Error::io(p, e))?;
+            let mut found = Vec::new();
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(p, e))?;
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.ends_with(".parquet") && !name.starts_with(['_', '.']) {
+                    found.push(entry.path());
+                }
+            }
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::Options(format!(
+                    "directory `{a}` holds no .parquet file"
+                )));
+            }
+            out.extend(found);
+        } else {
+            out.push(p.to_path_buf());
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the records of every file in `inputs`, in order, as NDJSON to `sink`.
+pub fn cat(inputs: &[PathBuf], options: &ReadOptions, sink: &mut dyn Write) -> Result<CatSummary> {
+    let mut summary = CatSummary::default();
+    for path in inputs {
+        let limit = match options.limit {
+            Some(l) if summary.documents >= l => break,
+            Some(l) => Some(l - summary.documents),
+            None => None,
+        };
+        let file = ParquetFile::open(path)?;
+        summary.documents += file.write_ndjson(options, limit, sink)?;
+        summary.files += 1;
+    }
+    sink.flush().map_err(|e| Error::io("<output>", e))?;
+    Ok(summary)
+}
+
+/// Reads a whole file into a string of NDJSON (tests, small files).
+pub fn to_ndjson_string(path: impl AsRef<Path>, options: &ReadOptions) -> Result<String> {
+    let mut out = Vec::new();
+    cat(&[path.as_ref().to_path_buf()], options, &mut out)?;
+    String::from_utf8(out).map_err(|e| read_err(path.as_ref(), "output is not UTF-8", e))
+}
