@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, Location, Result};
+use crate::input::DocError;
 use crate::json::{Number, ParseError, ParseErrorKind, Parser, ValueKind};
 use crate::path::{ColumnPath, PathStep};
 use crate::schema::{DataType, Field, Schema};
@@ -163,20 +164,30 @@ impl SchemaInferrer {
         }
     }
 
-    /// Like [`SchemaInferrer::add_document`] but keeps parse errors raw, so the caller can
-    /// tell an incomplete buffer ([`ParseErrorKind::Eof`]) from a bad document.
+    /// Like [`SchemaInferrer::add_document`] but keeps per-document failures raw, for
+    /// [`crate::input::read_documents`] to locate and apply the bad-record policy to.
     pub(crate) fn add_document_raw(
         &mut self,
         p: &mut Parser<'_>,
         locate: &dyn Fn(usize) -> Location,
-    ) -> std::result::Result<(), RawFailure> {
+    ) -> std::result::Result<(), DocError> {
+        let start = p.pos();
         match self.document(p, locate) {
             Ok(()) => {
                 self.documents += 1;
                 Ok(())
             }
-            Err(Fail::Parse(e)) if e.kind == ParseErrorKind::Eof => Err(RawFailure::Incomplete),
-            Err(fail) => Err(RawFailure::Bad(fail_to_error(fail, locate, self.max_depth))),
+            Err(Fail::Parse(e)) => Err(DocError::Parse(e)),
+            Err(Fail::NotObject(kind)) => Err(DocError::Mismatch {
+                offset: start,
+                path: ColumnPath::root(),
+                reason: not_object_reason(kind),
+            }),
+            Err(conflict) => Err(DocError::Fatal(fail_to_error(
+                conflict,
+                locate,
+                self.max_depth,
+            ))),
         }
     }
 
@@ -205,13 +216,6 @@ impl SchemaInferrer {
     }
 }
 
-/// Why [`SchemaInferrer::add_document_raw`] did not fold a document in.
-pub(crate) enum RawFailure {
-    /// The buffer ended inside the document.
-    Incomplete,
-    Bad(Error),
-}
-
 fn fail_to_error(fail: Fail, locate: &dyn Fn(usize) -> Location, max_depth: usize) -> Error {
     match fail {
         Fail::Parse(e) => parse_error(e, locate, max_depth),
@@ -231,12 +235,17 @@ fn fail_to_error(fail: Fail, locate: &dyn Fn(usize) -> Location, max_depth: usiz
         Fail::NotObject(kind) => Error::Mismatch {
             at: locate(0),
             path: ColumnPath::root(),
-            reason: format!(
-                "is {}; each document must be a JSON object (see docs/format.md, top-level values)",
-                kind.name()
-            ),
+            reason: not_object_reason(kind),
         },
     }
+}
+
+/// The message for a document that is not a JSON object.
+pub(crate) fn not_object_reason(kind: ValueKind) -> String {
+    format!(
+        "is {}; each document must be a JSON object (see docs/format.md, top-level values)",
+        kind.name()
+    )
 }
 
 /// A parser error as the crate reports it.

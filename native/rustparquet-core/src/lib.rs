@@ -14,13 +14,16 @@
 //! ```
 
 pub mod assemble;
+pub mod convert;
 pub mod error;
 pub mod infer;
+pub mod input;
 pub mod json;
 pub mod path;
 pub mod read;
 pub mod schema;
 pub mod shred;
+pub mod write;
 
 /// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked
 /// (Spark itself cannot plan more than about 200 levels; see docs/format.md).
@@ -28,4 +31,5 @@ pub const MAX_DEPTH_LIMIT: usize = 10_000;
 /// The default nesting limit.
 pub const DEFAULT_MAX_DEPTH: usize = 128;
 
+pub use convert::{convert, ConvertOptions, ConvertSummary};
 pub use error::{Error, Location, Result};

@@ -492,6 +492,12 @@ impl Shredder {
         std::mem::replace(&mut self.leaves, fresh)
     }
 
+    /// Empties the buffers (after they were written), keeping their allocations.
+    pub fn clear_buffers(&mut self) {
+        self.leaves.iter_mut().for_each(LeafBuffer::clear);
+        self.rows = 0;
+    }
+
     /// Shreds the document at the parser's position. On error, everything the document had
     /// written is taken back out of the buffers.
     pub fn shred_document(&mut self, p: &mut Parser<'_>) -> ShredResult<()> {
@@ -501,10 +507,7 @@ impl Shredder {
             Ok(kind) => Err(ShredError::Mismatch {
                 offset: p.pos(),
                 path: ColumnPath::root(),
-                reason: format!(
-                    "is {}; each document must be a JSON object (see docs/format.md, top-level values)",
-                    kind.name()
-                ),
+                reason: crate::infer::not_object_reason(kind),
             }),
             Err(e) => Err(e.into()),
         };

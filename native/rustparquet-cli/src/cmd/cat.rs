@@ -1,0 +1,114 @@
+//! `rustparquet cat`: Parquet files back to NDJSON on stdout, one document per line, streamed
+//! one batch at a time within `--max-memory`. A closed pipe (`| head`) ends the run with 0.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rustparquet_core::assemble::{AssembleOptions, NonFinite};
+use rustparquet_core::read::{self, ReadOptions, DEFAULT_BATCH_ROWS};
+
+use super::{CliError, CliResult};
+
+#[derive(clap::Args, Debug)]
+pub struct CatArgs {
+    /// Parquet files, directories (their *.parquet files) or glob patterns ('data/*.parquet').
+    #[arg(required = true, value_name = "FILE|GLOB")]
+    pub inputs: Vec<String>,
+
+    /// Read only these columns, as dotted JSON paths (`build.branch,result.status`); a path
+    /// selects everything below it and the output keeps the nesting. Only the selected
+    /// columns are read from disk.
+    #[arg(long, value_delimiter = ',', value_name = "PATHS")]
+    pub columns: Option<Vec<String>>,
+
+    /// Stop after N documents (over all files).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+
+    /// Memory budget for decoded data, e.g. 512MiB, 2GiB or a number of bytes. Row groups
+    /// that cannot be read within it are refused with an error naming the column.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
+    pub max_memory: u64,
+
+    /// Leave out object members that are null instead of writing `"key":null` (Parquet does
+    /// not record whether a key was missing or null).
+    #[arg(long)]
+    pub omit_nulls: bool,
+
+    /// What NaN and ±infinity become: `string` ("NaN", "Infinity", "-Infinity") or `null`.
+    #[arg(long, value_name = "MODE", default_value = "string", value_parser = ["string", "null"])]
+    pub nan: String,
+}
+
+/// Parses `1024`, `64KiB`, `512MiB`, `2GiB` (also `K`/`M`/`G`, `KB`/`MB`/`GB` as powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 512MiB, 2GiB, 1048576)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` in `{s}` (use KiB, MiB, GiB)"
+            ))
+        }
+    };
+    n.checked_mul(mult)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("`{s}` is not a usable size"))
+}
+
+pub fn run(args: CatArgs) -> CliResult {
+    let inputs: Vec<PathBuf> = read::expand_inputs(&args.inputs)?;
+    let options = ReadOptions {
+        columns: args.columns,
+        limit: args.limit,
+        max_memory: args.max_memory,
+        batch_rows: DEFAULT_BATCH_ROWS,
+        assemble: AssembleOptions {
+            omit_nulls: args.omit_nulls,
+            non_finite: if args.nan == "null" {
+                NonFinite::Null
+            } else {
+                NonFinite::String
+            },
+        },
+    };
+    let stdout = std::io::stdout();
+    let mut sink = stdout.lock();
+    match read::cat(&inputs, &options, &mut sink) {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(rustparquet_core::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(CliError::Core(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("64KiB"), Ok(64 << 10));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(
+            parse_size("12 parsecs"),
+            Err("unknown size unit `parsecs` in `12 parsecs` (use KiB, MiB, GiB)".to_string())
+        );
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("MiB").is_err());
+    }
+}

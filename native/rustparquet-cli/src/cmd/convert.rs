@@ -1,0 +1,304 @@
+//! `rustparquet convert`: JSON documents in, one Parquet file out.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustparquet_core::input::{InputFormat, OnError, Progress};
+use rustparquet_core::schema::Schema;
+use rustparquet_core::{ConvertOptions, ConvertSummary};
+
+use super::{CliError, CliResult};
+
+/// Arguments of `rustparquet convert`.
+#[derive(clap::Args, Debug)]
+pub struct ConvertArgs {
+    /// Input files: NDJSON, a top-level array of documents, or concatenated documents;
+    /// gzip and zstd are decompressed (recognised by content). Globs are expanded
+    /// ('logs/*.json.gz'); `-` reads standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// The Parquet file to write. It appears only when complete.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Write with this schema (rustparquet's JSON schema form, as printed by
+    /// `rustparquet schema --format rustparquet`) instead of inferring one.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+
+    /// Infer the schema from the first N documents only (default: all documents).
+    #[arg(long, value_name = "N", conflicts_with = "schema")]
+    pub sample: Option<u64>,
+
+    /// How documents are laid out: auto (a top-level array if the input starts with `[`,
+    /// otherwise whitespace-separated documents), ndjson (whitespace-separated documents:
+    /// NDJSON, concatenated or pretty-printed), or array.
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "ndjson", "array"])]
+    pub input_format: String,
+
+    /// What to do with a bad document (invalid JSON, or not fitting the schema): fail (stop
+    /// with file:line:column), skip (count and report), or quarantine=PATH (copy it verbatim
+    /// to PATH, with the reasons in PATH.errors).
+    #[arg(long, value_name = "MODE", default_value = "fail")]
+    pub on_error: String,
+
+    /// Deepest nesting of arrays and objects accepted (1..=10000).
+    #[arg(long, value_name = "N", default_value_t = rustparquet_core::DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
+
+    /// Compression codec: snappy, zstd, zstd(LEVEL), gzip, gzip(LEVEL), lz4, none.
+    #[arg(short, long, value_name = "CODEC", default_value = "snappy")]
+    pub compression: String,
+
+    /// Compression level for zstd (1..=22) or gzip (0..=9).
+    #[arg(long, value_name = "LEVEL")]
+    pub compression_level: Option<i32>,
+
+    /// Target size of a row group's buffered column data (memory use is about twice this).
+    #[arg(long, value_name = "SIZE", default_value = "64MB")]
+    pub row_group_size: String,
+
+    /// Most rows in a row group.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub row_group_rows: usize,
+
+    /// Target size of a data page.
+    #[arg(long, value_name = "SIZE", default_value = "1MB")]
+    pub page_size: String,
+
+    /// Dictionary encoding (true/false).
+    #[arg(long, value_name = "BOOL", default_value = "true")]
+    pub dictionary: String,
+
+    /// Largest dictionary page; a column whose dictionary outgrows it falls back to plain.
+    #[arg(long, value_name = "SIZE", default_value = "1MB")]
+    pub dictionary_page_size: String,
+
+    /// Statistics to write: none, chunk (footer min/max/nulls), page (plus the page index).
+    #[arg(long, value_name = "LEVEL", default_value = "page")]
+    pub statistics: String,
+
+    /// Parquet writer version: 1.0 (data page v1, most compatible) or 2.0.
+    #[arg(long, value_name = "VERSION", default_value = "1.0")]
+    pub writer_version: String,
+
+    /// Write a bloom filter for these leaf columns (Parquet dotted paths, comma-separated or
+    /// repeated), e.g. `build.branch`.
+    #[arg(long, value_name = "COLUMNS")]
+    pub bloom_filter: Vec<String>,
+
+    /// False-positive probability of the bloom filters.
+    #[arg(long, value_name = "P", default_value = "0.05")]
+    pub bloom_filter_fpp: String,
+
+    /// Threads: 1 does everything on one thread; 2 or more parse on one and encode columns
+    /// on the others.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub threads: usize,
+
+    /// Print nothing on success (no progress, no summary).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
+    let mut o = ConvertOptions::default();
+    if let Some(path) = &args.schema {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::Usage(format!("--schema {}: {e}", path.display())))?;
+        o.schema = Some(Schema::from_json_str(
+            &text,
+            Some(&path.display().to_string()),
+        )?);
+    }
+    o.sample = args.sample;
+    o.input_format = match args.input_format.as_str() {
+        "ndjson" => InputFormat::Stream,
+        "array" => InputFormat::Array,
+        _ => InputFormat::Auto,
+    };
+    o.on_error = match args.on_error.as_str() {
+        "fail" => OnError::Fail,
+        "skip" => OnError::Skip,
+        other => match other.strip_prefix("quarantine=") {
+            Some(path) if !path.is_empty() => OnError::Quarantine(PathBuf::from(path)),
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "--on-error: `{other}` (expected fail, skip or quarantine=PATH)"
+                )))
+            }
+        },
+    };
+    o.max_depth = args.max_depth;
+    let w = &mut o.writer;
+    let flag = |name: &str, e: rustparquet_core::Error| CliError::Usage(format!("--{name}: {e}"));
+    w.set("compression", &args.compression)
+        .map_err(|e| flag("compression", e))?;
+    if let Some(level) = args.compression_level {
+        w.set("compressionLevel", &level.to_string())
+            .map_err(|e| flag("compression-level", e))?;
+    }
+    w.set("rowGroupSize", &args.row_group_size)
+        .map_err(|e| flag("row-group-size", e))?;
+    w.set("rowGroupRows", &args.row_group_rows.to_string())
+        .map_err(|e| flag("row-group-rows", e))?;
+    w.set("pageSize", &args.page_size)
+        .map_err(|e| flag("page-size", e))?;
+    w.set("dictionary", &args.dictionary)
+        .map_err(|e| flag("dictionary", e))?;
+    w.set("dictionaryPageSize", &args.dictionary_page_size)
+        .map_err(|e| flag("dictionary-page-size", e))?;
+    w.set("statistics", &args.statistics)
+        .map_err(|e| flag("statistics", e))?;
+    w.set("writerVersion", &args.writer_version)
+        .map_err(|e| flag("writer-version", e))?;
+    w.set("bloomFilterColumns", &args.bloom_filter.join(","))
+        .map_err(|e| flag("bloom-filter", e))?;
+    w.set("bloomFilterFpp", &args.bloom_filter_fpp)
+        .map_err(|e| flag("bloom-filter-fpp", e))?;
+    if args.threads == 0 {
+        return Err(CliError::Usage("--threads: must be at least 1".into()));
+    }
+    w.encode_threads = if args.threads == 1 {
+        1
+    } else {
+        args.threads - 1
+    };
+    Ok(o)
+}
+
+/// Runs `convert`.
+pub fn run(args: ConvertArgs) -> CliResult {
+    let mut opts = options(&args)?;
+    let progress = Arc::new(Progress::default());
+    opts.progress = Some(progress.clone());
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = cancel.clone();
+        // A second Ctrl-C (or a failure to install the handler) falls back to the default.
+        let _ = ctrlc::set_handler(move || {
+            if cancel.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    opts.cancel = Some(cancel);
+    let started = Instant::now();
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let done = Arc::new(AtomicBool::new(false));
+    let bar = show_progress.then(|| {
+        let progress = progress.clone();
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            while !done.load(Ordering::Relaxed) {
+                let docs = progress.documents.load(Ordering::Relaxed);
+                let bytes = progress.bytes.load(Ordering::Relaxed);
+                let secs = started.elapsed().as_secs_f64().max(1e-3);
+                bar.set_message(format!(
+                    "{} documents · {:.1} MB · {:.0} MB/s",
+                    group(docs),
+                    bytes as f64 / 1e6,
+                    bytes as f64 / 1e6 / secs
+                ));
+                bar.tick();
+                std::thread::sleep(Duration::from_millis(120));
+            }
+            bar.finish_and_clear();
+        })
+    });
+    let result = rustparquet_core::convert(&args.inputs, &args.output, &opts);
+    done.store(true, Ordering::Relaxed);
+    if let Some(bar) = bar {
+        let _ = bar.join();
+    }
+    let summary = result?;
+    if !args.quiet {
+        eprintln!(
+            "{}",
+            summary_line(&summary, &args.output, started.elapsed())
+        );
+        if summary.bad_documents > 0 {
+            let what = match &opts.on_error {
+                OnError::Quarantine(p) => format!(
+                    "quarantined to {} (reasons in {}.errors)",
+                    p.display(),
+                    p.display()
+                ),
+                _ => "skipped".to_string(),
+            };
+            eprintln!(
+                "rustparquet: {} bad documents {what}; first:",
+                group(summary.bad_documents)
+            );
+            for e in &summary.first_errors {
+                eprintln!("  {e}");
+            }
+        }
+        if summary.duplicate_keys > 0 {
+            eprintln!(
+                "rustparquet: {} values were replaced by a later duplicate key in the same object (the last value wins)",
+                group(summary.duplicate_keys)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `1204331` → `1,204,331`.
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else {
+        format!("{:.1} kB", b / 1e3)
+    }
+}
+
+fn summary_line(s: &ConvertSummary, output: &std::path::Path, elapsed: Duration) -> String {
+    format!(
+        "{}: {} documents · {} row groups · {} columns · {} → {} · {:.1} s",
+        output.display(),
+        group(s.documents),
+        s.row_groups,
+        s.columns,
+        size(s.input_bytes),
+        size(s.output_bytes),
+        elapsed.as_secs_f64()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1204331), "1,204,331");
+    }
+}

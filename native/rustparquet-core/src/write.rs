@@ -1,0 +1,542 @@
+//! Parquet encoding: shredded [`LeafBuffer`]s in, a Parquet file out, through the `parquet`
+//! crate's column writers.
+//!
+//! [`WriterOptions`] holds the writer settings under Spark-like names (codec, row group and
+//! page sizes, dictionary, statistics, writer version, bloom filters) and parses them from
+//! `name=value` pairs, so the CLI and the Spark source share one vocabulary. Each row group's
+//! columns are encoded into memory on `encode_threads` threads at once and then spliced into
+//! the file in schema order. The file is written under a hidden temporary name in the target's
+//! directory (`.NAME.XXXXXX.rustparquet-tmp`, which Spark, Hive and pyarrow datasets skip) and
+//! renamed onto the target only once the footer is written and synced: a reader never sees a
+//! partial file at the target path, and a failed or interrupted write removes the temporary.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use parquet::basic::Compression;
+use parquet::column::writer::{get_column_writer, ColumnCloseResult, ColumnWriter};
+use parquet::data_type::{ByteArray, FixedLenByteArray};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{
+    EnabledStatistics, WriterProperties, WriterPropertiesPtr, WriterVersion,
+};
+use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
+use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
+
+use crate::error::{Error, Result};
+use crate::path::ColumnPath;
+use crate::schema::{Schema, SCHEMA_KEY, VERSION_KEY};
+use crate::shred::{LeafBuffer, LeafValues};
+
+/// The rustparquet version written into every file.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Which statistics to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statistics {
+    None,
+    /// Per column chunk (min, max, null count in the footer).
+    Chunk,
+    /// Per chunk and per page (the column index).
+    Page,
+}
+
+/// Settings of the Parquet writer. Names follow Spark's Parquet options where Spark has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriterOptions {
+    /// Codec: snappy (default), zstd, gzip, lz4 (LZ4_RAW), none.
+    pub compression: Compression,
+    /// Target size of a row group's buffered column data, in bytes.
+    pub row_group_bytes: usize,
+    /// Most rows in a row group.
+    pub row_group_rows: usize,
+    /// Target size of a data page, in bytes.
+    pub data_page_bytes: usize,
+    /// Dictionary encoding (falls back to plain per chunk when the dictionary outgrows its page).
+    pub dictionary: bool,
+    /// Largest dictionary page, in bytes.
+    pub dictionary_page_bytes: usize,
+    pub statistics: Statistics,
+    /// Parquet writer version: 1.0 (data page v1, most compatible) or 2.0.
+    pub writer_version: WriterVersion,
+    /// Columns (Parquet dotted paths, e.g. `build.branch`) that get a bloom filter.
+    pub bloom_filter_columns: Vec<String>,
+    /// False-positive probability of bloom filters.
+    pub bloom_filter_fpp: f64,
+    /// Threads encoding one row group's columns.
+    pub encode_threads: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            compression: Compression::SNAPPY,
+            row_group_bytes: 64 << 20,
+            row_group_rows: 1_000_000,
+            data_page_bytes: 1 << 20,
+            dictionary: true,
+            dictionary_page_bytes: 1 << 20,
+            statistics: Statistics::Page,
+            writer_version: WriterVersion::PARQUET_1_0,
+            bloom_filter_columns: Vec::new(),
+            bloom_filter_fpp: 0.05,
+            encode_threads: 2,
+        }
+    }
+}
+
+/// Sizes like `64MB`, `1MiB`, `512k`, `1048576`.
+fn parse_size(name: &str, value: &str) -> Result<usize> {
+    let v = value.trim();
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let (digits, unit) = v.split_at(split);
+    let n: usize = digits.parse().map_err(|_| {
+        Error::Options(format!(
+            "{name}: `{value}` is not a size (e.g. 64MB, 512KiB, 1048576)"
+        ))
+    })?;
+    let mult = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(Error::Options(format!(
+                "{name}: unknown unit in `{value}` (use B, KB, MB or GB)"
+            )))
+        }
+    };
+    n.checked_mul(mult)
+        .filter(|&s| s > 0)
+        .ok_or_else(|| Error::Options(format!("{name}: `{value}` is out of range")))
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "on" | "yes" | "1" => Ok(true),
+        "false" | "off" | "no" | "0" => Ok(false),
+        _ => Err(Error::Options(format!(
+            "{name}: `{value}` is not true or false"
+        ))),
+    }
+}
+
+/// Parses a codec name, optionally with a level: `snappy`, `zstd`, `zstd(9)`, `gzip(6)`, `lz4`,
+/// `none`. Brotli is refused: Spark cannot read it.
+pub fn parse_compression(value: &str) -> Result<Compression> {
+    use parquet::basic::{GzipLevel, ZstdLevel};
+    let v = value.trim().to_ascii_lowercase();
+    let (name, level) = match v.split_once('(') {
+        Some((n, rest)) => {
+            let level = rest.trim_end_matches(')').trim();
+            let level: i32 = level
+                .parse()
+                .map_err(|_| Error::Options(format!("compression: bad level in `{value}`")))?;
+            (n.trim().to_string(), Some(level))
+        }
+        None => (v.clone(), None),
+    };
+    let bad_level = |e: parquet::errors::ParquetError| Error::Options(format!("compression: {e}"));
+    Ok(match name.as_str() {
+        "snappy" => Compression::SNAPPY,
+        "zstd" => Compression::ZSTD(ZstdLevel::try_new(level.unwrap_or(3)).map_err(bad_level)?),
+        "gzip" => Compression::GZIP(GzipLevel::try_new(level.unwrap_or(6) as u32).map_err(bad_level)?),
+        "lz4" | "lz4_raw" => Compression::LZ4_RAW,
+        "none" | "uncompressed" => Compression::UNCOMPRESSED,
+        "brotli" => {
+            return Err(Error::Options(
+                "compression: brotli is not offered: Spark 3.5 cannot read it (see docs/format.md)".into(),
+            ))
+        }
+        _ => {
+            return Err(Error::Options(format!(
+                "compression: unknown codec `{value}` (expected snappy, zstd, zstd(LEVEL), gzip, gzip(LEVEL), lz4 or none)"
+            )))
+        }
+    })
+}
+
+impl WriterOptions {
+    /// Sets one option by name; names are case-insensitive and may use `-`, `_` or camelCase
+    /// (`row-group-size`, `rowGroupSize`). Known names: compression, compressionLevel,
+    /// rowGroupSize, rowGroupRows, pageSize, dictionary, dictionaryPageSize, statistics,
+    /// writerVersion, bloomFilterColumns, bloomFilterFpp, encodeThreads.
+    ///
+    /// ```
+    /// use rustparquet_core::write::WriterOptions;
+    /// let mut o = WriterOptions::default();
+    /// o.set("rowGroupSize", "32MB")?;
+    /// o.set("compression", "zstd(9)")?;
+    /// assert_eq!(o.row_group_bytes, 32 << 20);
+    /// assert!(o.set("compression", "brotli").is_err());
+    /// # Ok::<(), rustparquet_core::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        let key: String = name
+            .chars()
+            .filter(|c| *c != '-' && *c != '_' && *c != '.')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match key.as_str() {
+            "compression" | "codec" => self.compression = parse_compression(value)?,
+            "compressionlevel" => {
+                let base = match self.compression {
+                    Compression::ZSTD(_) => "zstd",
+                    Compression::GZIP(_) => "gzip",
+                    _ => {
+                        return Err(Error::Options(
+                            "compressionLevel: only zstd and gzip take a level".into(),
+                        ))
+                    }
+                };
+                self.compression = parse_compression(&format!("{base}({value})"))?;
+            }
+            "rowgroupsize" | "blocksize" => self.row_group_bytes = parse_size(name, value)?,
+            "rowgrouprows" => {
+                self.row_group_rows = value.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+                    Error::Options(format!("{name}: `{value}` is not a positive count"))
+                })?
+            }
+            "pagesize" | "datapagesize" => self.data_page_bytes = parse_size(name, value)?,
+            "dictionary" | "enabledictionary" => self.dictionary = parse_bool(name, value)?,
+            "dictionarypagesize" => self.dictionary_page_bytes = parse_size(name, value)?,
+            "statistics" => {
+                self.statistics = match value.to_ascii_lowercase().as_str() {
+                    "none" | "false" => Statistics::None,
+                    "chunk" => Statistics::Chunk,
+                    "page" | "true" => Statistics::Page,
+                    _ => {
+                        return Err(Error::Options(format!(
+                            "{name}: `{value}` (expected none, chunk or page)"
+                        )))
+                    }
+                }
+            }
+            "writerversion" => {
+                self.writer_version = match value {
+                    "1" | "1.0" | "v1" => WriterVersion::PARQUET_1_0,
+                    "2" | "2.0" | "v2" => WriterVersion::PARQUET_2_0,
+                    _ => {
+                        return Err(Error::Options(format!(
+                            "{name}: `{value}` (expected 1.0 or 2.0)"
+                        )))
+                    }
+                }
+            }
+            "bloomfiltercolumns" => {
+                self.bloom_filter_columns = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
+            "bloomfilterfpp" => {
+                self.bloom_filter_fpp = value
+                    .parse()
+                    .ok()
+                    .filter(|p: &f64| *p > 0.0 && *p < 1.0)
+                    .ok_or_else(|| {
+                        Error::Options(format!(
+                            "{name}: `{value}` is not a probability between 0 and 1"
+                        ))
+                    })?
+            }
+            "encodethreads" => {
+                self.encode_threads = value.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+                    Error::Options(format!("{name}: `{value}` is not a positive count"))
+                })?
+            }
+            _ => return Err(Error::Options(format!("unknown writer option `{name}`"))),
+        }
+        Ok(())
+    }
+
+    fn properties(&self, schema: &Schema) -> Result<WriterProperties> {
+        let statistics = match self.statistics {
+            Statistics::None => EnabledStatistics::None,
+            Statistics::Chunk => EnabledStatistics::Chunk,
+            Statistics::Page => EnabledStatistics::Page,
+        };
+        let mut b = WriterProperties::builder()
+            .set_compression(self.compression)
+            .set_writer_version(self.writer_version)
+            .set_data_page_size_limit(self.data_page_bytes)
+            .set_dictionary_enabled(self.dictionary)
+            .set_dictionary_page_size_limit(self.dictionary_page_bytes)
+            .set_statistics_enabled(statistics)
+            .set_created_by(format!("rustparquet version {VERSION} (build parquet-rs)"))
+            .set_key_value_metadata(Some(vec![
+                KeyValue::new(VERSION_KEY.to_string(), VERSION.to_string()),
+                KeyValue::new(SCHEMA_KEY.to_string(), schema.to_json_string()),
+            ]));
+        let leaves: Vec<String> = schema
+            .leaves()
+            .into_iter()
+            .map(|l| l.parquet_path)
+            .collect();
+        for column in &self.bloom_filter_columns {
+            if !leaves.contains(column) {
+                return Err(Error::Options(format!(
+                    "bloom filter column `{column}` is not a leaf column of the schema (leaf columns are Parquet paths such as {})",
+                    leaves.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                )));
+            }
+            let path = parquet::schema::types::ColumnPath::from(column.as_str());
+            b = b
+                .set_column_bloom_filter_enabled(path.clone(), true)
+                .set_column_bloom_filter_fpp(path, self.bloom_filter_fpp);
+        }
+        Ok(b.build())
+    }
+}
+
+/// What a finished file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStats {
+    pub rows: u64,
+    pub row_groups: usize,
+    pub columns: usize,
+    pub bytes: u64,
+}
+
+/// Writes row groups of shredded columns into a Parquet file that appears at its target path
+/// only when [`ParquetFileWriter::finish`] succeeds.
+pub struct ParquetFileWriter {
+    writer: SerializedFileWriter<File>,
+    temp: tempfile::TempPath,
+    target: PathBuf,
+    columns: Vec<ColumnDescPtr>,
+    column_paths: Vec<ColumnPath>,
+    props: WriterPropertiesPtr,
+    threads: usize,
+    rows: u64,
+    row_groups: usize,
+}
+
+impl ParquetFileWriter {
+    /// Starts a file for `schema` that will be renamed onto `target`.
+    pub fn create(target: &Path, schema: &Schema, options: &WriterOptions) -> Result<Self> {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if target.is_dir() {
+            return Err(Error::Options(format!(
+                "{}: is a directory; give a file name",
+                target.display()
+            )));
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".rustparquet-tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(&dir, e))?;
+        let (file, temp) = temp.into_parts();
+        let props = Arc::new(options.properties(schema)?);
+        let message = schema.to_parquet()?;
+        let descriptor = SchemaDescriptor::new(message.clone());
+        let columns = descriptor.columns().to_vec();
+        let column_paths = schema.leaves().into_iter().map(|l| l.path).collect();
+        let writer = SerializedFileWriter::new(file, message, props.clone())?;
+        Ok(ParquetFileWriter {
+            writer,
+            temp,
+            target: target.to_path_buf(),
+            columns,
+            column_paths,
+            props,
+            threads: options.encode_threads.max(1),
+            rows: 0,
+            row_groups: 0,
+        })
+    }
+
+    /// Encodes and appends one row group. `leaves` are in schema order and hold `rows` rows.
+    pub fn write_row_group(&mut self, leaves: &[LeafBuffer], rows: usize) -> Result<()> {
+        if rows == 0 {
+            return Ok(());
+        }
+        if leaves.len() != self.columns.len() {
+            return Err(Error::Other(format!(
+                "internal error: {} column buffers for {} columns",
+                leaves.len(),
+                self.columns.len()
+            )));
+        }
+        // Encode columns on `threads` threads, each taking every n-th column (columns differ
+        // widely in cost; striding spreads the heavy ones).
+        let threads = self.threads.min(leaves.len()).max(1);
+        let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult)>>> =
+            (0..leaves.len()).map(|_| None).collect();
+        if threads == 1 {
+            for (i, leaf) in leaves.iter().enumerate() {
+                encoded[i] = Some(encode_column(&self.columns[i], &self.props, leaf));
+            }
+        } else {
+            let columns = &self.columns;
+            let props = &self.props;
+            let results: Vec<Vec<(usize, Result<(Bytes, ColumnCloseResult)>)>> =
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = (0..threads)
+                        .map(|t| {
+                            scope.spawn(move || {
+                                (t..leaves.len())
+                                    .step_by(threads)
+                                    .map(|i| (i, encode_column(&columns[i], props, &leaves[i])))
+                                    .collect::<Vec<_>>()
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_default())
+                        .collect()
+                });
+            for (i, r) in results.into_iter().flatten() {
+                encoded[i] = Some(r);
+            }
+        }
+        let mut row_group = self.writer.next_row_group()?;
+        for (i, chunk) in encoded.into_iter().enumerate() {
+            let (bytes, close) = chunk
+                .unwrap_or_else(|| {
+                    Err(Error::Other(
+                        "internal error: a column encoder stopped".into(),
+                    ))
+                })
+                .map_err(|e| match e {
+                    Error::Parquet { source, .. } => Error::Parquet {
+                        column: Some(self.column_paths[i].clone()),
+                        source,
+                    },
+                    other => other,
+                })?;
+            row_group.append_column(&bytes, close)?;
+        }
+        row_group.close()?;
+        self.rows += rows as u64;
+        self.row_groups += 1;
+        Ok(())
+    }
+
+    /// Writes the footer, syncs, and renames the file onto its target.
+    pub fn finish(mut self) -> Result<FileStats> {
+        self.writer.finish()?;
+        let file = self.writer.inner_mut();
+        file.flush().map_err(|e| Error::io(&self.target, e))?;
+        file.sync_all().map_err(|e| Error::io(&self.target, e))?;
+        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let stats = FileStats {
+            rows: self.rows,
+            row_groups: self.row_groups,
+            columns: self.columns.len(),
+            bytes,
+        };
+        let target = self.target.clone();
+        self.temp
+            .persist(&target)
+            .map_err(|e| Error::io(&target, e.error))?;
+        Ok(stats)
+    }
+}
+
+fn byte_arrays(data: &[u8], ends: &[u32]) -> Vec<ByteArray> {
+    let data = Bytes::copy_from_slice(data);
+    let mut start = 0usize;
+    ends.iter()
+        .map(|&end| {
+            let v = ByteArray::from(data.slice(start..end as usize));
+            start = end as usize;
+            v
+        })
+        .collect()
+}
+
+/// Encodes one column chunk into memory.
+fn encode_column(
+    descr: &ColumnDescPtr,
+    props: &WriterPropertiesPtr,
+    leaf: &LeafBuffer,
+) -> Result<(Bytes, ColumnCloseResult)> {
+    let mut sink = TrackedWrite::new(Vec::new());
+    let close = {
+        let page_writer = Box::new(SerializedPageWriter::new(&mut sink));
+        let mut writer = get_column_writer(descr.clone(), props.clone(), page_writer);
+        let def = (leaf.max_def > 0).then_some(&leaf.def_levels[..]);
+        let rep = (leaf.max_rep > 0).then_some(&leaf.rep_levels[..]);
+        match (&mut writer, &leaf.values) {
+            (ColumnWriter::BoolColumnWriter(w), LeafValues::Boolean(v)) => {
+                w.write_batch(v, def, rep)?;
+            }
+            (ColumnWriter::Int64ColumnWriter(w), LeafValues::Int64(v)) => {
+                w.write_batch(v, def, rep)?;
+            }
+            (ColumnWriter::DoubleColumnWriter(w), LeafValues::Double(v)) => {
+                w.write_batch(v, def, rep)?;
+            }
+            (ColumnWriter::ByteArrayColumnWriter(w), LeafValues::Bytes { data, ends }) => {
+                w.write_batch(&byte_arrays(data, ends), def, rep)?;
+            }
+            (ColumnWriter::FixedLenByteArrayColumnWriter(w), LeafValues::Decimal(v)) => {
+                // DECIMAL in FIXED_LEN_BYTE_ARRAY is big-endian two's complement.
+                let values: Vec<FixedLenByteArray> = v
+                    .iter()
+                    .map(|x| FixedLenByteArray::from(ByteArray::from(x.to_be_bytes().to_vec())))
+                    .collect();
+                w.write_batch(&values, def, rep)?;
+            }
+            _ => {
+                return Err(Error::Other(format!(
+                    "internal error: column {} has values of another type",
+                    descr.path()
+                )))
+            }
+        }
+        writer.close()?
+    };
+    let bytes = sink.into_inner()?;
+    Ok((Bytes::from(bytes), close))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_codecs_parse_with_clear_errors() {
+        assert_eq!(parse_size("x", "64MB").unwrap(), 64 << 20);
+        assert_eq!(parse_size("x", "512k").unwrap(), 512 << 10);
+        assert_eq!(parse_size("x", "1000").unwrap(), 1000);
+        assert_eq!(
+            parse_size("row-group-size", "12 parsecs")
+                .unwrap_err()
+                .to_string(),
+            "row-group-size: unknown unit in `12 parsecs` (use B, KB, MB or GB)"
+        );
+        assert_eq!(parse_compression("SNAPPY").unwrap(), Compression::SNAPPY);
+        assert!(matches!(
+            parse_compression("zstd(9)").unwrap(),
+            Compression::ZSTD(_)
+        ));
+        assert!(parse_compression("zstd(99)").is_err());
+        assert!(parse_compression("brotli")
+            .unwrap_err()
+            .to_string()
+            .contains("Spark 3.5 cannot read it"));
+        let mut o = WriterOptions::default();
+        assert_eq!(
+            o.set("no-such", "1").unwrap_err().to_string(),
+            "unknown writer option `no-such`"
+        );
+        o.set("writer-version", "2.0").unwrap();
+        assert_eq!(o.writer_version, WriterVersion::PARQUET_2_0);
+    }
+}
