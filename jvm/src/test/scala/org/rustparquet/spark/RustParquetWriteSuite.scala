@@ -309,7 +309,7 @@ class RustParquetWriteSuite extends AnyFunSuite with BeforeAndAfterAll {
     val expected = sortedRows(df)
     val cases = Seq(
       Map("compression" -> "zstd") -> ".zstd.parquet",
-      Map("compression" -> "GZIP", "transfer" -> "bytes") -> ".gz.parquet",
+      Map("compression" -> "GZIP", "transfer" -> "direct") -> ".gz.parquet",
       Map("compression" -> "lz4", "dictionary" -> "false") -> ".lz4raw.parquet",
       Map("compression" -> "none", "rowGroupSize" -> "64k", "batchRows" -> "100",
         "bloomFilterColumns" -> "str,st.inner.x") -> ".parquet")

@@ -1,0 +1,206 @@
+//! The native writer without a JVM: Arrow IPC messages in (as the Scala side sends them),
+//! Parquet bytes out, checked against the contract Spark 3.5's parquet-mr 1.13.1 reads.
+
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+use arrow_array::builder::{Int64Builder, ListBuilder, MapBuilder, StringBuilder};
+use arrow_array::{
+    ArrayRef, Decimal128Array, Int64Array, Int8Array, RecordBatch, StringArray, StructArray,
+    TimestampMicrosecondArray,
+};
+use arrow_ipc::writer::StreamWriter;
+use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
+use bytes::Bytes;
+use parquet::basic::{LogicalType, TimeUnit as ParquetTimeUnit, Type as PhysicalType};
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use rustparquet_jni::{Result, TypedWriter, WriterOptions};
+
+/// The IPC stream of `batches`, cut as the Scala side cuts it: the schema message, then one
+/// chunk per batch.
+fn ipc_chunks(schema: &Schema, batches: &[RecordBatch]) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let mut writer = StreamWriter::try_new(Vec::new(), schema).expect("ipc writer");
+    let schema_len = writer.get_ref().len();
+    let mut chunks = Vec::new();
+    let mut seen = schema_len;
+    for batch in batches {
+        writer.write(batch).expect("ipc batch");
+        let all = writer.get_ref();
+        chunks.push(all[seen..].to_vec());
+        seen = all.len();
+    }
+    let all = writer.into_inner().expect("ipc finish");
+    (all[..schema_len].to_vec(), chunks)
+}
+
+fn options(json: &str) -> WriterOptions {
+    WriterOptions::from_json(json.as_bytes()).expect("options")
+}
+
+fn sample() -> (Schema, RecordBatch) {
+    let point = Fields::from(vec![
+        Field::new("x", DataType::Int64, true),
+        Field::new("label", DataType::Utf8, true),
+    ]);
+    let mut tags = ListBuilder::new(StringBuilder::new());
+    tags.values().append_value("a");
+    tags.append(true);
+    tags.append(true); // []
+    tags.append(false); // null
+    let mut map = MapBuilder::new(None, StringBuilder::new(), Int64Builder::new());
+    map.keys().append_value("k");
+    map.values().append_value(1);
+    map.append(true).expect("map");
+    map.append(true).expect("map");
+    map.append(false).expect("map");
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from(vec![1, 2, 3])),
+        Arc::new(Int8Array::from(vec![Some(-1), None, Some(7)])),
+        Arc::new(
+            Decimal128Array::from(vec![Some(12345), None, Some(-1)])
+                .with_precision_and_scale(30, 2)
+                .expect("decimal"),
+        ),
+        Arc::new(
+            TimestampMicrosecondArray::from(vec![Some(0), Some(1_700_000_000_000_000), None])
+                .with_timezone("America/Los_Angeles"),
+        ),
+        Arc::new(TimestampMicrosecondArray::from(vec![
+            Some(1),
+            None,
+            Some(2),
+        ])),
+        Arc::new(StructArray::new(
+            point.clone(),
+            vec![
+                Arc::new(Int64Array::from(vec![Some(1), None, Some(3)])),
+                Arc::new(StringArray::from(vec![Some("p"), Some("q"), None])),
+            ],
+            None,
+        )),
+        Arc::new(tags.finish()),
+        Arc::new(map.finish()),
+    ];
+    let fields: Vec<Field> = columns
+        .iter()
+        .zip(["id", "b", "dec", "ts", "ntz", "point", "tags", "m"])
+        .map(|(c, name)| Field::new(name, c.data_type().clone(), name != "id"))
+        .collect();
+    let schema = Schema::new(fields);
+    let batch = RecordBatch::try_new(Arc::new(schema.clone()), columns).expect("batch");
+    (schema, batch)
+}
+
+#[test]
+fn schema_and_footer_follow_what_spark_writes() -> Result<()> {
+    let (schema, batch) = sample();
+    let (schema_msg, chunks) = ipc_chunks(&schema, &[batch.clone(), batch]);
+    let mut writer = TypedWriter::open(
+        options(r#"{"path":"t.parquet","keyValueMetadata":{"org.apache.spark.version":"3.5.9"}}"#),
+        schema_msg,
+    )?;
+    let mut file = Vec::new();
+    for chunk in chunks {
+        file.extend(writer.append_owned(chunk)?);
+    }
+    file.extend(writer.finish()?);
+
+    let reader = SerializedFileReader::new(Bytes::from(file)).expect("readable parquet");
+    let meta = reader.metadata().file_metadata();
+    assert_eq!(meta.num_rows(), 6);
+    let kv = meta.key_value_metadata().expect("key-value metadata");
+    let keys: Vec<&str> = kv.iter().map(|kv| kv.key.as_str()).collect();
+    assert_eq!(keys, ["org.apache.spark.version"]);
+
+    let columns = meta.schema_descr();
+    let leaf = |path: &str| {
+        columns
+            .columns()
+            .iter()
+            .find(|c| c.path().string() == path)
+            .unwrap_or_else(|| panic!("no column {path}"))
+            .clone()
+    };
+    assert_eq!(leaf("b").physical_type(), PhysicalType::INT32);
+    assert_eq!(
+        leaf("b").logical_type_ref(),
+        Some(&LogicalType::integer(8, true))
+    );
+    assert_eq!(
+        leaf("dec").physical_type(),
+        PhysicalType::FIXED_LEN_BYTE_ARRAY
+    );
+    assert_eq!(leaf("dec").type_length(), 13);
+    let micros = |utc| LogicalType::timestamp(utc, ParquetTimeUnit::MICROS);
+    assert_eq!(leaf("ts").logical_type_ref(), Some(&micros(true)));
+    assert_eq!(leaf("ntz").logical_type_ref(), Some(&micros(false)));
+    assert_eq!(
+        leaf("point.label").logical_type_ref(),
+        Some(&LogicalType::String)
+    );
+    leaf("tags.list.element");
+    leaf("m.key_value.key");
+    leaf("m.key_value.value");
+    Ok(())
+}
+
+#[test]
+fn borrowed_batches_are_not_retained_and_row_groups_stream_out() -> Result<()> {
+    let (schema, batch) = sample();
+    let batches = vec![batch; 10000];
+    let (schema_msg, chunks) = ipc_chunks(&schema, &batches);
+    // A tiny row group size: bytes must come back while appending, not only at the end.
+    let mut writer = TypedWriter::open(options(r#"{"rowGroupBytes":2048}"#), schema_msg)?;
+    let mut streamed = 0;
+    let mut file = Vec::new();
+    for mut chunk in chunks {
+        let ptr = NonNull::new(chunk.as_mut_ptr()).expect("non-empty chunk");
+        // SAFETY: `chunk` lives, unchanged, until the call returns.
+        let out = unsafe { writer.append_borrowed(ptr, chunk.len()) }?;
+        streamed += out.len();
+        file.extend(out);
+    }
+    file.extend(writer.finish()?);
+    // (parquet buffers 8 KiB before its sink sees anything, hence the many small row groups)
+    assert!(streamed > 0, "no row group was flushed before finish");
+    let reader = SerializedFileReader::new(Bytes::from(file)).expect("readable parquet");
+    assert!(reader.metadata().num_row_groups() > 10);
+    assert_eq!(reader.metadata().file_metadata().num_rows(), 30000);
+    Ok(())
+}
+
+#[test]
+fn names_equal_after_case_folding_are_refused() {
+    let inner = Fields::from(vec![
+        Field::new("Name", DataType::Utf8, true),
+        Field::new("name", DataType::Utf8, true),
+    ]);
+    let schema = Schema::new(vec![Field::new("s", DataType::Struct(inner), true)]);
+    let (schema_msg, _) = ipc_chunks(&schema, &[]);
+    let err = TypedWriter::open(options(r#"{"path":"f.parquet"}"#), schema_msg)
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some("f.parquet: fields `Name` and `name` under `s` differ only in case; Spark 3.5 cannot read such a file (rename one)")
+    );
+}
+
+#[test]
+fn bloom_filters_name_existing_columns() {
+    let schema = Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("ts", DataType::Timestamp(TimeUnit::Microsecond, None), true),
+    ]);
+    let (schema_msg, _) = ipc_chunks(&schema, &[]);
+    let err = TypedWriter::open(
+        options(r#"{"path":"f.parquet","bloomFilterColumns":["id","nope"]}"#),
+        schema_msg,
+    )
+    .err()
+    .map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some("f.parquet: option `bloomFilterColumns`: no column `nope`; leaf columns are: id, ts")
+    );
+}
