@@ -692,6 +692,16 @@ fn bind_leaf(form: LeafForm, array: &ArrayRef, nf: NonFinite) -> Option<Col<'_>>
         ArrowType::Dictionary(_, _) => {
             let d = array.as_any_dictionary_opt()?;
             let values = d.values();
+            if values.is_empty() {
+                // An all-null chunk has an empty dictionary; every key must be null.
+                if array.null_count() != array.len() {
+                    return None;
+                }
+                return Some(Col {
+                    validity,
+                    kind: Kind::AllNull,
+                });
+            }
             let keys = d.normalized_keys();
             // Corrupt indices must not index out of bounds: check the valid ones once.
             let n = values.len();

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::path::Path;
 
-use parquet::basic::Repetition as PqRepetition;
+use parquet::basic::{LogicalType, Repetition as PqRepetition};
 use parquet::file::metadata::{ColumnChunkMetaData, ParquetMetaData};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::file::statistics::Statistics;
@@ -84,7 +84,8 @@ pub fn inspect(path: impl AsRef<Path>) -> Result<FileReport> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let file_bytes = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let reader = guarded(path, || {
-        SerializedFileReader::new(file).map_err(|e| read_err(path, "", e))
+        SerializedFileReader::new(file)
+            .map_err(|e| read_err(path, "cannot read the Parquet footer", e))
     })?;
     guarded(path, || Ok(report(path, file_bytes, reader.metadata())))
 }
@@ -200,7 +201,14 @@ fn tree(
 
 fn chunk(c: &ColumnChunkMetaData) -> ChunkReport {
     let stats = c.statistics();
-    let (min, max) = stats.map(min_max).unwrap_or((None, None));
+    let d = c.column_descr();
+    let is_decimal = matches!(d.logical_type_ref(), Some(LogicalType::Decimal(_)))
+        || d.converted_type() == parquet::basic::ConvertedType::DECIMAL;
+    let (min, max) = match stats {
+        Some(s) if is_decimal => decimal_min_max(s, d.type_scale()),
+        Some(s) => min_max(s),
+        None => (None, None),
+    };
     ChunkReport {
         path: c.column_path().string(),
         encodings: c.encodings().map(|e| format!("{e:?}")).collect(),
@@ -237,6 +245,48 @@ fn bytes(b: &[u8]) -> Value {
                 String::from_utf8_lossy(&out[1..out.len() - 1])
             ))
         }
+    }
+}
+
+/// Decimal statistics as exact numbers: big-endian two's complement bytes (FIXED_LEN_BYTE_ARRAY,
+/// BYTE_ARRAY, up to 16 bytes) or INT32/INT64, scaled.
+fn decimal_min_max(s: &Statistics, scale: i32) -> (Option<Value>, Option<Value>) {
+    fn from_be(b: &[u8]) -> Option<i128> {
+        if b.is_empty() || b.len() > 16 {
+            return None;
+        }
+        let fill = if b[0] & 0x80 != 0 { 0xff } else { 0 };
+        let mut buf = [fill; 16];
+        buf[16 - b.len()..].copy_from_slice(b);
+        Some(i128::from_be_bytes(buf))
+    }
+    let scale = i8::try_from(scale).unwrap_or(0);
+    let text = |v: Option<i128>| {
+        v.map(|v| {
+            let mut out = Vec::new();
+            scalar::write_decimal_i128(&mut out, v, scale);
+            // Kept as text: a JSON number would go through f64 and lose digits.
+            Value::String(String::from_utf8_lossy(&out).into_owned())
+        })
+    };
+    match s {
+        Statistics::Int32(v) => (
+            text(v.min_opt().map(|x| *x as i128)),
+            text(v.max_opt().map(|x| *x as i128)),
+        ),
+        Statistics::Int64(v) => (
+            text(v.min_opt().map(|x| *x as i128)),
+            text(v.max_opt().map(|x| *x as i128)),
+        ),
+        Statistics::ByteArray(v) => (
+            text(v.min_opt().and_then(|x| from_be(x.data()))),
+            text(v.max_opt().and_then(|x| from_be(x.data()))),
+        ),
+        Statistics::FixedLenByteArray(v) => (
+            text(v.min_opt().and_then(|x| from_be(x.data()))),
+            text(v.max_opt().and_then(|x| from_be(x.data()))),
+        ),
+        other => min_max(other),
     }
 }
 

@@ -87,7 +87,9 @@ pub(crate) fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T
                 .unwrap_or_else(|| "no message".to_string());
             Err(Error::Read {
                 path: path.to_path_buf(),
-                reason: format!("the Parquet decoder failed on corrupt data ({text})"),
+                reason: format!(
+                    "internal error while decoding (corrupt data, or a bug to report): {text}"
+                ),
             })
         }
     }
@@ -147,9 +149,10 @@ impl ParquetFile {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        check_magic(path, &file)?;
         let meta = guarded(path, || {
             ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
-                .map_err(|e| read_err(path, "", e))
+                .map_err(|e| read_err(path, "cannot read the Parquet footer", e))
         })?;
         let meta = repair_row_counts(path, meta)?;
         let ours = match meta
@@ -374,7 +377,7 @@ impl ParquetFile {
                     path: self.path.clone(),
                     reason: format!(
                         "row group {rg}, column `{}`: the column chunk is {stored} bytes uncompressed, more than the memory limit of {budget} bytes; raise --max-memory to read it",
-                        chunk.column_path()
+                        chunk.column_path().string()
                     ),
                 });
             }
@@ -420,21 +423,48 @@ impl ParquetFile {
     }
 }
 
-/// Some writers (parquet-rs 0.3, `repeated_no_annotation.parquet`) left `num_rows = 0` in a
-/// row group that holds records. A non-repeated column has one value per record, so its value
-/// count is the row count; the footer is corrected from it. A row group with only repeated
-/// columns and no row count cannot be counted without decoding, and is refused.
+/// Tells a file that is not Parquet (or was cut short) from a corrupt footer, before the
+/// footer is parsed.
+fn check_magic(path: &Path, file: &File) -> Result<()> {
+    use std::os::unix::fs::FileExt;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len < 12 {
+        return Err(read_err(
+            path,
+            "",
+            format!("not a Parquet file: {len} bytes, less than the 12 of an empty one"),
+        ));
+    }
+    let mut tail = [0u8; 4];
+    file.read_exact_at(&mut tail, len - 4)
+        .map_err(|e| Error::io(path, e))?;
+    match &tail {
+        b"PAR1" => Ok(()),
+        b"PARE" => Err(read_err(
+            path,
+            "",
+            "encrypted Parquet files (footer magic PARE) are not supported",
+        )),
+        _ => Err(read_err(
+            path,
+            "",
+            "not a Parquet file: it does not end with the magic bytes PAR1 (another format, or a truncated file)",
+        )),
+    }
+}
+
+/// Some writers (parquet-rs 0.3, `repeated_no_annotation.parquet`) left `num_rows = 0` in
+/// the footer of a file that holds records, and the Arrow reader sizes its batches by that
+/// count. A non-repeated column has one value per record, so a row group's value count is
+/// its row count; the footer is corrected from it, and the file's count from the row groups.
+/// A row group with only repeated columns and no row count cannot be counted without
+/// decoding, and is refused.
 fn repair_row_counts(path: &Path, meta: ArrowReaderMetadata) -> Result<ArrowReaderMetadata> {
     let md = meta.metadata();
-    let broken = |rg: &RowGroupMetaData| {
-        rg.num_rows() <= 0 && rg.columns().iter().any(|c| c.num_values() > 0)
-    };
-    if !md.row_groups().iter().any(broken) {
-        return Ok(meta);
-    }
+    let mut changed = false;
     let mut fixed = Vec::with_capacity(md.num_row_groups());
     for (i, rg) in md.row_groups().iter().enumerate() {
-        if !broken(rg) {
+        if rg.num_rows() > 0 || !rg.columns().iter().any(|c| c.num_values() > 0) {
             fixed.push(rg.clone());
             continue;
         }
@@ -457,13 +487,22 @@ fn repair_row_counts(path: &Path, meta: ArrowReaderMetadata) -> Result<ArrowRead
             .build()
             .map_err(|e| read_err(path, &format!("row group {i}"), e))?;
         fixed.push(rg);
+        changed = true;
     }
-    let repaired = md
-        .as_ref()
-        .clone()
-        .into_builder()
-        .set_row_groups(fixed)
-        .build();
+    let total: i64 = fixed.iter().map(|rg| rg.num_rows().max(0)).sum();
+    let fm = md.file_metadata();
+    if !changed && fm.num_rows() >= total {
+        return Ok(meta);
+    }
+    let file_metadata = parquet::file::metadata::FileMetaData::new(
+        fm.version(),
+        total.max(fm.num_rows()),
+        fm.created_by().map(str::to_string),
+        fm.key_value_metadata().cloned(),
+        fm.schema_descr_ptr(),
+        fm.column_orders().cloned(),
+    );
+    let repaired = ParquetMetaData::new(file_metadata, fixed);
     ArrowReaderMetadata::try_new(Arc::new(repaired), ArrowReaderOptions::new())
         .map_err(|e| read_err(path, "", e))
 }
