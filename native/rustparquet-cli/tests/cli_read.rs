@@ -1,0 +1,263 @@
+//! `rustparquet cat` and `rustparquet inspect`, run as a user runs them: the binary, its
+//! stdout, stderr and exit code.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rustparquet"))
+}
+
+fn testdata() -> PathBuf {
+    let dir = match std::env::var_os("RUSTPARQUET_TESTDATA") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata"),
+    };
+    assert!(
+        dir.join("parquet-testing").is_dir(),
+        "test data not found at {}: set RUSTPARQUET_TESTDATA to the shared testdata folder",
+        dir.display()
+    );
+    dir
+}
+
+fn pt(rel: &str) -> String {
+    testdata()
+        .join("parquet-testing")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = bin().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn cat_prints_ndjson() {
+    let (code, out, err) = run(&["cat", &pt("data/list_columns.parquet")]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        "{\"int64_list\":[1,2,3],\"utf8_list\":[\"abc\",\"efg\",\"hij\"]}\n\
+         {\"int64_list\":[null,1],\"utf8_list\":null}\n\
+         {\"int64_list\":[4],\"utf8_list\":[\"efg\",null,\"hij\",\"xyz\"]}\n"
+    );
+}
+
+#[test]
+fn cat_columns_limit_and_globs() {
+    let (code, out, _) = run(&[
+        "cat",
+        &pt("data/nullable.impala.parquet"),
+        "--columns",
+        "id,nested_struct.A",
+        "--limit",
+        "2",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "{\"id\":1,\"nested_struct\":{\"A\":1}}\n{\"id\":2,\"nested_struct\":{\"A\":null}}\n"
+    );
+    // A glob over several files, the limit counted over all of them.
+    let pattern = pt("data/alltypes_plain*.parquet");
+    let (code, out, _) = run(&["cat", &pattern, "--columns", "id", "--limit", "9"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 9);
+    let (code, out, _) = run(&["cat", &pattern, "--columns", "id"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 8 + 2);
+}
+
+#[test]
+fn cat_omit_nulls_and_nan_options() {
+    let (_, out, _) = run(&[
+        "cat",
+        &pt("data/nulls.snappy.parquet"),
+        "--omit-nulls",
+        "--limit",
+        "1",
+    ]);
+    assert_eq!(out, "{\"b_struct\":{}}\n");
+    let (_, out, _) = run(&["cat", &pt("data/single_nan.parquet")]);
+    assert_eq!(out, "{\"mycol\":null}\n");
+    let (_, out, _) = run(&[
+        "cat",
+        &pt("data/float16_zeros_and_nans.parquet"),
+        "--nan",
+        "null",
+    ]);
+    assert!(!out.contains("NaN"), "{out}");
+    let (_, out, _) = run(&["cat", &pt("data/float16_zeros_and_nans.parquet")]);
+    assert!(out.contains("\"NaN\""), "{out}");
+}
+
+#[test]
+fn bad_files_exit_1_with_path_and_reason() {
+    let file = pt("bad_data/ARROW-GH-45185.parquet");
+    let (code, out, err) = run(&["cat", &file]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        format!("rustparquet: {file}: row group 0: first repetition level of batch must be 0\n")
+    );
+    let missing = pt("data/no-such-file.parquet");
+    let (code, _, err) = run(&["cat", &missing]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!("rustparquet: {missing}: No such file or directory (os error 2)\n")
+    );
+}
+
+#[test]
+fn unknown_column_and_bad_size_are_usage_errors() {
+    let (code, _, err) = run(&["cat", &pt("data/list_columns.parquet"), "--columns", "nope"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.ends_with("list_columns.parquet; it has: int64_list, utf8_list\n"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "cat",
+        &pt("data/list_columns.parquet"),
+        "--max-memory",
+        "lots",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`lots` is not a size"), "{err}");
+    let (code, _, err) = run(&["cat", "no/match/*.parquet"]);
+    assert_eq!(code, 2);
+    assert_eq!(err, "rustparquet: `no/match/*.parquet` matches no file\n");
+}
+
+#[test]
+fn broken_pipe_exits_0() {
+    // 40000 rows; the reader goes away after the first line.
+    let mut child = bin()
+        .args(["cat", &pt("data/overflow_i16_page_cnt.parquet")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!((status.code(), err.as_str()), (Some(0), ""));
+}
+
+#[test]
+fn dictionary_bomb_streams_under_a_1_gib_address_space_limit() {
+    // 2.2 GB of output from a 287-byte file, with the process's virtual memory capped at
+    // 1 GiB: it must neither be killed nor fail. The output is counted, not kept.
+    let script = format!(
+        "ulimit -v 1048576 && exec {} cat {} --max-memory 256MiB",
+        env!("CARGO_BIN_EXE_rustparquet"),
+        pt("heavy/dictionary_bomb.parquet")
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut total, mut lines) = (0u64, 0u64);
+    loop {
+        let n = stdout.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+    }
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!((status.code(), err.as_str()), (Some(0), ""));
+    assert_eq!(lines, 2100);
+    assert_eq!(total, 2100 * (1_048_576 + "{\"s\":\"\"}\n".len() as u64));
+}
+
+#[test]
+fn hostile_chunk_is_refused_before_decoding() {
+    let file = pt("data/large_string_map.brotli.parquet");
+    let (code, out, err) = run(&["cat", &file]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        err,
+        format!("rustparquet: {file}: row group 0, column `arr.key_value.key`: the column chunk is 2147483749 bytes uncompressed, more than the memory limit of 1073741824 bytes; raise --max-memory to read it\n")
+    );
+}
+
+#[test]
+fn inspect_shows_levels_chunks_and_metadata() {
+    let (code, out, err) = run(&["inspect", &pt("data/nested_lists.snappy.parquet")]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.contains("optional byte_array element (UTF8);  R:3 D:7"),
+        "{out}"
+    );
+    assert!(out.contains("row group 0: 3 rows"), "{out}");
+    assert!(
+        out.contains("a.list.element.list.element.list.element: "),
+        "{out}"
+    );
+
+    let (code, out, _) = run(&["inspect", "--json", &pt("data/int96_from_spark.parquet")]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["num_rows"], 6);
+    assert_eq!(v["columns"][0]["physical_type"], "INT96");
+    assert_eq!(v["columns"][0]["max_definition_level"], 1);
+    let chunk = &v["row_groups"][0]["columns"][0];
+    assert_eq!(chunk["codec"], "SNAPPY");
+    assert_eq!(chunk["null_count"], 1);
+    assert_eq!(
+        chunk["encodings"],
+        serde_json::json!(["PLAIN_DICTIONARY", "RLE", "BIT_PACKED"])
+    );
+    assert_eq!(
+        v["key_value_metadata"][0]["key"],
+        "org.apache.spark.version"
+    );
+
+    // The bomb's footer tells its decoded size without decoding.
+    let (_, out, _) = run(&["inspect", "--json", &pt("heavy/dictionary_bomb.parquet")]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["row_groups"][0]["columns"][0]["unencoded_byte_array_data_bytes"],
+        2_202_009_600u64
+    );
+
+    let file = pt("bad_data/PARQUET-1481.parquet");
+    let (code, _, err) = run(&["inspect", &file]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!("rustparquet: {file}: cannot read the Parquet footer: Unexpected Type -7\n")
+    );
+}
