@@ -931,6 +931,39 @@ mod tests {
     }
 
     #[test]
+    fn an_all_null_dictionary_column_has_an_empty_dictionary() {
+        // What the reader gives for an always-null dictionary-encoded chunk (our `null` type).
+        let keys = arrow_array::Int32Array::from(vec![None, None]);
+        let values = Arc::new(StringArray::from(Vec::<&str>::new())) as ArrayRef;
+        let dict = arrow_array::DictionaryArray::<Int32Type>::try_new(keys, values).unwrap();
+        let batch = RecordBatch::try_from_iter(vec![("n", Arc::new(dict) as ArrayRef)]).unwrap();
+        assert_eq!(
+            ndjson(
+                &batch,
+                vec![Member::new("n", leaf())],
+                AssembleOptions::default()
+            ),
+            "{\"n\":null}\n{\"n\":null}\n"
+        );
+    }
+
+    #[test]
+    fn dictionary_values_are_rendered_once_and_copied() {
+        let keys = arrow_array::Int32Array::from(vec![Some(1), None, Some(0), Some(1)]);
+        let values = Arc::new(StringArray::from(vec!["a\"b", "ü"])) as ArrayRef;
+        let dict = arrow_array::DictionaryArray::<Int32Type>::try_new(keys, values).unwrap();
+        let batch = RecordBatch::try_from_iter(vec![("s", Arc::new(dict) as ArrayRef)]).unwrap();
+        assert_eq!(
+            ndjson(
+                &batch,
+                vec![Member::new("s", leaf())],
+                AssembleOptions::default()
+            ),
+            "{\"s\":\"ü\"}\n{\"s\":null}\n{\"s\":\"a\\\"b\"}\n{\"s\":\"ü\"}\n"
+        );
+    }
+
+    #[test]
     fn shape_mismatch_is_an_error_not_a_panic() {
         let i = Arc::new(Int64Array::from(vec![1])) as ArrayRef;
         let batch = RecordBatch::try_from_iter(vec![("i", i)]).unwrap();

@@ -684,3 +684,63 @@ pub fn to_ndjson_string(path: impl AsRef<Path>, options: &ReadOptions) -> Result
     cat(&[path.as_ref().to_path_buf()], options, &mut out)?;
     String::from_utf8(out).map_err(|e| read_err(path.as_ref(), "output is not UTF-8", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_the_decoder_becomes_a_read_error() {
+        let r: Result<()> = guarded(Path::new("x.parquet"), || panic!("index out of bounds"));
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "x.parquet: internal error while decoding (corrupt data, or a bug to report): index out of bounds"
+        );
+    }
+
+    #[test]
+    fn decoder_messages_lose_their_wrapper_prefixes() {
+        assert_eq!(
+            clean_message(
+                "Parquet argument error: Parquet error: first repetition level of batch must be 0"
+            ),
+            "first repetition level of batch must be 0"
+        );
+        assert_eq!(
+            clean_message("EOF: Invalid page header"),
+            "EOF: Invalid page header"
+        );
+    }
+
+    #[test]
+    fn globs_and_directories_expand_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "b.parquet",
+            "a.parquet",
+            "_SUCCESS",
+            ".a.parquet.crc",
+            "c.txt",
+        ] {
+            std::fs::write(dir.path().join(name), b"").unwrap();
+        }
+        let d = dir.path().to_string_lossy().into_owned();
+        let names = |v: Vec<PathBuf>| -> Vec<String> {
+            v.iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            names(expand_inputs(std::slice::from_ref(&d)).unwrap()),
+            ["a.parquet", "b.parquet"]
+        );
+        assert_eq!(
+            names(expand_inputs(&[format!("{d}/*.parquet")]).unwrap()),
+            ["a.parquet", "b.parquet"]
+        );
+        let err = expand_inputs(&[format!("{d}/*.json")])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, format!("`{d}/*.json` matches no file"));
+    }
+}
