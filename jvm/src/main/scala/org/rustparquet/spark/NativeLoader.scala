@@ -50,9 +50,19 @@ private[spark] object NativeLoader {
           "java.library.path. Build it with scripts/build-jar on this platform.")
     }
     val file = File.createTempFile("librustparquet_jni-", ".so")
-    file.deleteOnExit()
-    try Files.copy(in, file.toPath, StandardCopyOption.REPLACE_EXISTING)
-    finally in.close()
-    System.load(file.getAbsolutePath)
+    try {
+      try Files.copy(in, file.toPath, StandardCopyOption.REPLACE_EXISTING)
+      finally in.close()
+      System.load(file.getAbsolutePath)
+    } finally {
+      // A loaded library stays mapped after its file is removed, so nothing is left behind
+      // even if the JVM is killed.
+      if (!file.delete()) file.deleteOnExit()
+    }
   }
+
+  /** Whether this JVM can load the library (false on a platform the jar has no library for). */
+  def available: Boolean =
+    try { load(); true }
+    catch { case _: RustParquetException | _: UnsatisfiedLinkError => false }
 }

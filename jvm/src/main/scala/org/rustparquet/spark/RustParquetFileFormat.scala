@@ -44,7 +44,11 @@ class RustParquetFileFormat extends FileFormat with DataSourceRegister with Seri
     RustParquetFileFormat.checkNames(dataSchema)
     val conf = sparkSession.sessionState.conf
     val rustOptions = new RustParquetOptions(options, conf)
-    NativeWriter.loaded.validateOptions(rustOptions.toNativeJson("(options)", dataSchema))
+    // Checked by the native side on the driver, so a bad value fails before any task starts. A
+    // driver on another platform than the executors (no library for it) leaves this to the tasks.
+    if (NativeLoader.available) {
+      NativeWriter.loaded.validateOptions(rustOptions.toNativeJson("(options)", dataSchema))
+    }
     new RustParquetOutputWriterFactory(rustOptions, conf.sessionLocalTimeZone)
   }
 

@@ -1,0 +1,58 @@
+package org.rustparquet.spark
+
+import java.nio.charset.StandardCharsets
+
+import com.fasterxml.jackson.databind.ObjectMapper
+import org.apache.spark.sql.internal.SQLConf
+import org.apache.spark.sql.types.{LongType, StructField, StructType}
+import org.scalatest.funsuite.AnyFunSuite
+
+/** Option parsing and the native options document, without a SparkSession. */
+class RustParquetOptionsSuite extends AnyFunSuite {
+
+  private def options(pairs: (String, String)*): RustParquetOptions = new RustParquetOptions(pairs.toMap, new SQLConf)
+
+  test("names are case-insensitive and Spark's Parquet spellings are accepted") {
+    val o = options("COMPRESSION" -> "ZSTD", "parquet.block.size" -> "64m", "PageSize" -> "8192",
+      "parquet.enable.dictionary" -> "false", "bloomFilterColumns" -> " a , b.c ,")
+    assert(o.compression === "zstd")
+    assert(o.rowGroupBytes === Some(64L * 1024 * 1024))
+    assert(o.pageBytes === Some(8192L))
+    assert(!o.dictionary)
+    assert(o.bloomFilterColumns === Seq("a", "b.c"))
+    assert(o.extension === ".zstd.parquet")
+  }
+
+  test("defaults follow Spark: snappy from the session conf, 4096-row byte[] batches") {
+    val conf = new SQLConf
+    val o = new RustParquetOptions(Map.empty[String, String], conf)
+    assert(o.compression === "snappy" && o.extension === ".snappy.parquet")
+    assert(o.batchRows === 4096 && o.transfer === "bytes" && o.dictionary)
+    conf.setConfString("spark.sql.parquet.compression.codec", "gzip")
+    assert(new RustParquetOptions(Map.empty[String, String], conf).extension === ".gz.parquet")
+  }
+
+  test("bad values name the option and what would work") {
+    def message(pairs: (String, String)*): String = intercept[IllegalArgumentException](options(pairs: _*)).getMessage
+    assert(message("batchRows" -> "0") === "option `batchRows`: '0' is not a positive integer")
+    assert(message("transfer" -> "pigeon") === "option `transfer`: 'pigeon' is not supported; use one of direct, bytes")
+    assert(message("dictionary" -> "yes") === "option `dictionary`: 'yes' is not true or false")
+    assert(message("rowGroupSize" -> "big") === "option `rowGroupSize`: 'big' is not a size such as 134217728 or 128m")
+    assert(message("jsonColumn" -> "value").startsWith("option `jsonColumn` ('value'): the raw JSON path is not available"))
+  }
+
+  test("the native options document carries Spark's footer metadata") {
+    val schema = StructType(Seq(StructField("id", LongType)))
+    val json = new String(options("compression" -> "lz4").toNativeJson("file:/x/part-0.parquet", schema), StandardCharsets.UTF_8)
+    val doc = new ObjectMapper().readTree(json)
+    assert(doc.get("path").asText() === "file:/x/part-0.parquet")
+    assert(doc.get("compression").asText() === "lz4")
+    assert(doc.get("keyValueMetadata").get("org.apache.spark.sql.parquet.row.metadata").asText() === schema.json)
+    assert(doc.get("keyValueMetadata").get("org.apache.spark.version").asText() === org.apache.spark.SPARK_VERSION_SHORT)
+  }
+
+  test("the native library's resource path names the platform") {
+    assert(NativeLoader.resourcePath === "/org/rustparquet/spark/native/linux/amd64/librustparquet_jni.so")
+    assert(NativeLoader.available)
+  }
+}
