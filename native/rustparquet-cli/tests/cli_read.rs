@@ -261,3 +261,30 @@ fn inspect_shows_levels_chunks_and_metadata() {
         format!("rustparquet: {file}: cannot read the Parquet footer: Unexpected Type -7\n")
     );
 }
+
+#[test]
+fn a_decoder_panic_on_corrupt_data_is_one_error_line() {
+    // binary.parquet with six bytes changed (found by byte flipping): the `parquet` crate
+    // panics on a negative column chunk range; the user sees one line and exit code 1.
+    let mut bytes = std::fs::read(pt("data/binary.parquet")).unwrap();
+    for (i, b) in [
+        (10, 124),
+        (51, 47),
+        (125, 112),
+        (157, 21),
+        (162, 155),
+        (167, 95),
+    ] {
+        bytes[i] = b;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("flipped.parquet");
+    std::fs::write(&file, &bytes).unwrap();
+    let file = file.to_string_lossy().into_owned();
+    let (code, _, err) = run(&["cat", &file]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!("rustparquet: {file}: internal error while decoding (corrupt data, or a bug to report): column start and length should not be negative\n")
+    );
+}

@@ -65,7 +65,19 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{s}` is not a usable size"))
 }
 
+/// Keeps Rust's panic report off stderr for panics the reader catches and reports itself
+/// (corrupt input tripping an assertion in the decoder); any other panic is reported as usual.
+pub fn quiet_caught_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !read::panic_is_caught() {
+            default(info)
+        }
+    }));
+}
+
 pub fn run(args: CatArgs) -> CliResult {
+    quiet_caught_panics();
     let inputs: Vec<PathBuf> = read::expand_inputs(&args.inputs)?;
     let options = ReadOptions {
         columns: args.columns,

@@ -22,6 +22,7 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: InspectArgs) -> CliResult {
+    super::cat::quiet_caught_panics();
     let report = inspect(&args.file)?;
     let text = if args.json {
         let mut t = serde_json::to_string_pretty(&report)

@@ -75,9 +75,23 @@ pub struct CatSummary {
     pub documents: u64,
 }
 
+thread_local! {
+    static GUARDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether the current thread is inside a decoder guard, where a panic is caught and reported
+/// as an [`Error::Read`]. A binary's panic hook can stay quiet then, so that the user reads
+/// one error line.
+pub fn panic_is_caught() -> bool {
+    GUARDS.with(|g| g.get() > 0)
+}
+
 /// Runs `f`, turning a panic inside the decoder into an [`Error::Read`] for `path`.
 pub(crate) fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    match panic::catch_unwind(AssertUnwindSafe(f)) {
+    GUARDS.with(|g| g.set(g.get() + 1));
+    let caught = panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDS.with(|g| g.set(g.get().saturating_sub(1)));
+    match caught {
         Ok(result) => result,
         Err(payload) => {
             let text = payload
@@ -696,6 +710,14 @@ mod tests {
             r.unwrap_err().to_string(),
             "x.parquet: internal error while decoding (corrupt data, or a bug to report): index out of bounds"
         );
+    }
+
+    #[test]
+    fn guards_are_visible_to_a_panic_hook() {
+        assert!(!panic_is_caught());
+        let inside = guarded(Path::new("x"), || Ok(panic_is_caught())).unwrap();
+        assert!(inside);
+        assert!(!panic_is_caught());
     }
 
     #[test]
