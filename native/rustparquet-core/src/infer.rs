@@ -77,7 +77,7 @@ impl ObjectNode {
     #[inline]
     fn member(&mut self, key: &[u8], hint: usize) -> usize {
         if let Some(k) = self.keys.get(hint) {
-            if **k == *key {
+            if crate::json::same_key(k, key) {
                 return hint;
             }
         }
@@ -272,37 +272,80 @@ pub(crate) fn parse_error(
     }
 }
 
+/// The JSON type of a value, without what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Null,
+    Boolean,
+    Int,
+    Big,
+    Double,
+    String,
+    List,
+    Object,
+}
+
+impl Observed {
+    fn kind(&self) -> Kind {
+        match self {
+            Observed::Null => Kind::Null,
+            Observed::Boolean => Kind::Boolean,
+            Observed::Int => Kind::Int,
+            Observed::Big => Kind::Big,
+            Observed::Double => Kind::Double,
+            Observed::String => Kind::String,
+            Observed::List(_) => Kind::List,
+            Observed::Object(_) => Kind::Object,
+        }
+    }
+}
+
+impl Kind {
+    /// A fresh observation of this kind (empty element or members).
+    fn fresh(self) -> Observed {
+        match self {
+            Kind::Null => Observed::Null,
+            Kind::Boolean => Observed::Boolean,
+            Kind::Int => Observed::Int,
+            Kind::Big => Observed::Big,
+            Kind::Double => Observed::Double,
+            Kind::String => Observed::String,
+            Kind::List => Observed::List(Box::new(Node::new())),
+            Kind::Object => Observed::Object(ObjectNode::default()),
+        }
+    }
+}
+
+/// Folds one value's kind into `node` by the merge rules. The common case (same kind again)
+/// returns at once and allocates nothing.
+#[inline]
 fn observe(
     node: &mut Node,
-    new: Observed,
+    new: Kind,
     offset: usize,
     locate: &dyn Fn(usize) -> Location,
 ) -> std::result::Result<(), Fail> {
-    let merged = match (&node.observed, &new) {
-        (Observed::Null, _) => {
+    let old = node.observed.kind();
+    if old == new {
+        return Ok(());
+    }
+    node.observed = match (old, new) {
+        (Kind::Null, _) => {
             node.seen_at = Some(locate(offset));
-            new
+            new.fresh()
         }
-        (Observed::Boolean, Observed::Boolean)
-        | (Observed::Int, Observed::Int)
-        | (Observed::Big, Observed::Big)
-        | (Observed::Double, Observed::Double)
-        | (Observed::String, Observed::String)
-        | (Observed::List(_), Observed::List(_))
-        | (Observed::Object(_), Observed::Object(_)) => return Ok(()),
-        (Observed::Int, Observed::Double) | (Observed::Double, Observed::Int) => Observed::Double,
-        (Observed::Int, Observed::Big) | (Observed::Big, Observed::Int) => Observed::Big,
-        (old, _) => {
+        (Kind::Int, Kind::Double) | (Kind::Double, Kind::Int) => Observed::Double,
+        (Kind::Int, Kind::Big) | (Kind::Big, Kind::Int) => Observed::Big,
+        _ => {
             return Err(Fail::Conflict {
                 steps: Vec::new(),
-                a: old.name(),
+                a: node.observed.name(),
                 a_at: node.seen_at.clone().unwrap_or_else(|| locate(offset)),
-                b: new.name(),
+                b: new.fresh().name(),
                 offset,
             })
         }
     };
-    node.observed = merged;
     Ok(())
 }
 
@@ -339,22 +382,22 @@ fn walk_value(
         ValueKind::Null => p.null()?,
         ValueKind::Bool => {
             p.boolean()?;
-            observe(node, Observed::Boolean, offset, locate)?;
+            observe(node, Kind::Boolean, offset, locate)?;
         }
         ValueKind::Number => {
             let kind = match p.number()? {
-                Number::Int(_) => Observed::Int,
-                Number::Big(_) => Observed::Big,
-                Number::Float(_) => Observed::Double,
+                Number::Int(_) => Kind::Int,
+                Number::Big(_) => Kind::Big,
+                Number::Float(_) => Kind::Double,
             };
             observe(node, kind, offset, locate)?;
         }
         ValueKind::String => {
             p.skip_string()?;
-            observe(node, Observed::String, offset, locate)?;
+            observe(node, Kind::String, offset, locate)?;
         }
         ValueKind::Array => {
-            observe(node, Observed::List(Box::new(Node::new())), offset, locate)?;
+            observe(node, Kind::List, offset, locate)?;
             let Observed::List(element) = &mut node.observed else {
                 unreachable!("observe keeps or sets a list")
             };
@@ -366,12 +409,7 @@ fn walk_value(
             }
         }
         ValueKind::Object => {
-            observe(
-                node,
-                Observed::Object(ObjectNode::default()),
-                offset,
-                locate,
-            )?;
+            observe(node, Kind::Object, offset, locate)?;
             let Observed::Object(object) = &mut node.observed else {
                 unreachable!("observe keeps or sets an object")
             };
@@ -429,7 +467,7 @@ fn merge_nodes(into: &mut Node, from: &Node, steps: &mut Vec<PathStep>) -> Resul
             into.observed = Observed::Big;
             Ok(())
         }
-        (a, b) if std::mem::discriminant(a) == std::mem::discriminant(b) => Ok(()),
+        (a, b) if a.kind() == b.kind() => Ok(()),
         (a, b) => {
             let unknown = || Location {
                 file: "?".into(),

@@ -334,6 +334,11 @@ impl Default for ReadSettings<'_> {
     }
 }
 
+/// Newlines in `bytes` (memchr's vectorised search: documents are long, newlines sparse).
+fn count_lines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
 /// Turns byte offsets of the current window into file locations.
 struct Locator<'a> {
     name: &'a Arc<str>,
@@ -351,7 +356,7 @@ impl Locator<'_> {
             at = 0;
             line = self.base_line;
         }
-        line += self.buf[at..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        line += count_lines(&self.buf[at..offset]);
         self.cursor.set((offset, line));
         let line_start = memchr::memrchr(b'\n', &self.buf[..offset]).map_or(0, |i| i + 1);
         // Columns count characters, not bytes.
@@ -413,7 +418,7 @@ pub fn read_documents(
         // document is larger than what is buffered).
         if !eof {
             if start > 0 {
-                base_line += buf[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+                base_line += count_lines(&buf[..start]);
                 if let Some(p) = settings.progress {
                     p.bytes.fetch_add(start as u64, Ordering::Relaxed);
                 }

@@ -105,6 +105,65 @@ fn has_special_byte(w: u64) -> bool {
         != 0
 }
 
+/// The first index at or after `i` whose byte needs the string scanner (see
+/// [`has_special_byte`]), or a point near the end of `buf` from which to go byte by byte.
+#[inline(always)]
+fn skip_plain_string_bytes(buf: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SSE2 is part of x86_64: 16 bytes per step.
+        use std::arch::x86_64::*;
+        // SAFETY: loads are unaligned and stay within `buf` (i + 16 <= len); SSE2 is always
+        // available on x86_64.
+        unsafe {
+            let quote = _mm_set1_epi8(b'"' as i8);
+            let backslash = _mm_set1_epi8(b'\\' as i8);
+            // Bytes below 0x20 or at/above 0x80: as signed, below 0x20 means < 0x20 or >= 0x80.
+            let space = _mm_set1_epi8(0x20);
+            while i + 16 <= buf.len() {
+                let v = _mm_loadu_si128(buf.as_ptr().add(i) as *const __m128i);
+                let special = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                    _mm_cmplt_epi8(v, space),
+                );
+                let mask = _mm_movemask_epi8(special) as u32;
+                if mask != 0 {
+                    return i + mask.trailing_zeros() as usize;
+                }
+                i += 16;
+            }
+        }
+    }
+    while i + 8 <= buf.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&buf[i..i + 8]);
+        if has_special_byte(u64::from_le_bytes(word)) {
+            break;
+        }
+        i += 8;
+    }
+    i
+}
+
+/// Byte-slice equality tuned for object keys (short, usually equal when lengths are): two
+/// overlapping word loads instead of a call to `memcmp`.
+#[inline(always)]
+pub fn same_key(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        0 => true,
+        1..=3 => a == b,
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
 fn describe(b: u8) -> String {
     if b.is_ascii_graphic() {
         format!("'{}'", b as char)
@@ -306,14 +365,7 @@ impl<'a> Parser<'a> {
         let mut i = start;
         let mut escaped = false;
         loop {
-            while i + 8 <= buf.len() {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(&buf[i..i + 8]);
-                if has_special_byte(u64::from_le_bytes(word)) {
-                    break;
-                }
-                i += 8;
-            }
+            i = skip_plain_string_bytes(buf, i);
             let Some(&b) = buf.get(i) else {
                 return self.err(i, ParseErrorKind::Eof);
             };
@@ -780,6 +832,47 @@ mod tests {
         assert_eq!(p.peek().unwrap(), ValueKind::Number);
         assert_eq!(p.number().unwrap(), Number::Int(2));
         assert_eq!(p.next_key(false, &mut scratch).unwrap(), None);
+    }
+
+    #[test]
+    fn vector_scanner_stops_at_the_first_special_byte() {
+        for len in 0..40 {
+            for at in 0..len {
+                for special in [b'"', b'\\', 0x00, 0x1f, 0x80, 0xc3, 0xff] {
+                    let mut buf = vec![b'a'; len];
+                    buf[at] = special;
+                    let stop = skip_plain_string_bytes(&buf, 0);
+                    assert!(
+                        stop <= at,
+                        "len {len} at {at} byte {special:#x}: stopped at {stop}"
+                    );
+                    assert!(buf[stop..at].iter().all(|&b| b == b'a'));
+                }
+            }
+            let buf = vec![b'a'; len];
+            assert!(skip_plain_string_bytes(&buf, 0) <= len);
+        }
+    }
+
+    #[test]
+    fn same_key_agrees_with_slice_equality() {
+        let keys: Vec<Vec<u8>> = (0..20)
+            .flat_map(|n| {
+                let base: Vec<u8> = (0..n).map(|i| b'a' + i as u8).collect();
+                let mut variants = vec![base.clone()];
+                for at in 0..n {
+                    let mut v = base.clone();
+                    v[at] = b'Z';
+                    variants.push(v);
+                }
+                variants
+            })
+            .collect();
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(same_key(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

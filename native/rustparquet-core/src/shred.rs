@@ -664,7 +664,10 @@ impl Shredder {
             let NodeKind::Struct { keys, index, .. } = &self.nodes[node].kind else {
                 unreachable!()
             };
-            let found = if keys.get(hint).is_some_and(|k| **k == *key) {
+            let found = if keys
+                .get(hint)
+                .is_some_and(|k| crate::json::same_key(k, key))
+            {
                 Some(hint)
             } else {
                 index.get(key).copied()
