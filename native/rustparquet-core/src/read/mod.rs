@@ -21,7 +21,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::RecordBatchReader;
+use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_schema::{DataType as ArrowType, Field as ArrowField, Fields, Schema as ArrowSchema};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
@@ -270,39 +270,86 @@ impl ParquetFile {
 
     /// Writes the file's records as NDJSON to `sink`, at most `limit` of them; returns how
     /// many were written.
+    ///
+    /// Two threads: one decodes row groups into batches, the other (the caller's) writes
+    /// JSON; one batch waits between them, so at most three are alive at once (counted in
+    /// [`ReadOptions::max_memory`]). A decoding error ends the output after the last good
+    /// batch; a write error (a closed pipe) stops the decoder.
     pub fn write_ndjson(
         &self,
         options: &ReadOptions,
         limit: Option<u64>,
         sink: &mut dyn Write,
     ) -> Result<u64> {
-        let path = &self.path;
-        let all: Vec<usize> = (0..self.leaf_paths.len()).collect();
         let leaves = match &options.columns {
             Some(c) => self.select(c)?,
-            None => all,
+            None => (0..self.leaf_paths.len()).collect(),
         };
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(Arc<Assembler>, RecordBatch)>(1);
+        std::thread::scope(|scope| {
+            let leaves = &leaves;
+            let producer = scope.spawn(move || self.decode(leaves, options, limit, tx));
+            let consumed = (|| -> Result<u64> {
+                let mut out = Vec::with_capacity(crate::assemble::FLUSH_BYTES + (64 << 10));
+                let mut flush = |out: &mut Vec<u8>| -> Result<()> {
+                    let r = sink.write_all(out);
+                    out.clear();
+                    r.map_err(|e| Error::io("<output>", e))
+                };
+                let mut written = 0u64;
+                for (assembler, batch) in rx.iter() {
+                    let rows = match limit {
+                        Some(l) => usize::try_from(l.saturating_sub(written)).unwrap_or(usize::MAX),
+                        None => usize::MAX,
+                    }
+                    .min(batch.num_rows());
+                    guarded(&self.path, || {
+                        assembler.write_batch(&self.path, &batch, rows, &mut out, &mut flush)
+                    })?;
+                    written += rows as u64;
+                }
+                flush(&mut out)?;
+                Ok(written)
+            })();
+            // Unblocks the decoder if the writer stopped early.
+            drop(rx);
+            let produced = producer.join().unwrap_or_else(|_| {
+                Err(read_err(
+                    &self.path,
+                    "",
+                    "internal error: the decoding thread panicked",
+                ))
+            });
+            match (consumed, produced) {
+                (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+                (Ok(n), Ok(())) => Ok(n),
+            }
+        })
+    }
+
+    /// Decodes the row groups, projected to `leaves`, and sends each batch with the
+    /// assembler for its schema; stops after `limit` rows or when the receiver is gone.
+    fn decode(
+        &self,
+        leaves: &[usize],
+        options: &ReadOptions,
+        limit: Option<u64>,
+        tx: std::sync::mpsc::SyncSender<(Arc<Assembler>, RecordBatch)>,
+    ) -> Result<()> {
+        let path = &self.path;
         let descr = self.metadata().file_metadata().schema_descr_ptr();
         let projected: Vec<_> = leaves.iter().map(|&i| descr.column(i)).collect();
         let projected_refs: Vec<&ColumnDescriptor> = projected.iter().map(|c| c.as_ref()).collect();
-
-        let mut out = Vec::with_capacity(crate::assemble::FLUSH_BYTES + (64 << 10));
-        let mut written = 0u64;
-        let mut flush = |out: &mut Vec<u8>| -> Result<()> {
-            let r = sink.write_all(out);
-            out.clear();
-            r.map_err(|e| Error::io("<output>", e))
-        };
-        let mut shapes: Option<(Arc<ArrowSchema>, Assembler)> = None;
-
+        let mut shapes: Option<(Arc<ArrowSchema>, Arc<Assembler>)> = None;
+        let mut sent = 0u64;
         for rg in 0..self.metadata().num_row_groups() {
             let remaining = match limit {
-                Some(l) if written >= l => break,
-                Some(l) => Some(l - written),
+                Some(l) if sent >= l => break,
+                Some(l) => Some(l - sent),
                 None => None,
             };
             let rg_meta = self.metadata().row_group(rg);
-            let batch_rows = self.batch_rows(rg, rg_meta, &leaves, options)?;
+            let batch_rows = self.batch_rows(rg, rg_meta, leaves, options)?;
             let hinted = self.hinted_schema(rg_meta);
             let mut reader = guarded(path, || {
                 let meta = ArrowReaderMetadata::try_new(
@@ -329,7 +376,7 @@ impl ParquetFile {
                     let members =
                         Shape::build_root(schema.fields(), &projected_refs, self.ours.as_ref())
                             .map_err(|e| read_err(path, "", e.0))?;
-                    let a = Assembler::new(members, options.assemble);
+                    let a = Arc::new(Assembler::new(members, options.assemble));
                     shapes = Some((schema.clone(), a.clone()));
                     a
                 }
@@ -342,22 +389,16 @@ impl ParquetFile {
                         .map_err(|e| read_err(path, &format!("row group {rg}"), e))
                 })?;
                 let Some(batch) = next else { break };
-                let rows = match limit {
-                    Some(l) => usize::try_from(l - written).unwrap_or(usize::MAX),
-                    None => usize::MAX,
+                sent += batch.num_rows() as u64;
+                if tx.send((assembler.clone(), batch)).is_err() {
+                    return Ok(());
                 }
-                .min(batch.num_rows());
-                guarded(path, || {
-                    assembler.write_batch(path, &batch, rows, &mut out, &mut flush)
-                })?;
-                written += rows as u64;
-                if limit.is_some_and(|l| written >= l) {
+                if limit.is_some_and(|l| sent >= l) {
                     break;
                 }
             }
         }
-        flush(&mut out)?;
-        Ok(written)
+        Ok(())
     }
 
     /// Rows per batch for row group `rg`, from its footer sizes; refuses a row group that
@@ -416,7 +457,8 @@ impl ParquetFile {
                 ),
             });
         }
-        let fit = ((budget - fixed) / 2 / per_row).max(1);
+        // Three batches may be alive (decoding, queued, being written), plus their JSON text.
+        let fit = ((budget - fixed) / 4 / per_row).max(1);
         Ok((options.batch_rows.max(1) as u64).min(fit) as usize)
     }
 
