@@ -67,6 +67,8 @@ pub enum Error {
     BufferRetained { file: String, batch: u64 },
     #[error("the direct ByteBuffer holds {capacity} bytes but {len} were announced")]
     BadLength { capacity: usize, len: i64 },
+    #[error("cannot start a native worker thread: {0}")]
+    Thread(#[source] std::io::Error),
     #[error("writer handle is 0: it was already closed or aborted")]
     NullHandle,
     #[error("JNI: {0}")]

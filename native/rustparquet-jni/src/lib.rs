@@ -10,7 +10,9 @@
 mod error;
 mod guard;
 mod handle;
+mod ipc;
 mod options;
+mod stack;
 mod writer;
 
 use std::ptr::NonNull;
@@ -49,7 +51,8 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_open<'l>(
     guard(&mut env, |env| {
         let options = WriterOptions::from_json(&env.convert_byte_array(&options)?)?;
         let schema = env.convert_byte_array(&schema_ipc)?;
-        Ok(handle::into_jlong(TypedWriter::open(options, schema)?))
+        let writer = stack::on_deep_stack(|| TypedWriter::open(options, schema))?;
+        Ok(handle::into_jlong(writer))
     })
 }
 
@@ -68,7 +71,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendBytes<'l>(
         // SAFETY: the Scala writer owns the handle and calls from one thread at a time.
         let writer = unsafe { handle::borrow(handle) }?;
         let bytes = copy_prefix(env, &ipc, length)?;
-        output(env, writer.append_owned(bytes)?)
+        output(env, stack::on_deep_stack(|| writer.append_owned(bytes))?)
     })
 }
 
@@ -95,8 +98,15 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendDirect<'l>(
             })?;
         let address = env.get_direct_buffer_address(&ipc)?;
         let written = match NonNull::new(address) {
-            // SAFETY: the JVM keeps `ipc` (a local reference) alive and unchanged during this call.
-            Some(ptr) if len > 0 => unsafe { writer.append_borrowed(ptr, len) }?,
+            Some(ptr) if len > 0 => {
+                let lent = Lent(ptr);
+                stack::on_deep_stack(move || {
+                    let lent = lent;
+                    // SAFETY: the JVM keeps `ipc` (a local reference) alive and unchanged until
+                    // this native call returns, which waits for the worker.
+                    unsafe { writer.append_borrowed(lent.0, len) }
+                })?
+            }
             _ => Vec::new(),
         };
         output(env, written)
@@ -114,7 +124,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_close<'l>(
     guard(&mut env, |env| {
         // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
         let writer = unsafe { handle::take(handle) }?;
-        output(env, writer.finish()?)
+        output(env, stack::on_deep_stack(move || writer.finish())?)
     })
 }
 
@@ -131,6 +141,12 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abort<'l>(
         Ok(())
     })
 }
+
+/// A direct buffer's address, lent to the worker thread for the duration of one call.
+struct Lent(NonNull<u8>);
+
+// SAFETY: the memory is only read, by one thread at a time, while the lending call waits.
+unsafe impl Send for Lent {}
 
 fn copy_prefix(env: &Env<'_>, array: &JByteArray<'_>, length: jint) -> Result<Vec<u8>> {
     let available = array.len(env)?;

@@ -4,7 +4,7 @@
 //! only native memory held is the open row group, bounded by `rowGroupSize`.
 //!
 //! ```text
-//! open(options, schema msg) ─► StreamDecoder ─► ArrowWriter<Vec<u8>>
+//! open(options, schema msg) ─► ipc::read_schema ─► ArrowWriter<Vec<u8>>
 //! append(batch msg)         ─► RecordBatch   ─► write ─► bytes flushed so far (often none)
 //! finish()                  ─► footer (Spark row metadata)  ─► the remaining bytes
 //! ```
@@ -14,18 +14,17 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 use arrow_buffer::Buffer;
-use arrow_ipc::convert::try_schema_from_ipc_buffer;
-use arrow_ipc::reader::StreamDecoder;
-use arrow_schema::{DataType, Field, Fields, Schema};
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::arrow_writer::ArrowWriterOptions;
 use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
 
 use crate::error::{Error, Result};
+use crate::ipc;
 use crate::options::WriterOptions;
 
 pub struct TypedWriter {
     file: String,
-    decoder: StreamDecoder,
+    schema: SchemaRef,
     writer: ArrowWriter<Vec<u8>>,
     batches: u64,
 }
@@ -34,18 +33,12 @@ impl TypedWriter {
     /// Starts a file for the Arrow schema carried by `schema_ipc` (an IPC stream's first message).
     pub fn open(options: WriterOptions, schema_ipc: Vec<u8>) -> Result<Self> {
         let file = options.path.clone();
-        let ipc_error = |source| Error::Ipc {
+        let schema = ipc::read_schema(&schema_ipc).map_err(|source| Error::Ipc {
             file: file.clone(),
             batch: 0,
             source,
-        };
-        let schema = Arc::new(try_schema_from_ipc_buffer(&schema_ipc).map_err(ipc_error)?);
-        // The decoder must see the schema message too. It has no body, so the decoder completes
-        // it only when the first batch's bytes arrive; it keeps this owned copy until then.
-        let mut decoder = StreamDecoder::new();
-        decoder
-            .decode(&mut Buffer::from_vec(schema_ipc))
-            .map_err(ipc_error)?;
+        })?;
+        let schema = Arc::new(schema);
         check_case_collisions(&file, "", schema.fields())?;
         check_bloom_columns(&file, &schema, &options.bloom_filter_columns)?;
         let properties = options.properties()?;
@@ -53,14 +46,14 @@ impl TypedWriter {
             .with_properties(properties)
             // Spark's own row metadata is the schema of record; the Arrow one would only add bytes.
             .with_skip_arrow_metadata(true);
-        let writer = ArrowWriter::try_new_with_options(Vec::new(), schema, writer_options)
+        let writer = ArrowWriter::try_new_with_options(Vec::new(), schema.clone(), writer_options)
             .map_err(|source| Error::Schema {
                 file: file.clone(),
                 source,
             })?;
         Ok(TypedWriter {
             file,
-            decoder,
+            schema,
             writer,
             batches: 0,
         })
@@ -91,24 +84,19 @@ impl TypedWriter {
         Ok(self.take_output())
     }
 
-    fn append(&mut self, mut buffer: Buffer) -> Result<()> {
-        while !buffer.is_empty() {
+    fn append(&mut self, buffer: Buffer) -> Result<()> {
+        for decoded in ipc::batches(&buffer, &self.schema) {
             self.batches += 1;
-            let decoded = self
-                .decoder
-                .decode(&mut buffer)
-                .map_err(|source| Error::Ipc {
-                    file: self.file.clone(),
-                    batch: self.batches,
-                    source,
-                })?;
-            if let Some(batch) = decoded {
-                self.writer.write(&batch).map_err(|source| Error::Parquet {
-                    file: self.file.clone(),
-                    batch: self.batches,
-                    source,
-                })?;
-            }
+            let batch = decoded.map_err(|source| Error::Ipc {
+                file: self.file.clone(),
+                batch: self.batches,
+                source,
+            })?;
+            self.writer.write(&batch).map_err(|source| Error::Parquet {
+                file: self.file.clone(),
+                batch: self.batches,
+                source,
+            })?;
         }
         Ok(())
     }
