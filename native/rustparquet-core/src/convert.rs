@@ -8,21 +8,23 @@
 //! buffered column data reaches `row_group_bytes` (or `row_group_rows`), which bounds memory by
 //! about two row groups whatever the input size. The output appears only when complete.
 
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
+use std::sync::Mutex;
 
 use crate::error::{Error, Location, Result};
 use crate::infer::SchemaInferrer;
 use crate::input::{
-    expand_inputs, read_documents, BadRecordPolicy, DocError, DocumentSink, Input, InputFormat,
-    OnError, Progress, ReadSettings,
+    chunkable, expand_inputs, parse_window, read_documents, BadRecordPolicy, Chunk, Chunker,
+    DocError, DocumentSink, Input, InputFormat, Locator, OnError, Progress, ReadSettings,
 };
 use crate::json::Parser;
 use crate::schema::Schema;
 use crate::shred::{LeafBuffer, Shredder};
-use crate::write::{FileStats, ParquetFileWriter, WriterOptions};
+use crate::write::{ColumnEncoder, EncodedRowGroup, FileStats, ParquetFileWriter, WriterOptions};
 
 /// Everything `convert` can be told.
 #[derive(Debug, Clone)]
@@ -39,6 +41,10 @@ pub struct ConvertOptions {
     /// Largest document accepted, in bytes.
     pub max_document_bytes: usize,
     pub writer: WriterOptions,
+    /// Threads. With 2 or more, newline-delimited file inputs are cut into chunks that are
+    /// inferred, shredded and encoded in parallel (row groups keep input order); otherwise one
+    /// thread parses and `writer.encode_threads` encode.
+    pub threads: usize,
     /// Counters for a progress display.
     pub progress: Option<Arc<Progress>>,
     /// Set to stop the run (Ctrl-C): it ends with [`Error::Interrupted`] and no output.
@@ -55,6 +61,7 @@ impl Default for ConvertOptions {
             max_depth: crate::DEFAULT_MAX_DEPTH,
             max_document_bytes: 1 << 30,
             writer: WriterOptions::default(),
+            threads: 2,
             progress: None,
             cancel: None,
         }
@@ -108,6 +115,16 @@ impl ConvertOptions {
 /// run only under [`OnError::Fail`]; otherwise they are left for the conversion pass to report.
 pub fn infer_schema(inputs: &[Input], options: &ConvertOptions) -> Result<Schema> {
     options.check()?;
+    with_stack(options.max_depth, || infer_on_this_thread(inputs, options))
+}
+
+fn infer_on_this_thread(inputs: &[Input], options: &ConvertOptions) -> Result<Schema> {
+    if options.sample.is_none() && options.threads >= 2 && chunkable(inputs, options.input_format)?
+    {
+        if let Some(schema) = infer_parallel(inputs, options)? {
+            return Ok(schema);
+        }
+    }
     let mut sink = InferSink {
         inferrer: SchemaInferrer::new(options.max_depth),
         limit: options.sample,
@@ -236,6 +253,41 @@ pub fn convert(
     options: &ConvertOptions,
 ) -> Result<ConvertSummary> {
     options.check()?;
+    with_stack(options.max_depth, || {
+        convert_on_this_thread(inputs, output, options)
+    })
+}
+
+/// Bytes of stack a thread needs to walk documents `max_depth` deep (the walk recurses once
+/// or twice per level; debug builds have much larger frames).
+pub fn stack_bytes(max_depth: usize) -> usize {
+    let per_level = if cfg!(debug_assertions) {
+        24 << 10
+    } else {
+        3 << 10
+    };
+    (8 << 20) + max_depth * per_level
+}
+
+/// Runs `f` on a thread whose stack fits documents `max_depth` deep, so that no input can
+/// overflow the stack whatever thread the caller is on (a test thread has 2 MiB).
+fn with_stack<T: Send>(max_depth: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("rustparquet-convert".into())
+            .stack_size(stack_bytes(max_depth))
+            .spawn_scoped(scope, f)
+            .map_err(|e| Error::Other(format!("cannot start the conversion thread: {e}")))?
+            .join()
+            .map_err(|_| Error::Other("internal error: the conversion thread panicked".into()))?
+    })
+}
+
+fn convert_on_this_thread(
+    inputs: &[String],
+    output: &Path,
+    options: &ConvertOptions,
+) -> Result<ConvertSummary> {
     let mut inputs = expand_inputs(inputs)?;
     if options.schema.is_none() {
         for input in &mut inputs {
@@ -244,7 +296,7 @@ pub fn convert(
     }
     let schema = match &options.schema {
         Some(s) => s.clone(),
-        None => infer_schema(&inputs, options)?,
+        None => infer_on_this_thread(&inputs, options)?,
     };
     convert_with_schema(&inputs, output, &schema, options)
 }
@@ -256,6 +308,16 @@ pub fn convert_with_schema(
     schema: &Schema,
     options: &ConvertOptions,
 ) -> Result<ConvertSummary> {
+    if options.threads >= 2 && chunkable(inputs, options.input_format)? {
+        if let Some(summary) = convert_parallel(inputs, output, schema, options)? {
+            return Ok(summary);
+        }
+        // A document spans lines (pretty-printed input): redo it with one parser.
+        if let Some(p) = &options.progress {
+            p.bytes.store(0, Ordering::Relaxed);
+            p.documents.store(0, Ordering::Relaxed);
+        }
+    }
     let writer = ParquetFileWriter::create(output, schema, &options.writer)?;
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
@@ -345,4 +407,279 @@ pub fn convert_with_schema(
             .ok_or_else(|| Error::Other("internal error: the writer stopped early".into()))?;
         Ok(summary(documents, duplicate_keys, stats, &policy))
     })
+}
+
+/// What one chunk's worker found.
+enum ChunkOutcome<T> {
+    Done(T),
+    /// A document spans the chunk's end: the input is not newline-delimited.
+    Unchunkable,
+}
+
+/// Runs `work` over the chunks of `inputs` on `threads` threads and hands the results to
+/// `consume` in input order. Returns `Ok(false)` when a chunk was unchunkable (the caller
+/// redoes the work sequentially). The first error in input order wins.
+fn run_chunks<S, T: Send>(
+    inputs: &[Input],
+    options: &ConvertOptions,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, &Chunk) -> Result<ChunkOutcome<T>> + Sync,
+    mut consume: impl FnMut(T) -> Result<()>,
+) -> Result<bool> {
+    let progress = options.progress.clone();
+    let settings = options.read_settings(progress.as_deref());
+    // A chunk becomes about one row group: its JSON is usually larger than its column data.
+    let chunk_bytes = options.writer.row_group_bytes.clamp(1 << 20, 256 << 20);
+    let threads = options.threads.max(1);
+    let stop = AtomicBool::new(false);
+    // Rendezvous: the reader holds at most the chunk it is reading.
+    let (job_tx, job_rx) = sync_channel::<(u64, Chunk)>(0);
+    let job_rx = Mutex::new(job_rx);
+    std::thread::scope(|scope| {
+        let (result_tx, result_rx) = channel::<(u64, Result<ChunkOutcome<T>>)>();
+        for _ in 0..threads {
+            let result_tx = result_tx.clone();
+            let (job_rx, stop, init, work) = (&job_rx, &stop, &init, &work);
+            scope.spawn(move || {
+                let mut state = init();
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok((seq, chunk)) = job else { break };
+                    if stop.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    let outcome = work(&mut state, &chunk);
+                    if result_tx.send((seq, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(result_tx);
+        let settings = &settings;
+        let stop_ref = &stop;
+        let reader = scope.spawn(move || -> Result<()> {
+            let mut chunker = Chunker::new(inputs, settings, chunk_bytes);
+            let mut seq = 0;
+            while !stop_ref.load(Ordering::Relaxed) {
+                let Some(chunk) = chunker.next_chunk()? else {
+                    break;
+                };
+                if job_tx.send((seq, chunk)).is_err() {
+                    break;
+                }
+                seq += 1;
+            }
+            Ok(())
+        });
+        let mut pending = BTreeMap::new();
+        let mut next = 0u64;
+        let mut outcome: Result<bool> = Ok(true);
+        for (seq, result) in result_rx {
+            pending.insert(seq, result);
+            while let Some(result) = pending.remove(&next) {
+                next += 1;
+                if !matches!(outcome, Ok(true)) {
+                    continue;
+                }
+                let step = match result {
+                    Ok(ChunkOutcome::Done(t)) => consume(t).map(|_| true),
+                    Ok(ChunkOutcome::Unchunkable) => Ok(false),
+                    Err(e) => Err(e),
+                };
+                if !matches!(step, Ok(true)) {
+                    stop.store(true, Ordering::Relaxed);
+                    outcome = step;
+                }
+            }
+        }
+        let read = reader
+            .join()
+            .map_err(|_| Error::Other("internal error: the reader thread panicked".into()))?;
+        match (outcome, read) {
+            (Ok(true), Err(e)) => Err(e),
+            (outcome, _) => outcome,
+        }
+    })
+}
+
+fn locate_in<'a>(inputs: &'a [Input], chunk: &'a Chunk) -> Locator<'a> {
+    Locator::new(&inputs[chunk.input].name, &chunk.data, chunk.base_line)
+}
+
+/// Parallel inference over newline-delimited inputs; `None` if a document spans lines.
+fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<Schema>> {
+    let progress = None;
+    let settings = options.read_settings(progress);
+    let mut total = SchemaInferrer::new(options.max_depth);
+    let complete = run_chunks(
+        inputs,
+        options,
+        || (),
+        |_, chunk| {
+            let mut sink = InferSink {
+                inferrer: SchemaInferrer::new(options.max_depth),
+                limit: None,
+            };
+            // Bad documents are the conversion pass's to report; here they only stop a failing run.
+            let mut policy = BadRecordPolicy::deferring(&options.on_error);
+            let locator = locate_in(inputs, chunk);
+            let end = parse_window(
+                &chunk.data,
+                chunk.start,
+                chunk.last,
+                &mut None,
+                &|o| locator.locate(o),
+                &mut sink,
+                &mut policy,
+                &settings,
+            )?;
+            if end.need_more {
+                return Ok(ChunkOutcome::Unchunkable);
+            }
+            Ok(ChunkOutcome::Done(sink.inferrer))
+        },
+        |inferrer| total.merge(&inferrer),
+    )?;
+    Ok(complete.then(|| total.finish()))
+}
+
+/// One chunk's row groups and findings.
+struct ShreddedChunk {
+    row_groups: Vec<EncodedRowGroup>,
+    documents: u64,
+    bad: Vec<(Error, Vec<u8>)>,
+    duplicate_keys: u64,
+}
+
+/// Shreds into row groups encoded on the same thread (a parallel worker's sink).
+struct ChunkShredSink<'a> {
+    shredder: Shredder,
+    encoder: &'a ColumnEncoder,
+    encoded: Vec<EncodedRowGroup>,
+    row_group_bytes: usize,
+    row_group_rows: usize,
+    since_check: usize,
+}
+
+impl ChunkShredSink<'_> {
+    fn flush(&mut self) -> Result<()> {
+        let rows = self.shredder.buffered_rows();
+        if rows > 0 {
+            self.encoded
+                .push(self.encoder.encode(self.shredder.leaves(), rows, 1)?);
+            self.shredder.clear_buffers();
+        }
+        Ok(())
+    }
+}
+
+impl DocumentSink for ChunkShredSink<'_> {
+    fn document(
+        &mut self,
+        p: &mut Parser<'_>,
+        _locate: &dyn Fn(usize) -> Location,
+    ) -> std::result::Result<(), DocError> {
+        self.shredder.shred_document(p).map_err(DocError::from)
+    }
+
+    fn after_document(&mut self) -> Result<bool> {
+        self.since_check += 1;
+        if self.since_check >= 64 || self.shredder.buffered_rows() >= self.row_group_rows {
+            self.since_check = 0;
+            if self.shredder.buffered_rows() >= self.row_group_rows
+                || self.shredder.buffered_bytes() >= self.row_group_bytes
+            {
+                self.flush()?;
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Parallel conversion of newline-delimited inputs; `None` if a document spans lines (the
+/// partial output is dropped).
+fn convert_parallel(
+    inputs: &[Input],
+    output: &Path,
+    schema: &Schema,
+    options: &ConvertOptions,
+) -> Result<Option<ConvertSummary>> {
+    let mut writer = ParquetFileWriter::create(output, schema, &options.writer)?;
+    let encoder = writer.encoder();
+    let mut policy = BadRecordPolicy::new(&options.on_error)?;
+    let progress = options.progress.clone();
+    let settings = options.read_settings(progress.as_deref());
+    let (mut documents, mut duplicate_keys) = (0u64, 0u64);
+    let complete = run_chunks(
+        inputs,
+        options,
+        || ChunkShredSink {
+            shredder: Shredder::new(schema),
+            encoder: &encoder,
+            encoded: Vec::new(),
+            row_group_bytes: options.writer.row_group_bytes,
+            row_group_rows: options.writer.row_group_rows,
+            since_check: 0,
+        },
+        |sink, chunk| {
+            let mut chunk_policy = BadRecordPolicy::deferring(&options.on_error);
+            let duplicates_before = sink.shredder.duplicate_keys();
+            let locator = locate_in(inputs, chunk);
+            let end = parse_window(
+                &chunk.data,
+                chunk.start,
+                chunk.last,
+                &mut None,
+                &|o| locator.locate(o),
+                sink,
+                &mut chunk_policy,
+                &settings,
+            )?;
+            if end.need_more {
+                sink.shredder.clear_buffers();
+                return Ok(ChunkOutcome::Unchunkable);
+            }
+            sink.flush()?;
+            Ok(ChunkOutcome::Done(ShreddedChunk {
+                row_groups: std::mem::take(&mut sink.encoded),
+                documents: end.taken,
+                bad: chunk_policy.take_deferred(),
+                duplicate_keys: sink.shredder.duplicate_keys() - duplicates_before,
+            }))
+        },
+        |chunk| {
+            for row_group in chunk.row_groups {
+                writer.append(row_group)?;
+            }
+            for (error, text) in chunk.bad {
+                policy.record(error, &text)?;
+            }
+            documents += chunk.documents;
+            duplicate_keys += chunk.duplicate_keys;
+            Ok(())
+        },
+    )?;
+    if !complete {
+        return Ok(None);
+    }
+    policy.finish()?;
+    let stats = writer.finish()?;
+    Ok(Some(ConvertSummary {
+        documents,
+        bad_documents: policy.count,
+        first_errors: policy.first_errors.clone(),
+        duplicate_keys,
+        row_groups: stats.row_groups,
+        columns: stats.columns,
+        input_bytes: progress
+            .as_ref()
+            .map(|p| p.bytes.load(Ordering::Relaxed))
+            .unwrap_or(0),
+        output_bytes: stats.bytes,
+        schema: schema.clone(),
+    }))
 }

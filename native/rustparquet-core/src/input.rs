@@ -183,6 +183,9 @@ pub struct BadRecordPolicy {
     pub count: u64,
     /// The first few errors, for the end-of-run report.
     pub first_errors: Vec<String>,
+    /// When set, bad documents are kept here (in order) instead of being acted on, for a
+    /// parallel worker whose findings are applied later in input order.
+    deferred: Option<Vec<(Error, Vec<u8>)>>,
 }
 
 impl BadRecordPolicy {
@@ -205,6 +208,7 @@ impl BadRecordPolicy {
             quarantine,
             count: 0,
             first_errors: Vec::new(),
+            deferred: None,
         })
     }
 
@@ -215,14 +219,45 @@ impl BadRecordPolicy {
             quarantine: None,
             count: 0,
             first_errors: Vec::new(),
+            deferred: None,
         }
+    }
+
+    /// A policy that fails like `on_error` does but keeps other bad documents for later
+    /// ([`BadRecordPolicy::take_deferred`]), for a parallel worker whose findings are applied
+    /// in input order by the coordinator.
+    pub(crate) fn deferring(on_error: &OnError) -> Self {
+        let on_error = match on_error {
+            OnError::Fail => OnError::Fail,
+            _ => OnError::Skip,
+        };
+        BadRecordPolicy {
+            on_error,
+            quarantine: None,
+            count: 0,
+            first_errors: Vec::new(),
+            deferred: Some(Vec::new()),
+        }
+    }
+
+    /// The bad documents kept by a deferring policy, in input order.
+    pub(crate) fn take_deferred(&mut self) -> Vec<(Error, Vec<u8>)> {
+        self.deferred
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     fn is_fail(&self) -> bool {
         self.on_error == OnError::Fail
     }
 
-    fn record(&mut self, error: Error, text: &[u8]) -> Result<()> {
+    /// Acts on one bad document (skip or quarantine; a failing policy never gets here).
+    pub(crate) fn record(&mut self, error: Error, text: &[u8]) -> Result<()> {
+        if let Some(deferred) = &mut self.deferred {
+            deferred.push((error, text.to_vec()));
+            return Ok(());
+        }
         self.count += 1;
         if self.first_errors.len() < 5 {
             self.first_errors.push(error.to_string());
@@ -340,16 +375,26 @@ fn count_lines(bytes: &[u8]) -> u64 {
 }
 
 /// Turns byte offsets of the current window into file locations.
-struct Locator<'a> {
-    name: &'a Arc<str>,
-    buf: &'a [u8],
-    base_line: u64,
+pub(crate) struct Locator<'a> {
+    pub name: &'a Arc<str>,
+    pub buf: &'a [u8],
+    /// Line number of `buf[0]`.
+    pub base_line: u64,
     /// A known (offset, line) in this window, moving forward as documents do.
-    cursor: Cell<(usize, u64)>,
+    pub cursor: Cell<(usize, u64)>,
 }
 
 impl Locator<'_> {
-    fn locate(&self, offset: usize) -> Location {
+    pub fn new<'a>(name: &'a Arc<str>, buf: &'a [u8], base_line: u64) -> Locator<'a> {
+        Locator {
+            name,
+            buf,
+            base_line,
+            cursor: Cell::new((0, base_line)),
+        }
+    }
+
+    pub fn locate(&self, offset: usize) -> Location {
         let offset = offset.min(self.buf.len());
         let (mut at, mut line) = self.cursor.get();
         if offset < at {
@@ -373,8 +418,9 @@ impl Locator<'_> {
     }
 }
 
+/// Where the top-level-array layout is between documents.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum ArrayState {
+pub(crate) enum ArrayState {
     /// Before the opening `[`.
     Start,
     /// After `[`: a document or `]` is next.
@@ -383,6 +429,165 @@ enum ArrayState {
     Next,
     /// After `]`: only whitespace may follow.
     Done,
+}
+
+/// How far [`parse_window`] got.
+pub(crate) struct WindowEnd {
+    /// The first byte not consumed: the start of an incomplete document when `need_more`.
+    pub pos: usize,
+    /// The window ended inside a document (or before a separator) and the input goes on.
+    pub need_more: bool,
+    /// The sink asked to stop.
+    pub stopped: bool,
+    /// Documents the sink took.
+    pub taken: u64,
+}
+
+/// Feeds the documents of `window[start..]` to `sink`. `eof` says whether the input ends with
+/// the window; if not, a document cut by the window's end is left for the next call.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn parse_window(
+    window: &[u8],
+    start: usize,
+    eof: bool,
+    array: &mut Option<ArrayState>,
+    locate: &dyn Fn(usize) -> Location,
+    sink: &mut dyn DocumentSink,
+    policy: &mut BadRecordPolicy,
+    settings: &ReadSettings<'_>,
+) -> Result<WindowEnd> {
+    let mut pos = start;
+    let mut taken = 0u64;
+    let end = |pos, need_more, stopped, taken| {
+        Ok(WindowEnd {
+            pos,
+            need_more,
+            stopped,
+            taken,
+        })
+    };
+    loop {
+        // Find the next document start.
+        let mut p = Parser::new(window, pos, settings.max_depth);
+        if let Some(state) = *array {
+            p.skip_whitespace();
+            let at = p.pos();
+            let next = window.get(at).copied();
+            let syntax = |reason: &str| Error::Json {
+                at: locate(at),
+                reason: reason.to_string(),
+            };
+            match (state, next) {
+                (_, None) if !eof => return end(pos, true, false, taken),
+                (ArrayState::Done, None) => return end(at, false, false, taken),
+                (ArrayState::Done, Some(_)) => {
+                    return Err(syntax("unexpected data after the top-level array"))
+                }
+                (_, None) => {
+                    return Err(syntax("unexpected end of input inside the top-level array"))
+                }
+                (ArrayState::Start, Some(b'[')) => {
+                    pos = at + 1;
+                    *array = Some(ArrayState::First);
+                    continue;
+                }
+                (ArrayState::Start, Some(_)) => {
+                    return Err(syntax("expected '[' to open the array of documents"))
+                }
+                (ArrayState::First | ArrayState::Next, Some(b']')) => {
+                    pos = at + 1;
+                    *array = Some(ArrayState::Done);
+                    continue;
+                }
+                (ArrayState::Next, Some(b',')) => {
+                    // The document follows the comma; if the window ends here, wait.
+                    let mut q = Parser::new(window, at + 1, settings.max_depth);
+                    if q.at_end() && !eof {
+                        return end(pos, true, false, taken);
+                    }
+                    p = q;
+                }
+                (ArrayState::Next, Some(_)) => {
+                    return Err(syntax(
+                        "expected ',' or ']' after a document in the top-level array",
+                    ))
+                }
+                (ArrayState::First, Some(_)) => {}
+            }
+        } else if p.at_end() {
+            return end(p.pos(), !eof, false, taken);
+        }
+        let doc_start = p.pos();
+        match sink.document(&mut p, locate) {
+            Ok(()) => {
+                pos = p.pos();
+                taken += 1;
+                if let Some(state) = array.as_mut() {
+                    *state = ArrayState::Next;
+                }
+                if let Some(progress) = settings.progress {
+                    progress.documents.fetch_add(1, Ordering::Relaxed);
+                }
+                if !sink.after_document()? {
+                    return end(pos, false, true, taken);
+                }
+            }
+            Err(DocError::Fatal(e)) => return Err(e),
+            Err(DocError::Parse(e)) if e.kind == ParseErrorKind::Eof && !eof => {
+                return end(doc_start, true, false, taken);
+            }
+            Err(err) => {
+                // A bad document: find where it ends, then apply the policy.
+                let (error, doc_end) = match err {
+                    DocError::Mismatch {
+                        offset,
+                        path,
+                        reason,
+                    } => {
+                        let error = Error::Mismatch {
+                            at: locate(offset),
+                            path,
+                            reason,
+                        };
+                        let mut skip = Parser::new(window, doc_start, settings.max_depth);
+                        match skip.skip_value() {
+                            Ok(()) => (error, Some(skip.pos())),
+                            Err(e) if e.kind == ParseErrorKind::Eof && !eof => {
+                                return end(doc_start, true, false, taken);
+                            }
+                            Err(_) => (error, None),
+                        }
+                    }
+                    DocError::Parse(e) => (parse_error(e, locate, settings.max_depth), None),
+                    DocError::Fatal(e) => return Err(e),
+                };
+                if policy.is_fail() {
+                    return Err(error);
+                }
+                let doc_end = match doc_end {
+                    Some(doc_end) => doc_end,
+                    None if array.is_some() => return Err(error),
+                    None => match memchr::memchr(b'\n', &window[doc_start..]) {
+                        Some(i) => doc_start + i + 1,
+                        None if !eof => return end(doc_start, true, false, taken),
+                        None => window.len(),
+                    },
+                };
+                policy.record(error, &window[doc_start..doc_end])?;
+                pos = doc_end;
+                if let Some(state) = array.as_mut() {
+                    *state = ArrayState::Next;
+                }
+            }
+        }
+    }
+}
+
+/// Whether the input starts (after a byte order mark and whitespace) with `[`: the
+/// top-level-array layout under [`InputFormat::Auto`].
+pub(crate) fn starts_with_array(head: &[u8]) -> bool {
+    let head = head.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(head);
+    head.iter().find(|b| !b" \t\r\n".contains(b)) == Some(&b'[')
 }
 
 /// Reads every document of `input` into `sink`, applying `policy` to bad ones. Returns the
@@ -405,217 +610,251 @@ pub fn read_documents(
         _ => None,
     };
     let mut taken = 0u64;
-    let read_error = |e: std::io::Error| Error::Io {
-        path: PathBuf::from(&*input.name),
-        source: e,
-    };
-
     loop {
         if settings.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Error::Interrupted);
         }
         // Refill: keep the unconsumed tail, read a block (growing the buffer when one
         // document is larger than what is buffered).
-        if !eof {
-            if start > 0 {
-                base_line += count_lines(&buf[..start]);
-                if let Some(p) = settings.progress {
-                    p.bytes.fetch_add(start as u64, Ordering::Relaxed);
-                }
-                buf.copy_within(start..filled, 0);
-                filled -= start;
-                start = 0;
+        if start > 0 {
+            base_line += count_lines(&buf[..start]);
+            if let Some(p) = settings.progress {
+                p.bytes.fetch_add(start as u64, Ordering::Relaxed);
             }
-            let want = filled + settings.block_bytes;
-            if want > settings.max_document_bytes + settings.block_bytes {
-                let at = Location {
-                    file: input.name.clone(),
-                    line: base_line,
-                    column: 1,
-                };
-                return Err(Error::Unsupported {
-                    at,
-                    reason: format!(
-                        "a document larger than {} bytes",
-                        settings.max_document_bytes
-                    ),
-                });
+            buf.copy_within(start..filled, 0);
+            filled -= start;
+            start = 0;
+        }
+        if filled > settings.max_document_bytes {
+            let at = Location {
+                file: input.name.clone(),
+                line: base_line,
+                column: 1,
+            };
+            return Err(Error::Unsupported {
+                at,
+                reason: format!(
+                    "a document larger than {} bytes (the limit)",
+                    settings.max_document_bytes
+                ),
+            });
+        }
+        let want = filled + settings.block_bytes;
+        if buf.len() < want {
+            buf.resize(want, 0);
+        }
+        filled = fill(&mut reader, &mut buf, filled, want, &mut eof, &input.name)?;
+        if first_block {
+            first_block = false;
+            if buf[..filled].starts_with(&[0xef, 0xbb, 0xbf]) {
+                start = 3;
             }
-            if buf.len() < want {
-                buf.resize(want, 0);
-            }
-            while filled < want {
-                let n = match reader.read(&mut buf[filled..want]) {
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(read_error(e)),
-                };
-                if n == 0 {
-                    eof = true;
-                    break;
-                }
-                filled += n;
-            }
-            if first_block {
-                first_block = false;
-                if buf[..filled].starts_with(&[0xef, 0xbb, 0xbf]) {
-                    start = 3;
-                }
-                if settings.format == InputFormat::Auto {
-                    let first = buf[start..filled].iter().find(|b| !b" \t\r\n".contains(b));
-                    if first == Some(&b'[') {
-                        array = Some(ArrayState::Start);
-                    }
-                }
+            if settings.format == InputFormat::Auto && starts_with_array(&buf[..filled]) {
+                array = Some(ArrayState::Start);
             }
         }
         let window = &buf[..filled];
-        let locator = Locator {
-            name: &input.name,
-            buf: window,
-            base_line,
-            cursor: Cell::new((0, base_line)),
-        };
+        let locator = Locator::new(&input.name, window, base_line);
         let locate = |offset: usize| locator.locate(offset);
-        let mut pos = start;
-        let mut need_more = false;
-        loop {
-            // Find the next document start.
-            let mut p = Parser::new(window, pos, settings.max_depth);
-            if let Some(state) = array {
-                p.skip_whitespace();
-                let at = p.pos();
-                let next = window.get(at).copied();
-                let syntax = |reason: &str| Error::Json {
-                    at: locate(at),
-                    reason: reason.to_string(),
-                };
-                match (state, next) {
-                    (_, None) if !eof => {
-                        need_more = true;
-                        break;
-                    }
-                    (ArrayState::Done, None) => break,
-                    (ArrayState::Done, Some(_)) => {
-                        return Err(syntax("unexpected data after the top-level array"))
-                    }
-                    (_, None) => {
-                        return Err(syntax("unexpected end of input inside the top-level array"))
-                    }
-                    (ArrayState::Start, Some(b'[')) => {
-                        pos = at + 1;
-                        array = Some(ArrayState::First);
-                        continue;
-                    }
-                    (ArrayState::Start, Some(_)) => {
-                        return Err(syntax("expected '[' to open the array of documents"))
-                    }
-                    (ArrayState::First | ArrayState::Next, Some(b']')) => {
-                        pos = at + 1;
-                        array = Some(ArrayState::Done);
-                        continue;
-                    }
-                    (ArrayState::Next, Some(b',')) => {
-                        // The document follows the comma; if the buffer ends here, wait.
-                        let mut q = Parser::new(window, at + 1, settings.max_depth);
-                        if q.at_end() && !eof {
-                            need_more = true;
-                            break;
-                        }
-                        p = q;
-                    }
-                    (ArrayState::Next, Some(_)) => {
-                        return Err(syntax(
-                            "expected ',' or ']' after a document in the top-level array",
-                        ))
-                    }
-                    (ArrayState::First, Some(_)) => {}
-                }
-            } else if p.at_end() {
-                pos = p.pos();
-                if !eof {
-                    need_more = true;
-                }
-                break;
-            }
-            let doc_start = p.pos();
-            match sink.document(&mut p, &locate) {
-                Ok(()) => {
-                    pos = p.pos();
-                    taken += 1;
-                    if let Some(state) = array.as_mut() {
-                        *state = ArrayState::Next;
-                    }
-                    if let Some(progress) = settings.progress {
-                        progress.documents.fetch_add(1, Ordering::Relaxed);
-                    }
-                    if !sink.after_document()? {
-                        return Ok(taken);
-                    }
-                }
-                Err(DocError::Fatal(e)) => return Err(e),
-                Err(DocError::Parse(e)) if e.kind == ParseErrorKind::Eof && !eof => {
-                    pos = doc_start;
-                    need_more = true;
-                    break;
-                }
-                Err(err) => {
-                    // A bad document: find where it ends, then apply the policy.
-                    let (error, end) = match err {
-                        DocError::Mismatch {
-                            offset,
-                            path,
-                            reason,
-                        } => {
-                            let error = Error::Mismatch {
-                                at: locate(offset),
-                                path,
-                                reason,
-                            };
-                            let mut skip = Parser::new(window, doc_start, settings.max_depth);
-                            match skip.skip_value() {
-                                Ok(()) => (error, Some(skip.pos())),
-                                Err(e) if e.kind == ParseErrorKind::Eof && !eof => {
-                                    pos = doc_start;
-                                    need_more = true;
-                                    break;
-                                }
-                                Err(_) => (error, None),
-                            }
-                        }
-                        DocError::Parse(e) => (parse_error(e, &locate, settings.max_depth), None),
-                        DocError::Fatal(e) => return Err(e),
-                    };
-                    if policy.is_fail() {
-                        return Err(error);
-                    }
-                    let end = match end {
-                        Some(end) => end,
-                        None if array.is_some() => return Err(error),
-                        None => match memchr::memchr(b'\n', &window[doc_start..]) {
-                            Some(i) => doc_start + i + 1,
-                            None if !eof => {
-                                pos = doc_start;
-                                need_more = true;
-                                break;
-                            }
-                            None => window.len(),
-                        },
-                    };
-                    policy.record(error, &window[doc_start..end])?;
-                    pos = end;
-                    if let Some(state) = array.as_mut() {
-                        *state = ArrayState::Next;
-                    }
-                }
-            }
-        }
-        start = pos;
-        if eof && !need_more {
+        let got = parse_window(
+            window, start, eof, &mut array, &locate, sink, policy, settings,
+        )?;
+        taken += got.taken;
+        start = got.pos;
+        if got.stopped || (eof && !got.need_more) {
             if let Some(p) = settings.progress {
                 p.bytes.fetch_add(start as u64, Ordering::Relaxed);
             }
             return Ok(taken);
         }
     }
+}
+
+/// Reads into `buf[filled..want]` until it is full or the input ends; returns the new fill.
+pub(crate) fn fill(
+    reader: &mut dyn Read,
+    buf: &mut [u8],
+    mut filled: usize,
+    want: usize,
+    eof: &mut bool,
+    name: &Arc<str>,
+) -> Result<usize> {
+    while filled < want {
+        let n = match reader.read(&mut buf[filled..want]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(Error::Io {
+                    path: PathBuf::from(&**name),
+                    source: e,
+                })
+            }
+        };
+        if n == 0 {
+            *eof = true;
+            break;
+        }
+        filled += n;
+    }
+    Ok(filled)
+}
+
+/// A piece of one input that ends at a line end (or at the input's end), so that in
+/// newline-delimited input it holds whole documents and can be parsed on its own.
+pub(crate) struct Chunk {
+    /// Index of the input it comes from.
+    pub input: usize,
+    pub data: Vec<u8>,
+    /// Where parsing starts (past a byte order mark).
+    pub start: usize,
+    /// Line number of `data[0]`.
+    pub base_line: u64,
+    /// Whether the input ends with this chunk.
+    pub last: bool,
+}
+
+/// Cuts inputs into [`Chunk`]s of about `chunk_bytes`, at line ends.
+pub(crate) struct Chunker<'a> {
+    inputs: &'a [Input],
+    settings: &'a ReadSettings<'a>,
+    chunk_bytes: usize,
+    next_input: usize,
+    reader: Option<Box<dyn Read + Send>>,
+    carry: Vec<u8>,
+    base_line: u64,
+    first: bool,
+}
+
+impl<'a> Chunker<'a> {
+    pub fn new(inputs: &'a [Input], settings: &'a ReadSettings<'a>, chunk_bytes: usize) -> Self {
+        Chunker {
+            inputs,
+            settings,
+            chunk_bytes,
+            next_input: 0,
+            reader: None,
+            carry: Vec::new(),
+            base_line: 1,
+            first: true,
+        }
+    }
+
+    /// The next chunk, or `None` after the last input.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        if self
+            .settings
+            .cancel
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Err(Error::Interrupted);
+        }
+        let input = loop {
+            if self.reader.is_some() {
+                break self.next_input - 1;
+            }
+            let Some(input) = self.inputs.get(self.next_input) else {
+                return Ok(None);
+            };
+            self.reader = Some(input.open()?);
+            self.next_input += 1;
+            self.carry.clear();
+            self.base_line = 1;
+            self.first = true;
+        };
+        let name = &self.inputs[input].name;
+        let mut data = std::mem::take(&mut self.carry);
+        let mut eof = false;
+        let mut searched = 0;
+        let cut = loop {
+            let filled = data.len();
+            // A full chunk, or (one line longer than a chunk) another chunk's worth more.
+            let want = if filled < self.chunk_bytes {
+                self.chunk_bytes
+            } else {
+                filled + self.chunk_bytes
+            };
+            data.resize(want, 0);
+            let reader = self.reader.as_mut().map(|r| &mut **r as &mut dyn Read);
+            let filled = match reader {
+                Some(r) => fill(r, &mut data, filled, want, &mut eof, name)?,
+                None => filled,
+            };
+            data.truncate(filled);
+            if eof {
+                break None;
+            }
+            if let Some(i) = memchr::memrchr(b'\n', &data[searched..]) {
+                break Some(searched + i + 1);
+            }
+            // One line longer than the chunk: read on, up to the document size limit.
+            searched = data.len();
+            if data.len() > self.settings.max_document_bytes {
+                return Err(Error::Unsupported {
+                    at: Location {
+                        file: name.clone(),
+                        line: self.base_line,
+                        column: 1,
+                    },
+                    reason: format!(
+                        "a document larger than {} bytes (the limit)",
+                        self.settings.max_document_bytes
+                    ),
+                });
+            }
+        };
+        if let Some(cut) = cut {
+            self.carry = data[cut..].to_vec();
+            data.truncate(cut);
+        } else {
+            self.reader = None;
+        }
+        let start = if self.first && data.starts_with(&[0xef, 0xbb, 0xbf]) {
+            3
+        } else {
+            0
+        };
+        self.first = false;
+        let base_line = self.base_line;
+        self.base_line += count_lines(&data);
+        if let Some(p) = self.settings.progress {
+            p.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        }
+        Ok(Some(Chunk {
+            input,
+            data,
+            start,
+            base_line,
+            last: cut.is_none(),
+        }))
+    }
+}
+
+/// Whether every input can be cut at line ends and parsed in parallel: each must be
+/// re-readable (a file, not standard input) in case the attempt must be redone sequentially,
+/// and none may use the top-level-array layout.
+pub(crate) fn chunkable(inputs: &[Input], format: InputFormat) -> Result<bool> {
+    if format == InputFormat::Array {
+        return Ok(false);
+    }
+    for input in inputs {
+        if matches!(input.source, Source::Stdin) {
+            return Ok(false);
+        }
+        if format == InputFormat::Auto {
+            let mut head = vec![0u8; 1 << 12];
+            let mut eof = false;
+            let n = fill(
+                &mut *input.open()?,
+                &mut head,
+                0,
+                1 << 12,
+                &mut eof,
+                &input.name,
+            )?;
+            if starts_with_array(&head[..n]) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }

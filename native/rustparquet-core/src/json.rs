@@ -85,6 +85,8 @@ pub type ParseResult<T> = Result<T, ParseError>;
 pub struct Parser<'a> {
     buf: &'a [u8],
     pos: usize,
+    /// Offset of the opening quote of the last key read.
+    key_start: usize,
     depth: usize,
     max_depth: usize,
 }
@@ -178,6 +180,7 @@ impl<'a> Parser<'a> {
         Parser {
             buf,
             pos,
+            key_start: pos,
             depth: 0,
             max_depth,
         }
@@ -187,6 +190,11 @@ impl<'a> Parser<'a> {
     #[inline]
     pub fn pos(&self) -> usize {
         self.pos
+    }
+
+    /// The offset of the opening quote of the key [`Parser::next_key`] returned last.
+    pub fn last_key_offset(&self) -> usize {
+        self.key_start
     }
 
     /// The buffer being parsed.
@@ -305,6 +313,7 @@ impl<'a> Parser<'a> {
                 )
             }
         }
+        self.key_start = self.pos;
         let key: &'s [u8] = {
             let (start, end, escaped) = self.scan_string()?;
             if escaped {

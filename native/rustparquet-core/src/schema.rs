@@ -30,6 +30,35 @@ pub const EMPTY_OBJECT_PLACEHOLDER: &str = "_empty_object";
 /// Precision of the decimal used for integers beyond int64.
 pub const BIG_INTEGER_PRECISION: u8 = 38;
 
+/// The deepest schema (in field levels) that [`Schema::from_json_str`] accepts.
+pub const MAX_SCHEMA_DEPTH: usize = 1000;
+
+/// The deepest bracket nesting of a JSON text (strings skipped), without parsing it.
+fn json_nesting(text: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in text {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// How often a field may occur in its parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repetition {
@@ -166,6 +195,16 @@ impl Schema {
         for f in &self.fields {
             collect_leaves(f, &ColumnPath::root(), "", 0, 0, &mut out);
         }
+        if self.fields.is_empty() {
+            // Documents that never had a field: the placeholder column, as for `{}` below.
+            out.push(LeafColumn {
+                path: ColumnPath::root().key(EMPTY_OBJECT_PLACEHOLDER),
+                parquet_path: EMPTY_OBJECT_PLACEHOLDER.to_string(),
+                data_type: DataType::Boolean,
+                max_def: 1,
+                max_rep: 0,
+            });
+        }
         out
     }
 
@@ -195,8 +234,19 @@ impl Schema {
             source_name: source_name.map(str::to_string),
             reason,
         };
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
+        // A schema may nest as deep as the documents it describes (three JSON levels per
+        // field level), beyond serde_json's default limit of 128; bound it ourselves.
+        let depth = json_nesting(text.as_bytes());
+        if depth > 3 * MAX_SCHEMA_DEPTH + 8 {
+            return Err(err(format!(
+                "nested deeper than {MAX_SCHEMA_DEPTH} field levels"
+            )));
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        de.disable_recursion_limit();
+        let value = <Value as serde::Deserialize>::deserialize(&mut de)
+            .and_then(|v| de.end().map(|_| v))
+            .map_err(|e| err(format!("not valid JSON: {e}")))?;
         let obj = value
             .as_object()
             .ok_or_else(|| err("expected a JSON object with \"fields\"".into()))?;
@@ -252,11 +302,14 @@ impl Schema {
     /// The Parquet message type: LISTs in the standard 3-level form, strings as STRING,
     /// integers INT64, floats DOUBLE, big integers DECIMAL(38,0) in FIXED_LEN_BYTE_ARRAY(16).
     pub fn to_parquet(&self) -> Result<TypePtr> {
-        let fields = self
+        let mut fields = self
             .fields
             .iter()
             .map(field_to_parquet)
             .collect::<Result<Vec<_>>>()?;
+        if fields.is_empty() {
+            fields.push(placeholder_column()?);
+        }
         Ok(Arc::new(
             PqType::group_type_builder(&self.name)
                 .with_fields(fields)
@@ -322,6 +375,15 @@ fn collect_leaves(
     }
 }
 
+/// The always-null column that stands in an object without fields (Parquet forbids empty groups).
+fn placeholder_column() -> Result<TypePtr> {
+    Ok(Arc::new(
+        PqType::primitive_type_builder(EMPTY_OBJECT_PLACEHOLDER, PhysicalType::BOOLEAN)
+            .with_repetition(PqRepetition::OPTIONAL)
+            .build()?,
+    ))
+}
+
 fn pq_repetition(r: Repetition) -> PqRepetition {
     match r {
         Repetition::Required => PqRepetition::REQUIRED,
@@ -359,11 +421,7 @@ fn field_to_parquet(f: &Field) -> Result<TypePtr> {
         }
         DataType::Struct(fields) => {
             let children = if fields.is_empty() {
-                vec![Arc::new(
-                    PqType::primitive_type_builder(EMPTY_OBJECT_PLACEHOLDER, PhysicalType::BOOLEAN)
-                        .with_repetition(PqRepetition::OPTIONAL)
-                        .build()?,
-                )]
+                vec![placeholder_column()?]
             } else {
                 fields
                     .iter()

@@ -656,7 +656,6 @@ impl Shredder {
         let mut first = true;
         let mut hint = 0;
         loop {
-            let key_offset = p.pos();
             let Some(key) = p.next_key(first, &mut scratch)? else {
                 break;
             };
@@ -675,7 +674,7 @@ impl Shredder {
             let Some(i) = found else {
                 let key = String::from_utf8_lossy(key).into_owned();
                 return Err(ShredError::Mismatch {
-                    offset: key_offset,
+                    offset: p.last_key_offset(),
                     path: self.paths[node].key(&key),
                     reason: "is not in the schema".into(),
                 });

@@ -74,7 +74,7 @@ impl Default for WriterOptions {
     fn default() -> Self {
         WriterOptions {
             compression: Compression::SNAPPY,
-            row_group_bytes: 64 << 20,
+            row_group_bytes: 32 << 20,
             row_group_rows: 1_000_000,
             data_page_bytes: 1 << 20,
             dictionary: true,
@@ -309,12 +309,93 @@ pub struct ParquetFileWriter {
     writer: SerializedFileWriter<File>,
     temp: tempfile::TempPath,
     target: PathBuf,
-    columns: Vec<ColumnDescPtr>,
-    column_paths: Vec<ColumnPath>,
-    props: WriterPropertiesPtr,
+    encoder: Arc<ColumnEncoder>,
     threads: usize,
     rows: u64,
     row_groups: usize,
+}
+
+/// One row group's column chunks, encoded in memory and ready to be spliced into a file.
+pub struct EncodedRowGroup {
+    rows: usize,
+    chunks: Vec<(Bytes, ColumnCloseResult)>,
+}
+
+/// Encodes row groups for one file's schema and settings; shareable between threads.
+pub struct ColumnEncoder {
+    columns: Vec<ColumnDescPtr>,
+    column_paths: Vec<ColumnPath>,
+    props: WriterPropertiesPtr,
+}
+
+impl ColumnEncoder {
+    /// Encodes the columns of one row group (`leaves` in schema order, holding `rows` rows) on
+    /// `threads` threads, each taking every n-th column (columns differ widely in cost;
+    /// striding spreads the heavy ones).
+    pub fn encode(
+        &self,
+        leaves: &[LeafBuffer],
+        rows: usize,
+        threads: usize,
+    ) -> Result<EncodedRowGroup> {
+        if leaves.len() != self.columns.len() {
+            return Err(Error::Other(format!(
+                "internal error: {} column buffers for {} columns",
+                leaves.len(),
+                self.columns.len()
+            )));
+        }
+        let threads = threads.min(leaves.len()).max(1);
+        let encode = |i: usize| {
+            encode_column(&self.columns[i], &self.props, &leaves[i]).map_err(|e| match e {
+                Error::Parquet { source, .. } => Error::Parquet {
+                    column: Some(self.column_paths[i].clone()),
+                    source,
+                },
+                other => other,
+            })
+        };
+        let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult)>>> =
+            (0..leaves.len()).map(|_| None).collect();
+        if threads == 1 {
+            for (i, slot) in encoded.iter_mut().enumerate() {
+                *slot = Some(encode(i));
+            }
+        } else {
+            let encode = &encode;
+            let results: Vec<Vec<(usize, Result<(Bytes, ColumnCloseResult)>)>> =
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = (0..threads)
+                        .map(|t| {
+                            scope.spawn(move || {
+                                (t..leaves.len())
+                                    .step_by(threads)
+                                    .map(|i| (i, encode(i)))
+                                    .collect::<Vec<_>>()
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_default())
+                        .collect()
+                });
+            for (i, r) in results.into_iter().flatten() {
+                encoded[i] = Some(r);
+            }
+        }
+        let chunks = encoded
+            .into_iter()
+            .map(|c| {
+                c.unwrap_or_else(|| {
+                    Err(Error::Other(
+                        "internal error: a column encoder stopped".into(),
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(EncodedRowGroup { rows, chunks })
+    }
 }
 
 impl ParquetFileWriter {
@@ -334,11 +415,14 @@ impl ParquetFileWriter {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".rustparquet-tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io(&dir, e))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".rustparquet-tmp");
+        // Temporary files are private by default; the output is an ordinary file (0666 less
+        // the umask, like any file a command creates).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
         let (file, temp) = temp.into_parts();
         let props = Arc::new(options.properties(schema)?);
         let message = schema.to_parquet()?;
@@ -350,13 +434,20 @@ impl ParquetFileWriter {
             writer,
             temp,
             target: target.to_path_buf(),
-            columns,
-            column_paths,
-            props,
+            encoder: Arc::new(ColumnEncoder {
+                columns,
+                column_paths,
+                props,
+            }),
             threads: options.encode_threads.max(1),
             rows: 0,
             row_groups: 0,
         })
+    }
+
+    /// The encoder for this file's columns, for encoding row groups on other threads.
+    pub fn encoder(&self) -> Arc<ColumnEncoder> {
+        self.encoder.clone()
     }
 
     /// Encodes and appends one row group. `leaves` are in schema order and hold `rows` rows.
@@ -364,65 +455,21 @@ impl ParquetFileWriter {
         if rows == 0 {
             return Ok(());
         }
-        if leaves.len() != self.columns.len() {
-            return Err(Error::Other(format!(
-                "internal error: {} column buffers for {} columns",
-                leaves.len(),
-                self.columns.len()
-            )));
+        let encoded = self.encoder.encode(leaves, rows, self.threads)?;
+        self.append(encoded)
+    }
+
+    /// Appends a row group encoded by [`ColumnEncoder::encode`] (of this file's encoder).
+    pub fn append(&mut self, row_group: EncodedRowGroup) -> Result<()> {
+        if row_group.rows == 0 {
+            return Ok(());
         }
-        // Encode columns on `threads` threads, each taking every n-th column (columns differ
-        // widely in cost; striding spreads the heavy ones).
-        let threads = self.threads.min(leaves.len()).max(1);
-        let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult)>>> =
-            (0..leaves.len()).map(|_| None).collect();
-        if threads == 1 {
-            for (i, leaf) in leaves.iter().enumerate() {
-                encoded[i] = Some(encode_column(&self.columns[i], &self.props, leaf));
-            }
-        } else {
-            let columns = &self.columns;
-            let props = &self.props;
-            let results: Vec<Vec<(usize, Result<(Bytes, ColumnCloseResult)>)>> =
-                std::thread::scope(|scope| {
-                    let handles: Vec<_> = (0..threads)
-                        .map(|t| {
-                            scope.spawn(move || {
-                                (t..leaves.len())
-                                    .step_by(threads)
-                                    .map(|i| (i, encode_column(&columns[i], props, &leaves[i])))
-                                    .collect::<Vec<_>>()
-                            })
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_default())
-                        .collect()
-                });
-            for (i, r) in results.into_iter().flatten() {
-                encoded[i] = Some(r);
-            }
+        let mut writer = self.writer.next_row_group()?;
+        for (bytes, close) in row_group.chunks {
+            writer.append_column(&bytes, close)?;
         }
-        let mut row_group = self.writer.next_row_group()?;
-        for (i, chunk) in encoded.into_iter().enumerate() {
-            let (bytes, close) = chunk
-                .unwrap_or_else(|| {
-                    Err(Error::Other(
-                        "internal error: a column encoder stopped".into(),
-                    ))
-                })
-                .map_err(|e| match e {
-                    Error::Parquet { source, .. } => Error::Parquet {
-                        column: Some(self.column_paths[i].clone()),
-                        source,
-                    },
-                    other => other,
-                })?;
-            row_group.append_column(&bytes, close)?;
-        }
-        row_group.close()?;
-        self.rows += rows as u64;
+        writer.close()?;
+        self.rows += row_group.rows as u64;
         self.row_groups += 1;
         Ok(())
     }
@@ -437,7 +484,7 @@ impl ParquetFileWriter {
         let stats = FileStats {
             rows: self.rows,
             row_groups: self.row_groups,
-            columns: self.columns.len(),
+            columns: self.encoder.columns.len(),
             bytes,
         };
         let target = self.target.clone();

@@ -59,8 +59,9 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "LEVEL")]
     pub compression_level: Option<i32>,
 
-    /// Target size of a row group's buffered column data (memory use is about twice this).
-    #[arg(long, value_name = "SIZE", default_value = "64MB")]
+    /// Target size of a row group: its buffered column data, and the JSON read per parallel
+    /// chunk. Memory use is a few times this (one chunk and one row group per thread).
+    #[arg(long, value_name = "SIZE", default_value = "32MB")]
     pub row_group_size: String,
 
     /// Most rows in a row group.
@@ -96,8 +97,10 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "P", default_value = "0.05")]
     pub bloom_filter_fpp: String,
 
-    /// Threads: 1 does everything on one thread; 2 or more parse on one and encode columns
-    /// on the others.
+    /// Threads. With 2 or more, newline-delimited files are cut into chunks that are parsed,
+    /// shredded and encoded in parallel (row groups keep input order); other inputs (stdin
+    /// with --schema, a top-level array, pretty-printed documents) parse on one thread and
+    /// encode on the others. 1 does everything on one thread.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub threads: usize,
 

@@ -105,6 +105,13 @@ impl Shape {
         ours: Option<&schema::Schema>,
     ) -> std::result::Result<Vec<Member>, ShapeError> {
         let mut next = 0usize;
+        if ours.is_some_and(|s| s.fields.is_empty())
+            && fields.len() == 1
+            && fields[0].name() == schema::EMPTY_OBJECT_PLACEHOLDER
+        {
+            // Every document was `{}`: the file holds only the placeholder column.
+            return Ok(Vec::new());
+        }
         let members = build_members(fields, ours.map(|s| &s.fields[..]), leaves, &mut next)?;
         if next != leaves.len() {
             return Err(ShapeError(format!(
@@ -409,7 +416,9 @@ impl Assembler {
             path: source.to_path_buf(),
             reason: format!("cannot assemble records: {}", e.0),
         };
-        if batch.num_columns() != self.members.len() {
+        // No members but one column: a file of `{}` documents (its placeholder column).
+        let only_placeholder = self.members.is_empty() && batch.num_columns() == 1;
+        if batch.num_columns() != self.members.len() && !only_placeholder {
             return Err(shape_err(ShapeError(format!(
                 "batch has {} columns, expected {}",
                 batch.num_columns(),
