@@ -51,7 +51,8 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_open<'l>(
     guard(&mut env, |env| {
         let options = WriterOptions::from_json(&env.convert_byte_array(&options)?)?;
         let schema = env.convert_byte_array(&schema_ipc)?;
-        let writer = stack::on_deep_stack(|| TypedWriter::open(options, schema))?;
+        let depth = options.nesting_depth.unwrap_or(usize::MAX);
+        let writer = stack::for_depth(depth, || TypedWriter::open(options, schema))?;
         Ok(handle::into_jlong(writer))
     })
 }
@@ -71,7 +72,8 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendBytes<'l>(
         // SAFETY: the Scala writer owns the handle and calls from one thread at a time.
         let writer = unsafe { handle::borrow(handle) }?;
         let bytes = copy_prefix(env, &ipc, length)?;
-        output(env, stack::on_deep_stack(|| writer.append_owned(bytes))?)
+        let depth = writer.depth();
+        output(env, stack::for_depth(depth, || writer.append_owned(bytes))?)
     })
 }
 
@@ -100,7 +102,8 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendDirect<'l>(
         let written = match NonNull::new(address) {
             Some(ptr) if len > 0 => {
                 let lent = Lent(ptr);
-                stack::on_deep_stack(move || {
+                let depth = writer.depth();
+                stack::for_depth(depth, move || {
                     let lent = lent;
                     // SAFETY: the JVM keeps `ipc` (a local reference) alive and unchanged until
                     // this native call returns, which waits for the worker.
@@ -124,7 +127,8 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_close<'l>(
     guard(&mut env, |env| {
         // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
         let writer = unsafe { handle::take(handle) }?;
-        output(env, stack::on_deep_stack(move || writer.finish())?)
+        let depth = writer.depth();
+        output(env, stack::for_depth(depth, move || writer.finish())?)
     })
 }
 

@@ -41,6 +41,10 @@ pub struct WriterOptions {
     /// Footer key-value metadata: Spark's row schema and version, written as given.
     #[serde(default)]
     pub key_value_metadata: BTreeMap<String, String>,
+    /// Levels of nesting of the deepest column, as the sender counts them; picks the stack the
+    /// schema is decoded on (see `crate::stack`). Unknown means "assume deep".
+    #[serde(default)]
+    pub nesting_depth: Option<usize>,
 }
 
 fn default_compression() -> String {

@@ -27,6 +27,7 @@ pub struct TypedWriter {
     schema: SchemaRef,
     writer: ArrowWriter<Vec<u8>>,
     batches: u64,
+    depth: usize,
 }
 
 impl TypedWriter {
@@ -51,12 +52,24 @@ impl TypedWriter {
                 file: file.clone(),
                 source,
             })?;
+        let depth = schema
+            .fields()
+            .iter()
+            .map(|f| nesting_depth(f))
+            .max()
+            .unwrap_or(0);
         Ok(TypedWriter {
             file,
             schema,
             writer,
             batches: 0,
+            depth,
         })
+    }
+
+    /// Levels of nesting of the deepest column (1 for a flat schema).
+    pub fn depth(&self) -> usize {
+        self.depth
     }
 
     /// Appends the record batches in `ipc` (owned bytes, copied from a Java `byte[]`).
@@ -113,6 +126,16 @@ impl TypedWriter {
             source,
         })?;
         Ok(self.take_output())
+    }
+}
+
+fn nesting_depth(field: &Field) -> usize {
+    1 + match field.data_type() {
+        DataType::Struct(children) => children.iter().map(|f| nesting_depth(f)).max().unwrap_or(0),
+        DataType::List(item) | DataType::LargeList(item) | DataType::Map(item, _) => {
+            nesting_depth(item)
+        }
+        _ => 0,
     }
 }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper
 import org.apache.spark.network.util.JavaUtils
 import org.apache.spark.sql.catalyst.util.CaseInsensitiveMap
 import org.apache.spark.sql.internal.SQLConf
-import org.apache.spark.sql.types.StructType
+import org.apache.spark.sql.types.{ArrayType, DataType, MapType, StructType}
 
 /**
  * Options of the `rustparquet` source, read case-insensitively and resolved on the driver.
@@ -88,6 +88,7 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
     metadata.put(SparkRowMetadataKey, schema.json)
     metadata.put(SparkVersionMetadataKey, org.apache.spark.SPARK_VERSION_SHORT)
     doc.put("keyValueMetadata", metadata)
+    doc.put("nestingDepth", nestingDepth(schema))
     Json.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)
   }
 }
@@ -99,6 +100,16 @@ private[spark] object RustParquetOptions {
   val SparkVersionMetadataKey = "org.apache.spark.version"
 
   private val Json = new ObjectMapper()
+
+  /** Levels of nesting of the deepest column (1 for a flat schema), counted as the native side does. */
+  def nestingDepth(schema: StructType): Int = (0 +: schema.fields.map(f => fieldDepth(f.dataType))).max
+
+  private def fieldDepth(dataType: DataType): Int = 1 + (dataType match {
+    case s: StructType => nestingDepth(s)
+    case a: ArrayType => fieldDepth(a.elementType)
+    case m: MapType => 1 + math.max(fieldDepth(m.keyType), fieldDepth(m.valueType))
+    case _ => 0
+  })
 
   private def bytes(option: String, value: String): Long =
     try JavaUtils.byteStringAsBytes(value.trim)

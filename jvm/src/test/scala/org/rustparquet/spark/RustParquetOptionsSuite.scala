@@ -49,6 +49,13 @@ class RustParquetOptionsSuite extends AnyFunSuite {
     assert(doc.get("compression").asText() === "lz4")
     assert(doc.get("keyValueMetadata").get("org.apache.spark.sql.parquet.row.metadata").asText() === schema.json)
     assert(doc.get("keyValueMetadata").get("org.apache.spark.version").asText() === org.apache.spark.SPARK_VERSION_SHORT)
+    assert(doc.get("nestingDepth").asInt() === 1)
+  }
+
+  test("nesting depth counts struct, list and map levels like the native side") {
+    val deep = StructType.fromDDL("a bigint, s struct<t: struct<x: int>>, l array<array<int>>, m map<string, array<int>>")
+    assert(RustParquetOptions.nestingDepth(deep) === 4) // m -> key_value -> value -> element
+    assert(RustParquetOptions.nestingDepth(StructType.fromDDL("a int")) === 1)
   }
 
   test("the native library's resource path names the platform") {
