@@ -24,7 +24,7 @@ use crate::input::{
 use crate::json::Parser;
 use crate::schema::Schema;
 use crate::shred::{LeafBuffer, Shredder};
-use crate::write::{ColumnEncoder, EncodedRowGroup, FileStats, ParquetFileWriter, WriterOptions};
+use crate::write::{ColumnEncoder, FileStats, ParquetFileWriter, RowGroupEncoder, WriterOptions};
 
 /// Everything `convert` can be told.
 #[derive(Debug, Clone)]
@@ -165,26 +165,81 @@ impl DocumentSink for InferSink {
     }
 }
 
+/// Bytes of shredded data handed from the shredding side to the encoding side at a time,
+/// and of JSON per parallel chunk. Small, so that memory stays flat; row groups are made of
+/// many batches.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Cuts a stream of shredded batches into row groups of `row_group_rows` rows (exactly) or
+/// `row_group_bytes` of shredded data (at the first batch boundary past it), encoding each
+/// batch into the open row group as it comes.
+struct RowGroupAssembler {
+    encoder: Arc<ColumnEncoder>,
+    open: Option<RowGroupEncoder>,
+    row_group_rows: usize,
+    row_group_bytes: usize,
+    threads: usize,
+}
+
+impl RowGroupAssembler {
+    fn new(writer: &ParquetFileWriter, options: &WriterOptions, threads: usize) -> Self {
+        RowGroupAssembler {
+            encoder: writer.encoder(),
+            open: None,
+            row_group_rows: options.row_group_rows,
+            row_group_bytes: options.row_group_bytes,
+            threads,
+        }
+    }
+
+    /// Encodes a batch (`leaves` holding `rows` rows), closing row groups as they fill.
+    fn add(
+        &mut self,
+        leaves: &[LeafBuffer],
+        rows: usize,
+        writer: &mut ParquetFileWriter,
+    ) -> Result<()> {
+        let mut start = 0;
+        while start < rows {
+            let encoder = &self.encoder;
+            let group = self.open.get_or_insert_with(|| encoder.open_row_group());
+            let end = rows.min(start + (self.row_group_rows - group.rows()));
+            group.write(leaves, start..end, self.threads)?;
+            start = end;
+            if group.rows() >= self.row_group_rows || group.raw_bytes() >= self.row_group_bytes {
+                self.close(writer)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the open row group, if any, into the file.
+    fn close(&mut self, writer: &mut ParquetFileWriter) -> Result<()> {
+        if let Some(group) = self.open.take() {
+            writer.append(group.finish()?)?;
+        }
+        Ok(())
+    }
+}
+
 enum WriterMessage {
-    RowGroup(Vec<LeafBuffer>, usize),
+    Batch(Vec<LeafBuffer>, usize),
     Finish,
 }
 
-/// Where full row groups go: a writer thread, or (one thread) the writer itself.
-enum RowGroupSink {
+/// Where full batches go: a writer thread, or (one thread) the writer itself.
+enum BatchSink {
     Thread {
         to_writer: SyncSender<WriterMessage>,
         spare: Receiver<Vec<LeafBuffer>>,
         gone: bool,
     },
-    Inline(ParquetFileWriter),
+    Inline(ParquetFileWriter, RowGroupAssembler),
 }
 
 struct ShredSink {
     shredder: Shredder,
-    row_groups: RowGroupSink,
-    row_group_bytes: usize,
-    row_group_rows: usize,
+    batches: BatchSink,
     since_check: usize,
 }
 
@@ -194,24 +249,21 @@ impl ShredSink {
         if rows == 0 {
             return Ok(());
         }
-        match &mut self.row_groups {
-            RowGroupSink::Thread {
+        match &mut self.batches {
+            BatchSink::Thread {
                 to_writer,
                 spare,
                 gone,
             } => {
                 let buffers = self.shredder.take_buffers(spare.try_recv().ok());
-                if to_writer
-                    .send(WriterMessage::RowGroup(buffers, rows))
-                    .is_err()
-                {
+                if to_writer.send(WriterMessage::Batch(buffers, rows)).is_err() {
                     // The writer stopped on an error; it is reported when it is joined.
                     *gone = true;
                 }
                 Ok(())
             }
-            RowGroupSink::Inline(writer) => {
-                writer.write_row_group(self.shredder.leaves(), rows)?;
+            BatchSink::Inline(writer, assembler) => {
+                assembler.add(self.shredder.leaves(), rows, writer)?;
                 self.shredder.clear_buffers();
                 Ok(())
             }
@@ -219,7 +271,7 @@ impl ShredSink {
     }
 
     fn writer_gone(&self) -> bool {
-        matches!(self.row_groups, RowGroupSink::Thread { gone: true, .. })
+        matches!(self.batches, BatchSink::Thread { gone: true, .. })
     }
 }
 
@@ -234,11 +286,9 @@ impl DocumentSink for ShredSink {
 
     fn after_document(&mut self) -> Result<bool> {
         self.since_check += 1;
-        if self.since_check >= 64 || self.shredder.buffered_rows() >= self.row_group_rows {
+        if self.since_check >= 64 {
             self.since_check = 0;
-            if self.shredder.buffered_rows() >= self.row_group_rows
-                || self.shredder.buffered_bytes() >= self.row_group_bytes
-            {
+            if self.shredder.buffered_bytes() >= BATCH_BYTES {
                 self.flush()?;
             }
         }
@@ -318,7 +368,7 @@ pub fn convert_with_schema(
             p.documents.store(0, Ordering::Relaxed);
         }
     }
-    let writer = ParquetFileWriter::create(output, schema, &options.writer)?;
+    let mut writer = ParquetFileWriter::create(output, schema, &options.writer)?;
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
@@ -332,7 +382,7 @@ pub fn convert_with_schema(
             columns: stats.columns,
             input_bytes: progress
                 .as_ref()
-                .map(|p| p.bytes.load(std::sync::atomic::Ordering::Relaxed))
+                .map(|p| p.bytes.load(Ordering::Relaxed))
                 .unwrap_or(0),
             output_bytes: stats.bytes,
             schema: schema.clone(),
@@ -349,43 +399,48 @@ pub fn convert_with_schema(
         sink.flush()?;
         Ok(documents)
     };
-    let new_sink = |row_groups| ShredSink {
+    let threads = options.writer.encode_threads.max(1);
+    let new_sink = |batches| ShredSink {
         shredder: Shredder::new(schema),
-        row_groups,
-        row_group_bytes: options.writer.row_group_bytes,
-        row_group_rows: options.writer.row_group_rows,
+        batches,
         since_check: 0,
     };
 
-    if options.writer.encode_threads <= 1 {
-        // One thread: shred, then encode each row group in turn.
-        let mut sink = new_sink(RowGroupSink::Inline(writer));
+    if options.threads <= 1 {
+        // One thread: shred a batch, encode it, and so on.
+        let assembler = RowGroupAssembler::new(&writer, &options.writer, 1);
+        let mut sink = new_sink(BatchSink::Inline(writer, assembler));
         let documents = shred_all(&mut sink, &mut policy)?;
         let duplicate_keys = sink.shredder.duplicate_keys();
-        let RowGroupSink::Inline(writer) = sink.row_groups else {
+        let BatchSink::Inline(mut writer, mut assembler) = sink.batches else {
             unreachable!("inline sink")
         };
+        assembler.close(&mut writer)?;
         let stats = writer.finish()?;
         return Ok(summary(documents, duplicate_keys, stats, &policy));
     }
 
+    // Shred on this thread; encode on a writer thread (with `encode_threads` helpers).
     let (to_writer, from_shredder) = sync_channel::<WriterMessage>(1);
     let (spare_tx, spare_rx) = channel::<Vec<LeafBuffer>>();
-    let mut sink = new_sink(RowGroupSink::Thread {
+    let mut sink = new_sink(BatchSink::Thread {
         to_writer,
         spare: spare_rx,
         gone: false,
     });
+    let mut assembler = RowGroupAssembler::new(&writer, &options.writer, threads);
     std::thread::scope(|scope| {
         let writer_thread = scope.spawn(move || -> Result<Option<FileStats>> {
-            let mut writer = writer;
             for message in from_shredder {
                 match message {
-                    WriterMessage::RowGroup(buffers, rows) => {
-                        writer.write_row_group(&buffers, rows)?;
+                    WriterMessage::Batch(buffers, rows) => {
+                        assembler.add(&buffers, rows, &mut writer)?;
                         let _ = spare_tx.send(buffers);
                     }
-                    WriterMessage::Finish => return writer.finish().map(Some),
+                    WriterMessage::Finish => {
+                        assembler.close(&mut writer)?;
+                        return writer.finish().map(Some);
+                    }
                 }
             }
             // The shredding side stopped without finishing: the temporary file is dropped.
@@ -394,7 +449,7 @@ pub fn convert_with_schema(
         let shredded = shred_all(&mut sink, &mut policy);
         let duplicate_keys = sink.shredder.duplicate_keys();
         if shredded.is_ok() {
-            if let RowGroupSink::Thread { to_writer, .. } = &sink.row_groups {
+            if let BatchSink::Thread { to_writer, .. } = &sink.batches {
                 let _ = to_writer.send(WriterMessage::Finish);
             }
         }
@@ -428,15 +483,15 @@ fn run_chunks<S, T: Send>(
 ) -> Result<bool> {
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
-    // A chunk becomes about one row group: its JSON is usually larger than its column data.
-    let chunk_bytes = options.writer.row_group_bytes.clamp(1 << 20, 256 << 20);
+    let chunk_bytes = BATCH_BYTES;
     let threads = options.threads.max(1);
     let stop = AtomicBool::new(false);
     // Rendezvous: the reader holds at most the chunk it is reading.
     let (job_tx, job_rx) = sync_channel::<(u64, Chunk)>(0);
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|scope| {
-        let (result_tx, result_rx) = channel::<(u64, Result<ChunkOutcome<T>>)>();
+        // Bounded, so that finished chunks cannot pile up when consuming them is the slower side.
+        let (result_tx, result_rx) = sync_channel::<(u64, Result<ChunkOutcome<T>>)>(1);
         for _ in 0..threads {
             let result_tx = result_tx.clone();
             let (job_rx, stop, init, work) = (&job_rx, &stop, &init, &work);
@@ -547,56 +602,27 @@ fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<S
     Ok(complete.then(|| total.finish()))
 }
 
-/// One chunk's row groups and findings.
+/// One chunk's shredded columns and findings.
 struct ShreddedChunk {
-    row_groups: Vec<EncodedRowGroup>,
+    leaves: Vec<LeafBuffer>,
+    rows: usize,
     documents: u64,
     bad: Vec<(Error, Vec<u8>)>,
     duplicate_keys: u64,
 }
 
-/// Shreds into row groups encoded on the same thread (a parallel worker's sink).
-struct ChunkShredSink<'a> {
+/// A parallel worker's sink: shreds a whole chunk (about [`BATCH_BYTES`] of JSON).
+struct ChunkShredSink {
     shredder: Shredder,
-    encoder: &'a ColumnEncoder,
-    encoded: Vec<EncodedRowGroup>,
-    row_group_bytes: usize,
-    row_group_rows: usize,
-    since_check: usize,
 }
 
-impl ChunkShredSink<'_> {
-    fn flush(&mut self) -> Result<()> {
-        let rows = self.shredder.buffered_rows();
-        if rows > 0 {
-            self.encoded
-                .push(self.encoder.encode(self.shredder.leaves(), rows, 1)?);
-            self.shredder.clear_buffers();
-        }
-        Ok(())
-    }
-}
-
-impl DocumentSink for ChunkShredSink<'_> {
+impl DocumentSink for ChunkShredSink {
     fn document(
         &mut self,
         p: &mut Parser<'_>,
         _locate: &dyn Fn(usize) -> Location,
     ) -> std::result::Result<(), DocError> {
         self.shredder.shred_document(p).map_err(DocError::from)
-    }
-
-    fn after_document(&mut self) -> Result<bool> {
-        self.since_check += 1;
-        if self.since_check >= 64 || self.shredder.buffered_rows() >= self.row_group_rows {
-            self.since_check = 0;
-            if self.shredder.buffered_rows() >= self.row_group_rows
-                || self.shredder.buffered_bytes() >= self.row_group_bytes
-            {
-                self.flush()?;
-            }
-        }
-        Ok(true)
     }
 }
 
@@ -609,7 +635,7 @@ fn convert_parallel(
     options: &ConvertOptions,
 ) -> Result<Option<ConvertSummary>> {
     let mut writer = ParquetFileWriter::create(output, schema, &options.writer)?;
-    let encoder = writer.encoder();
+    let mut assembler = RowGroupAssembler::new(&writer, &options.writer, options.threads);
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
@@ -619,11 +645,6 @@ fn convert_parallel(
         options,
         || ChunkShredSink {
             shredder: Shredder::new(schema),
-            encoder: &encoder,
-            encoded: Vec::new(),
-            row_group_bytes: options.writer.row_group_bytes,
-            row_group_rows: options.writer.row_group_rows,
-            since_check: 0,
         },
         |sink, chunk| {
             let mut chunk_policy = BadRecordPolicy::deferring(&options.on_error);
@@ -643,18 +664,17 @@ fn convert_parallel(
                 sink.shredder.clear_buffers();
                 return Ok(ChunkOutcome::Unchunkable);
             }
-            sink.flush()?;
+            let rows = sink.shredder.buffered_rows();
             Ok(ChunkOutcome::Done(ShreddedChunk {
-                row_groups: std::mem::take(&mut sink.encoded),
+                leaves: sink.shredder.take_buffers(None),
+                rows,
                 documents: end.taken,
                 bad: chunk_policy.take_deferred(),
                 duplicate_keys: sink.shredder.duplicate_keys() - duplicates_before,
             }))
         },
         |chunk| {
-            for row_group in chunk.row_groups {
-                writer.append(row_group)?;
-            }
+            assembler.add(&chunk.leaves, chunk.rows, &mut writer)?;
             for (error, text) in chunk.bad {
                 policy.record(error, &text)?;
             }
@@ -666,6 +686,7 @@ fn convert_parallel(
     if !complete {
         return Ok(None);
     }
+    assembler.close(&mut writer)?;
     policy.finish()?;
     let stats = writer.finish()?;
     Ok(Some(ConvertSummary {

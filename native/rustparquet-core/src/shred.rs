@@ -127,6 +127,54 @@ impl LeafBuffer {
         self.entries
     }
 
+    /// Number of rows (complete documents) whose entries are here.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// All entries and values.
+    pub(crate) fn all(&self) -> crate::write::LeafSlice {
+        crate::write::LeafSlice {
+            entries: 0..self.entries,
+            values: 0..self.values.len(),
+        }
+    }
+
+    /// The entries and values of rows `rows` (a scan of the levels: for splitting a batch
+    /// between two row groups, which is rare).
+    pub(crate) fn slice_rows(&self, rows: Range<usize>) -> crate::write::LeafSlice {
+        // Entry index where row `row` starts (the entry count when past the end).
+        let row_start = |row: usize| -> usize {
+            if self.max_rep == 0 {
+                return row.min(self.entries);
+            }
+            let mut seen = 0;
+            for (i, &r) in self.rep_levels.iter().enumerate() {
+                if r == 0 {
+                    if seen == row {
+                        return i;
+                    }
+                    seen += 1;
+                }
+            }
+            self.entries
+        };
+        let values_before = |entry: usize| -> usize {
+            if self.max_def == 0 {
+                return entry;
+            }
+            self.def_levels[..entry]
+                .iter()
+                .filter(|&&d| d == self.max_def)
+                .count()
+        };
+        let (e0, e1) = (row_start(rows.start), row_start(rows.end));
+        crate::write::LeafSlice {
+            entries: e0..e1,
+            values: values_before(e0)..values_before(e1),
+        }
+    }
+
     #[inline(always)]
     fn levels(&mut self, r: i16, d: i16) {
         if self.max_def > 0 {

@@ -74,7 +74,7 @@ impl Default for WriterOptions {
     fn default() -> Self {
         WriterOptions {
             compression: Compression::SNAPPY,
-            row_group_bytes: 32 << 20,
+            row_group_bytes: 256 << 20,
             row_group_rows: 1_000_000,
             data_page_bytes: 1 << 20,
             dictionary: true,
@@ -321,23 +321,86 @@ pub struct EncodedRowGroup {
     chunks: Vec<(Bytes, ColumnCloseResult)>,
 }
 
-/// Encodes row groups for one file's schema and settings; shareable between threads.
+/// The schema and settings of one file's columns; shareable between threads.
 pub struct ColumnEncoder {
     columns: Vec<ColumnDescPtr>,
     column_paths: Vec<ColumnPath>,
     props: WriterPropertiesPtr,
+    /// `props` without dictionary encoding, for columns whose values are nearly all distinct.
+    props_plain: WriterPropertiesPtr,
 }
 
 impl ColumnEncoder {
-    /// Encodes the columns of one row group (`leaves` in schema order, holding `rows` rows) on
-    /// `threads` threads, each taking every n-th column (columns differ widely in cost;
-    /// striding spreads the heavy ones).
-    pub fn encode(
-        &self,
+    /// Starts a row group: one open column writer per leaf column.
+    pub fn open_row_group(self: &Arc<Self>) -> RowGroupEncoder {
+        RowGroupEncoder {
+            columns: self.columns.iter().map(|_| None).collect(),
+            encoder: self.clone(),
+            rows: 0,
+            raw_bytes: 0,
+        }
+    }
+
+    /// Opens column `i`'s writer for a row group whose first values are in `leaf`. Numbers
+    /// that are nearly all distinct (timestamps, ids, measurements) are written plain: a
+    /// dictionary of unique values plus indices is larger than the values (measured on the
+    /// benchmark corpora: about 25% larger after snappy), and the `parquet` crate only falls
+    /// back to plain once the dictionary page is full, after most values went in encoded.
+    fn open_column(&self, i: usize, leaf: &LeafBuffer) -> OpenColumn {
+        let props = if mostly_distinct_numbers(leaf) {
+            &self.props_plain
+        } else {
+            &self.props
+        };
+        OpenColumn::new(self.columns[i].clone(), props.clone())
+    }
+}
+
+/// Whether a sample of the leaf's numbers is at least 90% distinct.
+fn mostly_distinct_numbers(leaf: &LeafBuffer) -> bool {
+    const SAMPLE: usize = 4096;
+    let bits: Vec<u64> = match &leaf.values {
+        LeafValues::Int64(v) => v.iter().take(SAMPLE).map(|x| *x as u64).collect(),
+        LeafValues::Double(v) => v.iter().take(SAMPLE).map(|x| x.to_bits()).collect(),
+        _ => return false,
+    };
+    if bits.len() < 256 {
+        return false;
+    }
+    let distinct: std::collections::HashSet<u64> = bits.iter().copied().collect();
+    distinct.len() * 10 >= bits.len() * 9
+}
+
+/// A row group being encoded: batches of shredded columns stream into the open column
+/// writers (only encoded pages stay in memory, so a row group may hold far more data than
+/// memory), and [`RowGroupEncoder::finish`] closes them into an [`EncodedRowGroup`].
+pub struct RowGroupEncoder {
+    /// Opened at their first values.
+    columns: Vec<Option<OpenColumn>>,
+    encoder: Arc<ColumnEncoder>,
+    rows: usize,
+    raw_bytes: usize,
+}
+
+impl RowGroupEncoder {
+    /// Rows written so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Shredded (unencoded) bytes written so far: what `row_group_bytes` measures.
+    pub fn raw_bytes(&self) -> usize {
+        self.raw_bytes
+    }
+
+    /// Encodes rows `rows` of a batch (`leaves` in schema order) on `threads` threads, each
+    /// taking every n-th column (columns differ widely in cost; striding spreads the heavy ones).
+    pub fn write(
+        &mut self,
         leaves: &[LeafBuffer],
-        rows: usize,
+        rows: std::ops::Range<usize>,
         threads: usize,
-    ) -> Result<EncodedRowGroup> {
+    ) -> Result<()> {
         if leaves.len() != self.columns.len() {
             return Err(Error::Other(format!(
                 "internal error: {} column buffers for {} columns",
@@ -345,57 +408,207 @@ impl ColumnEncoder {
                 self.columns.len()
             )));
         }
-        let threads = threads.min(leaves.len()).max(1);
-        let encode = |i: usize| {
-            encode_column(&self.columns[i], &self.props, &leaves[i]).map_err(|e| match e {
+        let whole = rows.start == 0 && leaves.first().is_none_or(|l| rows.end >= l.rows());
+        let encoder = &self.encoder;
+        let paths = &encoder.column_paths;
+        let write_one = |i: usize, column: &mut Option<OpenColumn>| -> Result<usize> {
+            let leaf = &leaves[i];
+            let slice = if whole {
+                leaf.all()
+            } else {
+                leaf.slice_rows(rows.clone())
+            };
+            let column = column.get_or_insert_with(|| encoder.open_column(i, leaf));
+            column.write(leaf, &slice).map_err(|e| match e {
                 Error::Parquet { source, .. } => Error::Parquet {
-                    column: Some(self.column_paths[i].clone()),
+                    column: Some(paths[i].clone()),
                     source,
                 },
                 other => other,
             })
         };
-        let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult)>>> =
-            (0..leaves.len()).map(|_| None).collect();
+        let threads = threads.min(leaves.len()).max(1);
+        let mut bytes = 0;
         if threads == 1 {
-            for (i, slot) in encoded.iter_mut().enumerate() {
-                *slot = Some(encode(i));
+            for (i, column) in self.columns.iter_mut().enumerate() {
+                bytes += write_one(i, column)?;
             }
         } else {
-            let encode = &encode;
-            let results: Vec<Vec<(usize, Result<(Bytes, ColumnCloseResult)>)>> =
-                std::thread::scope(|scope| {
-                    let handles: Vec<_> = (0..threads)
-                        .map(|t| {
-                            scope.spawn(move || {
-                                (t..leaves.len())
-                                    .step_by(threads)
-                                    .map(|i| (i, encode(i)))
-                                    .collect::<Vec<_>>()
-                            })
+            let mut lanes: Vec<Vec<(usize, &mut Option<OpenColumn>)>> =
+                (0..threads).map(|_| Vec::new()).collect();
+            for (i, column) in self.columns.iter_mut().enumerate() {
+                lanes[i % threads].push((i, column));
+            }
+            let write_one = &write_one;
+            let results: Vec<Result<usize>> = std::thread::scope(|scope| {
+                let mut lanes = lanes.into_iter();
+                let mine = lanes.next().unwrap_or_default();
+                let handles: Vec<_> = lanes
+                    .map(|lane| {
+                        scope.spawn(move || {
+                            lane.into_iter()
+                                .map(|(i, c)| write_one(i, c))
+                                .sum::<Result<usize>>()
                         })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_default())
-                        .collect()
-                });
-            for (i, r) in results.into_iter().flatten() {
-                encoded[i] = Some(r);
+                    })
+                    .collect();
+                let mut results = vec![mine
+                    .into_iter()
+                    .map(|(i, c)| write_one(i, c))
+                    .sum::<Result<usize>>()];
+                for h in handles {
+                    results.push(h.join().unwrap_or_else(|_| {
+                        Err(Error::Other(
+                            "internal error: an encoder thread panicked".into(),
+                        ))
+                    }));
+                }
+                results
+            });
+            for r in results {
+                bytes += r?;
             }
         }
-        let chunks = encoded
+        self.rows += rows.len();
+        self.raw_bytes += bytes;
+        Ok(())
+    }
+
+    /// Closes the column writers.
+    pub fn finish(self) -> Result<EncodedRowGroup> {
+        let rows = self.rows;
+        let encoder = self.encoder;
+        let paths = &encoder.column_paths;
+        let chunks = self
+            .columns
             .into_iter()
-            .map(|c| {
-                c.unwrap_or_else(|| {
-                    Err(Error::Other(
-                        "internal error: a column encoder stopped".into(),
-                    ))
+            .enumerate()
+            .map(|(i, c)| {
+                let c = c.unwrap_or_else(|| {
+                    OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone())
+                });
+                c.finish().map_err(|e| match e {
+                    Error::Parquet { source, .. } => Error::Parquet {
+                        column: Some(paths[i].clone()),
+                        source,
+                    },
+                    other => other,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(EncodedRowGroup { rows, chunks })
     }
+}
+
+/// A column writer of the `parquet` crate writing its pages into a buffer it owns.
+struct OpenColumn {
+    /// Borrows `*sink`; always dropped before it.
+    writer: Option<ColumnWriter<'static>>,
+    /// Owned; freed in `finish` or `drop`, after `writer`.
+    sink: *mut TrackedWrite<Vec<u8>>,
+}
+
+// SAFETY: `sink` is owned exclusively by this value (the writer that borrows it is owned here
+// too), so moving both to another thread together is sound.
+unsafe impl Send for OpenColumn {}
+
+impl OpenColumn {
+    fn new(descr: ColumnDescPtr, props: WriterPropertiesPtr) -> Self {
+        let sink = Box::into_raw(Box::new(TrackedWrite::new(Vec::new())));
+        // SAFETY: `sink` stays allocated until after `writer` is dropped (see `finish` and
+        // `drop`), and nothing else touches it meanwhile.
+        let page_writer = SerializedPageWriter::new(unsafe { &mut *sink });
+        OpenColumn {
+            writer: Some(get_column_writer(descr, props, Box::new(page_writer))),
+            sink,
+        }
+    }
+
+    /// Writes a slice of a leaf buffer; returns its unencoded size.
+    fn write(&mut self, leaf: &LeafBuffer, slice: &LeafSlice) -> Result<usize> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Err(Error::Other("internal error: write after finish".into()));
+        };
+        let levels = slice.entries.clone();
+        let def = (leaf.max_def > 0).then(|| &leaf.def_levels[levels.clone()]);
+        let rep = (leaf.max_rep > 0).then(|| &leaf.rep_levels[levels.clone()]);
+        let v = slice.values.clone();
+        let value_bytes = match (writer, &leaf.values) {
+            (ColumnWriter::BoolColumnWriter(w), LeafValues::Boolean(x)) => {
+                w.write_batch(&x[v.clone()], def, rep)?;
+                v.len()
+            }
+            (ColumnWriter::Int64ColumnWriter(w), LeafValues::Int64(x)) => {
+                w.write_batch(&x[v.clone()], def, rep)?;
+                v.len() * 8
+            }
+            (ColumnWriter::DoubleColumnWriter(w), LeafValues::Double(x)) => {
+                w.write_batch(&x[v.clone()], def, rep)?;
+                v.len() * 8
+            }
+            (ColumnWriter::ByteArrayColumnWriter(w), LeafValues::Bytes { data, ends }) => {
+                let start = if v.start == 0 {
+                    0
+                } else {
+                    ends[v.start - 1] as usize
+                };
+                let end = if v.end == 0 {
+                    0
+                } else {
+                    ends[v.end - 1] as usize
+                };
+                w.write_batch(
+                    &byte_arrays(&data[start..end], &ends[v.clone()], start),
+                    def,
+                    rep,
+                )?;
+                end - start + v.len() * 4
+            }
+            (ColumnWriter::FixedLenByteArrayColumnWriter(w), LeafValues::Decimal(x)) => {
+                // DECIMAL in FIXED_LEN_BYTE_ARRAY is big-endian two's complement.
+                let values: Vec<FixedLenByteArray> = x[v.clone()]
+                    .iter()
+                    .map(|x| FixedLenByteArray::from(ByteArray::from(x.to_be_bytes().to_vec())))
+                    .collect();
+                w.write_batch(&values, def, rep)?;
+                v.len() * 16
+            }
+            _ => {
+                return Err(Error::Other(
+                    "internal error: a column has values of another type".into(),
+                ))
+            }
+        };
+        Ok(value_bytes + levels.len() * 4)
+    }
+
+    fn finish(mut self) -> Result<(Bytes, ColumnCloseResult)> {
+        let writer = self
+            .writer
+            .take()
+            .ok_or_else(|| Error::Other("internal error: column finished twice".into()))?;
+        let close = writer.close()?;
+        // SAFETY: the writer that borrowed the sink is gone; ownership comes back here once.
+        let sink =
+            unsafe { Box::from_raw(std::mem::replace(&mut self.sink, std::ptr::null_mut())) };
+        Ok((Bytes::from(sink.into_inner()?), close))
+    }
+}
+
+impl Drop for OpenColumn {
+    fn drop(&mut self) {
+        drop(self.writer.take());
+        if !self.sink.is_null() {
+            // SAFETY: as in `finish`: the borrowing writer was dropped just above.
+            drop(unsafe { Box::from_raw(self.sink) });
+        }
+    }
+}
+
+/// The entries and values of a leaf buffer that belong to a range of rows.
+pub(crate) struct LeafSlice {
+    pub entries: std::ops::Range<usize>,
+    pub values: std::ops::Range<usize>,
 }
 
 impl ParquetFileWriter {
@@ -425,6 +638,9 @@ impl ParquetFileWriter {
         let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
         let (file, temp) = temp.into_parts();
         let props = Arc::new(options.properties(schema)?);
+        let mut plain = options.clone();
+        plain.dictionary = false;
+        let props_plain = Arc::new(plain.properties(schema)?);
         let message = schema.to_parquet()?;
         let descriptor = SchemaDescriptor::new(message.clone());
         let columns = descriptor.columns().to_vec();
@@ -437,6 +653,7 @@ impl ParquetFileWriter {
             encoder: Arc::new(ColumnEncoder {
                 columns,
                 column_paths,
+                props_plain,
                 props,
             }),
             threads: options.encode_threads.max(1),
@@ -450,13 +667,19 @@ impl ParquetFileWriter {
         self.encoder.clone()
     }
 
+    /// Threads a row group's columns are encoded on.
+    pub fn encode_threads(&self) -> usize {
+        self.threads
+    }
+
     /// Encodes and appends one row group. `leaves` are in schema order and hold `rows` rows.
     pub fn write_row_group(&mut self, leaves: &[LeafBuffer], rows: usize) -> Result<()> {
         if rows == 0 {
             return Ok(());
         }
-        let encoded = self.encoder.encode(leaves, rows, self.threads)?;
-        self.append(encoded)
+        let mut row_group = self.encoder.open_row_group();
+        row_group.write(leaves, 0..rows, self.threads)?;
+        self.append(row_group.finish()?)
     }
 
     /// Appends a row group encoded by [`ColumnEncoder::encode`] (of this file's encoder).
@@ -495,62 +718,19 @@ impl ParquetFileWriter {
     }
 }
 
-fn byte_arrays(data: &[u8], ends: &[u32]) -> Vec<ByteArray> {
+/// `ByteArray`s over `data` (the bytes of values ending at `ends`, offsets relative to
+/// `base`), sharing one buffer.
+fn byte_arrays(data: &[u8], ends: &[u32], base: usize) -> Vec<ByteArray> {
     let data = Bytes::copy_from_slice(data);
     let mut start = 0usize;
     ends.iter()
         .map(|&end| {
-            let v = ByteArray::from(data.slice(start..end as usize));
-            start = end as usize;
+            let end = end as usize - base;
+            let v = ByteArray::from(data.slice(start..end));
+            start = end;
             v
         })
         .collect()
-}
-
-/// Encodes one column chunk into memory.
-fn encode_column(
-    descr: &ColumnDescPtr,
-    props: &WriterPropertiesPtr,
-    leaf: &LeafBuffer,
-) -> Result<(Bytes, ColumnCloseResult)> {
-    let mut sink = TrackedWrite::new(Vec::new());
-    let close = {
-        let page_writer = Box::new(SerializedPageWriter::new(&mut sink));
-        let mut writer = get_column_writer(descr.clone(), props.clone(), page_writer);
-        let def = (leaf.max_def > 0).then_some(&leaf.def_levels[..]);
-        let rep = (leaf.max_rep > 0).then_some(&leaf.rep_levels[..]);
-        match (&mut writer, &leaf.values) {
-            (ColumnWriter::BoolColumnWriter(w), LeafValues::Boolean(v)) => {
-                w.write_batch(v, def, rep)?;
-            }
-            (ColumnWriter::Int64ColumnWriter(w), LeafValues::Int64(v)) => {
-                w.write_batch(v, def, rep)?;
-            }
-            (ColumnWriter::DoubleColumnWriter(w), LeafValues::Double(v)) => {
-                w.write_batch(v, def, rep)?;
-            }
-            (ColumnWriter::ByteArrayColumnWriter(w), LeafValues::Bytes { data, ends }) => {
-                w.write_batch(&byte_arrays(data, ends), def, rep)?;
-            }
-            (ColumnWriter::FixedLenByteArrayColumnWriter(w), LeafValues::Decimal(v)) => {
-                // DECIMAL in FIXED_LEN_BYTE_ARRAY is big-endian two's complement.
-                let values: Vec<FixedLenByteArray> = v
-                    .iter()
-                    .map(|x| FixedLenByteArray::from(ByteArray::from(x.to_be_bytes().to_vec())))
-                    .collect();
-                w.write_batch(&values, def, rep)?;
-            }
-            _ => {
-                return Err(Error::Other(format!(
-                    "internal error: column {} has values of another type",
-                    descr.path()
-                )))
-            }
-        }
-        writer.close()?
-    };
-    let bytes = sink.into_inner()?;
-    Ok((Bytes::from(bytes), close))
 }
 
 #[cfg(test)]

@@ -99,7 +99,9 @@ fn options(threads: usize) -> ConvertOptions {
         threads,
         ..ConvertOptions::default()
     };
-    // Small row groups and chunks so that a few thousand documents span many of them.
+    // Small row groups, so that a few thousand documents span many of them (row counts cut
+    // batches exactly; bytes cut at batch boundaries).
+    o.writer.row_group_rows = 1000;
     o.writer.row_group_bytes = 1 << 20;
     o.writer.encode_threads = threads.saturating_sub(1).max(1);
     o

@@ -61,7 +61,7 @@ pub struct ConvertArgs {
 
     /// Target size of a row group: its buffered column data, and the JSON read per parallel
     /// chunk. Memory use is a few times this (one chunk and one row group per thread).
-    #[arg(long, value_name = "SIZE", default_value = "32MB")]
+    #[arg(long, value_name = "SIZE", default_value = "256MB")]
     pub row_group_size: String,
 
     /// Most rows in a row group.
