@@ -42,13 +42,13 @@ private[spark] final class RustParquetOutputWriter(
   private[this] var failed = false
 
   override def write(row: InternalRow): Unit = {
-    batches.add(row)
-    if (batches.rows >= options.batchRows) flush()
-  }
-
-  private def flush(): Unit = {
-    try emit(batches.send(native, handle))
-    catch { case e: Throwable => failed = true; throw e }
+    try {
+      batches.add(row)
+      if (batches.rows >= options.batchRows) emit(batches.send(native, handle))
+    } catch {
+      // A half-added row or half-written batch: the file cannot be finished, only discarded.
+      case e: Throwable => failed = true; throw e
+    }
   }
 
   private def emit(bytes: Array[Byte]): Unit = if (bytes != null) out.write(bytes)
