@@ -134,12 +134,12 @@ pub fn parse_compression(value: &str) -> Result<Compression> {
             let level = rest.trim_end_matches(')').trim();
             let level: i32 = level
                 .parse()
-                .map_err(|_| Error::Options(format!("compression: bad level in `{value}`")))?;
+                .map_err(|_| Error::Options(format!("bad level in `{value}`")))?;
             (n.trim().to_string(), Some(level))
         }
         None => (v.clone(), None),
     };
-    let bad_level = |e: parquet::errors::ParquetError| Error::Options(format!("compression: {e}"));
+    let bad_level = |e: parquet::errors::ParquetError| Error::Options(e.to_string());
     Ok(match name.as_str() {
         "snappy" => Compression::SNAPPY,
         "zstd" => Compression::ZSTD(ZstdLevel::try_new(level.unwrap_or(3)).map_err(bad_level)?),
@@ -148,12 +148,12 @@ pub fn parse_compression(value: &str) -> Result<Compression> {
         "none" | "uncompressed" => Compression::UNCOMPRESSED,
         "brotli" => {
             return Err(Error::Options(
-                "compression: brotli is not offered: Spark 3.5 cannot read it (see docs/format.md)".into(),
+                "brotli is not offered: Spark 3.5 cannot read it (see docs/format.md)".into(),
             ))
         }
         _ => {
             return Err(Error::Options(format!(
-                "compression: unknown codec `{value}` (expected snappy, zstd, zstd(LEVEL), gzip, gzip(LEVEL), lz4 or none)"
+                "unknown codec `{value}` (expected snappy, zstd, zstd(LEVEL), gzip, gzip(LEVEL), lz4 or none)"
             )))
         }
     })
@@ -181,7 +181,10 @@ impl WriterOptions {
             .collect::<String>()
             .to_ascii_lowercase();
         match key.as_str() {
-            "compression" | "codec" => self.compression = parse_compression(value)?,
+            "compression" | "codec" => {
+                self.compression =
+                    parse_compression(value).map_err(|e| Error::Options(format!("{name}: {e}")))?
+            }
             "compressionlevel" => {
                 let base = match self.compression {
                     Compression::ZSTD(_) => "zstd",
@@ -192,7 +195,8 @@ impl WriterOptions {
                         ))
                     }
                 };
-                self.compression = parse_compression(&format!("{base}({value})"))?;
+                self.compression = parse_compression(&format!("{base}({value})"))
+                    .map_err(|e| Error::Options(format!("{name}: {e}")))?;
             }
             "rowgroupsize" | "blocksize" => self.row_group_bytes = parse_size(name, value)?,
             "rowgrouprows" => {

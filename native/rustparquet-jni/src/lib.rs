@@ -11,15 +11,14 @@ mod error;
 mod guard;
 mod handle;
 mod ipc;
+mod jbytes;
 mod options;
 mod stack;
 mod writer;
 
-use std::ptr::NonNull;
-
 use jni::objects::{JByteArray, JByteBuffer, JObject};
 use jni::sys::{jint, jlong};
-use jni::{Env, EnvUnowned};
+use jni::EnvUnowned;
 
 pub use error::{Error, Result};
 pub use options::WriterOptions;
@@ -71,9 +70,9 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendBytes<'l>(
     guard(&mut env, |env| {
         // SAFETY: the Scala writer owns the handle and calls from one thread at a time.
         let writer = unsafe { handle::borrow(handle) }?;
-        let bytes = copy_prefix(env, &ipc, length)?;
+        let bytes = jbytes::array_prefix(env, &ipc, length)?;
         let depth = writer.depth();
-        output(env, stack::for_depth(depth, || writer.append_owned(bytes))?)
+        jbytes::to_java(env, stack::for_depth(depth, || writer.append_owned(bytes))?)
     })
 }
 
@@ -90,29 +89,19 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendDirect<'l>(
     guard(&mut env, |env| {
         // SAFETY: as in appendBytes.
         let writer = unsafe { handle::borrow(handle) }?;
-        let capacity = env.get_direct_buffer_capacity(&ipc)?;
-        let len = usize::try_from(length)
-            .ok()
-            .filter(|len| *len <= capacity)
-            .ok_or(Error::BadLength {
-                capacity,
-                len: i64::from(length),
-            })?;
-        let address = env.get_direct_buffer_address(&ipc)?;
-        let written = match NonNull::new(address) {
-            Some(ptr) if len > 0 => {
-                let lent = Lent(ptr);
+        let written = match jbytes::direct_prefix(env, &ipc, length)? {
+            Some(lent) => {
                 let depth = writer.depth();
                 stack::for_depth(depth, move || {
                     let lent = lent;
                     // SAFETY: the JVM keeps `ipc` (a local reference) alive and unchanged until
-                    // this native call returns, which waits for the worker.
-                    unsafe { writer.append_borrowed(lent.0, len) }
+                    // this native call returns, which waits for the work to finish.
+                    unsafe { writer.append_borrowed(lent.ptr, lent.len) }
                 })?
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         };
-        output(env, written)
+        jbytes::to_java(env, written)
     })
 }
 
@@ -128,7 +117,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_close<'l>(
         // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
         let writer = unsafe { handle::take(handle) }?;
         let depth = writer.depth();
-        output(env, stack::for_depth(depth, move || writer.finish())?)
+        jbytes::to_java(env, stack::for_depth(depth, move || writer.finish())?)
     })
 }
 
@@ -144,40 +133,4 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abort<'l>(
         drop(unsafe { handle::take(handle) }?);
         Ok(())
     })
-}
-
-/// A direct buffer's address, lent to the worker thread for the duration of one call.
-struct Lent(NonNull<u8>);
-
-// SAFETY: the memory is only read, by one thread at a time, while the lending call waits.
-unsafe impl Send for Lent {}
-
-fn copy_prefix(env: &Env<'_>, array: &JByteArray<'_>, length: jint) -> Result<Vec<u8>> {
-    let available = array.len(env)?;
-    let len = usize::try_from(length)
-        .ok()
-        .filter(|len| *len <= available)
-        .ok_or(Error::BadLength {
-            capacity: available,
-            len: i64::from(length),
-        })?;
-    let mut bytes = vec![0i8; len];
-    array.get_region(env, 0, &mut bytes)?;
-    // jbyte is i8; reinterpreting the vector as u8 keeps its allocation (same size and alignment).
-    let mut bytes = std::mem::ManuallyDrop::new(bytes);
-    // SAFETY: i8 and u8 have identical layout; ptr, len and capacity come from a live Vec.
-    Ok(unsafe {
-        Vec::from_raw_parts(
-            bytes.as_mut_ptr().cast::<u8>(),
-            bytes.len(),
-            bytes.capacity(),
-        )
-    })
-}
-
-fn output<'l>(env: &mut Env<'l>, bytes: Vec<u8>) -> Result<JByteArray<'l>> {
-    if bytes.is_empty() {
-        return Ok(JByteArray::default());
-    }
-    Ok(env.byte_array_from_slice(&bytes)?)
 }

@@ -139,31 +139,25 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
     };
     o.max_depth = args.max_depth;
     let w = &mut o.writer;
-    let flag = |name: &str, e: rustparquet_core::Error| CliError::Usage(format!("--{name}: {e}"));
-    w.set("compression", &args.compression)
-        .map_err(|e| flag("compression", e))?;
+    // Writer options take the flag's own name, so that their messages name the flag.
+    let mut set = |flag: &str, value: &str| {
+        w.set(flag, value)
+            .map_err(|e| CliError::Usage(format!("--{e}")))
+    };
+    set("compression", &args.compression)?;
     if let Some(level) = args.compression_level {
-        w.set("compressionLevel", &level.to_string())
-            .map_err(|e| flag("compression-level", e))?;
+        set("compression-level", &level.to_string())?;
     }
-    w.set("rowGroupSize", &args.row_group_size)
-        .map_err(|e| flag("row-group-size", e))?;
-    w.set("rowGroupRows", &args.row_group_rows.to_string())
-        .map_err(|e| flag("row-group-rows", e))?;
-    w.set("pageSize", &args.page_size)
-        .map_err(|e| flag("page-size", e))?;
-    w.set("dictionary", &args.dictionary)
-        .map_err(|e| flag("dictionary", e))?;
-    w.set("dictionaryPageSize", &args.dictionary_page_size)
-        .map_err(|e| flag("dictionary-page-size", e))?;
-    w.set("statistics", &args.statistics)
-        .map_err(|e| flag("statistics", e))?;
-    w.set("writerVersion", &args.writer_version)
-        .map_err(|e| flag("writer-version", e))?;
-    w.set("bloomFilterColumns", &args.bloom_filter.join(","))
-        .map_err(|e| flag("bloom-filter", e))?;
-    w.set("bloomFilterFpp", &args.bloom_filter_fpp)
-        .map_err(|e| flag("bloom-filter-fpp", e))?;
+    set("row-group-size", &args.row_group_size)?;
+    set("row-group-rows", &args.row_group_rows.to_string())?;
+    set("page-size", &args.page_size)?;
+    set("dictionary", &args.dictionary)?;
+    set("dictionary-page-size", &args.dictionary_page_size)?;
+    set("statistics", &args.statistics)?;
+    set("writer-version", &args.writer_version)?;
+    set("bloom-filter-columns", &args.bloom_filter.join(","))?;
+    set("bloom-filter-fpp", &args.bloom_filter_fpp)?;
+    let w = &mut o.writer;
     if args.threads == 0 {
         return Err(CliError::Usage("--threads: must be at least 1".into()));
     }
