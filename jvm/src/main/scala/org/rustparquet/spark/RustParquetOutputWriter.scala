@@ -2,6 +2,7 @@ package org.rustparquet.spark
 
 import org.apache.hadoop.fs.{FSDataOutputStream, Path}
 import org.apache.hadoop.mapreduce.TaskAttemptContext
+import org.apache.spark.{TaskContext, TaskKilledException}
 import org.apache.spark.sql.catalyst.InternalRow
 import org.apache.spark.sql.execution.datasources.{OutputWriter, OutputWriterFactory}
 import org.apache.spark.sql.types.StructType
@@ -56,6 +57,11 @@ private[spark] final class RustParquetOutputWriter(
   override def close(): Unit = if (handle != 0) {
     val h = handle
     handle = 0 // close and abort both consume it
+    // A killed task (a cancelled job, the losing copy of a speculative task) would only encode
+    // the rest of its row group for a file Spark throws away: discard it instead, and make sure
+    // this attempt cannot commit (TaskKilledException) now that its file is gone.
+    val task = Option(TaskContext.get())
+    if (task.exists(_.isInterrupted())) failed = true
     var consumed = false
     try {
       if (!failed) {
@@ -69,6 +75,9 @@ private[spark] final class RustParquetOutputWriter(
     } finally {
       try if (failed) discard(h, consumed)
       finally batches.close()
+    }
+    if (task.exists(_.isInterrupted())) {
+      throw new TaskKilledException(s"interrupted while closing $path; the file was discarded")
     }
   }
 

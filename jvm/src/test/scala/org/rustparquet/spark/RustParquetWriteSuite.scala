@@ -281,6 +281,24 @@ class RustParquetWriteSuite extends AnyFunSuite with BeforeAndAfterAll {
     assert(leftovers.isEmpty, leftovers.mkString(", "))
   }
 
+  test("a cancelled write leaves no files and the session keeps writing") {
+    val out = freshPath("cancelled")
+    val slow = udf { (id: Long) => if (id % 1000 == 999) Thread.sleep(50); id }
+    val df = spark.range(0, 1000000, 1, 4).select(slow(col("id")).as("id"), col("id").cast("string").as("s"))
+    val session = spark
+    val writing = Future {
+      session.sparkContext.setJobGroup("cancel-me", "cancelled write", interruptOnCancel = true)
+      df.write.format("rustparquet").option("batchRows", 100).save(out)
+    }
+    Thread.sleep(3000) // every task is inside its writer by now
+    spark.sparkContext.cancelJobGroup("cancel-me")
+    val error = intercept[SparkException](Await.result(writing, 2.minutes))
+    assert(error.getMessage.contains("cancel"), error.getMessage)
+    assert(dataFiles(out).isEmpty, dataFiles(out).mkString(", "))
+    // The session still writes (nothing leaked into the next job, no JVM damage).
+    spark.range(10).write.format("rustparquet").save(freshPath("after-cancel"))
+  }
+
   test("an error raised in Rust arrives as a RustParquetException with its message") {
     val df = spark.range(10).toDF("id")
     // On the driver: options are checked by the native side before any task starts.
