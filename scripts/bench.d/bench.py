@@ -568,7 +568,7 @@ def render(args, started, vers, mach, sections, notes):
         "",
         f"Run: {started} · machine: {mach['nproc']} cores, {mach['cpu']}, {mach['memory']} RAM, Linux {mach['kernel']}",
         "",
-        "Versions: " + ", ".join(f"{k} {v}" for k, v in vers.items()),
+        "Versions: " + ", ".join(f"{k} {str(v).removeprefix(k + ' ')}" for k, v in vers.items()),
         "",
     ]
     for corpus, table, sizes_md in sections:
@@ -659,9 +659,9 @@ def rerender(raw_path, out_md, log):
     for c in data["corpora"]:
         table, _f, _ = corpus_table(c["corpus"], c["input"], c["bytes"], c["lines"], c["results"])
         sections.append((c["corpus"], table, size_section(c["corpus"], c["outdir"], c["results"])))
+    notes = read_notes(out_md)  # before opening for writing, which empties the file
     with open(out_md, "w") as f:
-        f.write(render(args, data["started"], data["versions"], data["machine"], sections,
-                       read_notes(out_md)))
+        f.write(render(args, data["started"], data["versions"], data["machine"], sections, notes))
     log(f"re-rendered {os.path.relpath(out_md, ROOT)} from {raw_path}")
     return 0
 
