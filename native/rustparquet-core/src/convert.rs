@@ -86,6 +86,8 @@ pub struct ConvertSummary {
     pub output_bytes: u64,
     /// The schema the file was written with.
     pub schema: Schema,
+    /// Whether the parallel pipeline wrote the file (newline-delimited files, 2+ threads).
+    pub parallel: bool,
 }
 
 impl ConvertOptions {
@@ -386,6 +388,7 @@ pub fn convert_with_schema(
                 .unwrap_or(0),
             output_bytes: stats.bytes,
             schema: schema.clone(),
+            parallel: false,
         };
     let shred_all = |sink: &mut ShredSink, policy: &mut BadRecordPolicy| -> Result<u64> {
         let mut documents = 0;
@@ -561,6 +564,12 @@ fn run_chunks<S, T: Send>(
     })
 }
 
+/// Whether parsing stopped inside a document that goes on past the chunk (so the input is
+/// not newline-delimited): a clean chunk is consumed to its end.
+fn spans_chunk_end(end: &crate::input::WindowEnd, chunk: &Chunk) -> bool {
+    end.need_more && end.pos < chunk.data.len()
+}
+
 fn locate_in<'a>(inputs: &'a [Input], chunk: &'a Chunk) -> Locator<'a> {
     Locator::new(&inputs[chunk.input].name, &chunk.data, chunk.base_line)
 }
@@ -592,7 +601,7 @@ fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<S
                 &mut policy,
                 &settings,
             )?;
-            if end.need_more {
+            if spans_chunk_end(&end, chunk) {
                 return Ok(ChunkOutcome::Unchunkable);
             }
             Ok(ChunkOutcome::Done(sink.inferrer))
@@ -660,7 +669,7 @@ fn convert_parallel(
                 &mut chunk_policy,
                 &settings,
             )?;
-            if end.need_more {
+            if spans_chunk_end(&end, chunk) {
                 sink.shredder.clear_buffers();
                 return Ok(ChunkOutcome::Unchunkable);
             }
@@ -702,5 +711,6 @@ fn convert_parallel(
             .unwrap_or(0),
         output_bytes: stats.bytes,
         schema: schema.clone(),
+        parallel: true,
     }))
 }

@@ -128,15 +128,19 @@ fn parallel_and_sequential_paths_write_the_same_documents_in_order() {
 #[test]
 fn pretty_printed_and_array_inputs_fall_back_to_one_parser() {
     let dir = tempfile::tempdir().unwrap();
-    let docs = documents(4_000);
+    let docs = documents(20_000);
     let pretty: String = docs
         .iter()
         .map(|d| serde_json::to_string_pretty(d).unwrap() + "\n")
         .collect();
-    assert!(pretty.len() > 2 << 20, "bigger than a chunk");
+    assert!(pretty.len() > 8 << 20, "bigger than a chunk");
     let src = write(dir.path(), "pretty.json", &pretty);
     let out = dir.path().join("pretty.parquet");
-    convert(&[src.display().to_string()], &out, &options(2)).unwrap();
+    let summary = convert(&[src.display().to_string()], &out, &options(2)).unwrap();
+    assert!(
+        !summary.parallel,
+        "a document spanning lines sends the run to one parser"
+    );
     assert_same_docs(&read_back(&out), &docs);
 
     let array = write(

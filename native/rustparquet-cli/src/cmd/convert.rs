@@ -161,6 +161,8 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
     if args.threads == 0 {
         return Err(CliError::Usage("--threads: must be at least 1".into()));
     }
+    o.threads = args.threads;
+    let w = &mut o.writer;
     w.encode_threads = if args.threads == 1 {
         1
     } else {
