@@ -90,6 +90,34 @@ pub struct ConvertSummary {
     pub parallel: bool,
 }
 
+impl ConvertSummary {
+    fn new(
+        schema: &Schema,
+        stats: FileStats,
+        documents: u64,
+        duplicate_keys: u64,
+        policy: &BadRecordPolicy,
+        options: &ConvertOptions,
+        parallel: bool,
+    ) -> Self {
+        ConvertSummary {
+            documents,
+            bad_documents: policy.count,
+            first_errors: policy.first_errors.clone(),
+            duplicate_keys,
+            row_groups: stats.row_groups,
+            columns: stats.columns,
+            input_bytes: options
+                .progress
+                .as_ref()
+                .map_or(0, |p| p.bytes.load(Ordering::Relaxed)),
+            output_bytes: stats.bytes,
+            schema: schema.clone(),
+            parallel,
+        }
+    }
+}
+
 impl ConvertOptions {
     fn read_settings<'a>(&'a self, progress: Option<&'a Progress>) -> ReadSettings<'a> {
         ReadSettings {
@@ -350,6 +378,11 @@ fn convert_on_this_thread(
         Some(s) => s.clone(),
         None => infer_on_this_thread(&inputs, options)?,
     };
+    // The progress counters describe the conversion pass.
+    if let Some(p) = &options.progress {
+        p.bytes.store(0, Ordering::Relaxed);
+        p.documents.store(0, Ordering::Relaxed);
+    }
     convert_with_schema(&inputs, output, &schema, options)
 }
 
@@ -374,22 +407,17 @@ pub fn convert_with_schema(
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
-    let summary =
-        |documents, duplicate_keys, stats: FileStats, policy: &BadRecordPolicy| ConvertSummary {
+    let summary = |documents, duplicate_keys, stats: FileStats, policy: &BadRecordPolicy| {
+        ConvertSummary::new(
+            schema,
+            stats,
             documents,
-            bad_documents: policy.count,
-            first_errors: policy.first_errors.clone(),
             duplicate_keys,
-            row_groups: stats.row_groups,
-            columns: stats.columns,
-            input_bytes: progress
-                .as_ref()
-                .map(|p| p.bytes.load(Ordering::Relaxed))
-                .unwrap_or(0),
-            output_bytes: stats.bytes,
-            schema: schema.clone(),
-            parallel: false,
-        };
+            policy,
+            options,
+            false,
+        )
+    };
     let shred_all = |sink: &mut ShredSink, policy: &mut BadRecordPolicy| -> Result<u64> {
         let mut documents = 0;
         for input in inputs {
@@ -698,19 +726,13 @@ fn convert_parallel(
     assembler.close(&mut writer)?;
     policy.finish()?;
     let stats = writer.finish()?;
-    Ok(Some(ConvertSummary {
+    Ok(Some(ConvertSummary::new(
+        schema,
+        stats,
         documents,
-        bad_documents: policy.count,
-        first_errors: policy.first_errors.clone(),
         duplicate_keys,
-        row_groups: stats.row_groups,
-        columns: stats.columns,
-        input_bytes: progress
-            .as_ref()
-            .map(|p| p.bytes.load(Ordering::Relaxed))
-            .unwrap_or(0),
-        output_bytes: stats.bytes,
-        schema: schema.clone(),
-        parallel: true,
-    }))
+        &policy,
+        options,
+        true,
+    )))
 }

@@ -76,10 +76,8 @@ impl ObjectNode {
     /// documents usually repeat one key order, so the hint is usually right.
     #[inline]
     fn member(&mut self, key: &[u8], hint: usize) -> usize {
-        if let Some(k) = self.keys.get(hint) {
-            if crate::json::same_key(k, key) {
-                return hint;
-            }
+        if let Some(i) = crate::json::find_key_near(&self.keys, key, hint) {
+            return i;
         }
         if let Some(&i) = self.index.get(key) {
             return i;

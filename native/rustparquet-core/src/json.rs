@@ -166,6 +166,14 @@ pub fn same_key(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// Where `key` is in `keys`, looking first at `hint` and the few keys after it (documents
+/// mostly repeat one key order, some members missing), before the caller's hash lookup.
+#[inline(always)]
+pub fn find_key_near(keys: &[Box<[u8]>], key: &[u8], hint: usize) -> Option<usize> {
+    let end = keys.len().min(hint.saturating_add(4));
+    (hint.min(end)..end).find(|&i| same_key(&keys[i], key))
+}
+
 fn describe(b: u8) -> String {
     if b.is_ascii_graphic() {
         format!("'{}'", b as char)

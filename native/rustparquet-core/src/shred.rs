@@ -711,14 +711,8 @@ impl Shredder {
             let NodeKind::Struct { keys, index, .. } = &self.nodes[node].kind else {
                 unreachable!()
             };
-            let found = if keys
-                .get(hint)
-                .is_some_and(|k| crate::json::same_key(k, key))
-            {
-                Some(hint)
-            } else {
-                index.get(key).copied()
-            };
+            let found =
+                crate::json::find_key_near(keys, key, hint).or_else(|| index.get(key).copied());
             let Some(i) = found else {
                 let key = String::from_utf8_lossy(key).into_owned();
                 return Err(ShredError::Mismatch {

@@ -157,7 +157,6 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
     set("writer-version", &args.writer_version)?;
     set("bloom-filter-columns", &args.bloom_filter.join(","))?;
     set("bloom-filter-fpp", &args.bloom_filter_fpp)?;
-    let w = &mut o.writer;
     if args.threads == 0 {
         return Err(CliError::Usage("--threads: must be at least 1".into()));
     }
