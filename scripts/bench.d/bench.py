@@ -4,6 +4,11 @@
 For each corpus it times every tool converting the same NDJSON file into snappy Parquet, each as
 its own process under GNU time (wall, user+sys CPU, peak RSS), N runs, and reports the medians,
 checks the row count of every output, compares output sizes, and writes BENCHMARKS.md.
+
+The read section (--section read, or read tool keys in --tools) times the other direction:
+Parquet -> NDJSON (`rustparquet cat` against DuckDB, polars and pyarrow), every tool reading the
+Parquet file DuckDB wrote in the conversion section. A run of the read section alone rewrites only
+the read sections of the report, so the conversion tables of the last full run stay.
 """
 
 import argparse
@@ -138,6 +143,58 @@ TOOLS = [
 ]
 
 
+
+# Parquet -> NDJSON (the read section). Every tool reads the same Parquet file (Ctx.input) and
+# writes NDJSON to Ctx.out; `stdout` tools write it to their standard output, sent to Ctx.out.
+_CAT_STATUS = {}
+
+
+def rustparquet_cat_available():
+    """None if target/release/rustparquet has a working `cat` subcommand."""
+    if "why" not in _CAT_STATUS:
+        why = _missing(RUSTPARQUET, "rustparquet")
+        if not why:
+            r = subprocess.run([RUSTPARQUET, "cat", "--help"], capture_output=True, text=True)
+            if r.returncode != 0:
+                why = "rustparquet cat not built yet (`rustparquet cat --help` fails)"
+        _CAT_STATUS["why"] = why
+    return _CAT_STATUS["why"]
+
+
+def peer_cat(tool, *extra):
+    return lambda ctx: [PY, PEERS_PY, tool, ctx.input, ctx.out, *extra]
+
+
+def _polars_cat_label():
+    try:
+        import polars as pl
+
+        if hasattr(pl.LazyFrame, "sink_ndjson"):
+            return "polars (scan_parquet → sink_ndjson, streaming)"
+    except ImportError:
+        pass
+    return "polars (read_parquet → write_ndjson)"
+
+
+def _pyarrow_cat_label():
+    import peers  # scripts/bench.d/peers.py: the route it takes depends on what is installed
+
+    return f"pyarrow (read_table → {peers.pyarrow_cat_route()})"
+
+
+READ_TOOLS = [
+    Tool("cat", "rustparquet cat", "ours", lambda c: [RUSTPARQUET, "cat", c.input],
+         rustparquet_cat_available),
+    Tool("duckdb-cat", "DuckDB COPY … TO (FORMAT JSON)", "peer", peer_cat("duckdb-cat")),
+    Tool("duckdb-cat-1t", "DuckDB COPY … TO (FORMAT JSON) threads=1", "peer",
+         peer_cat("duckdb-cat", "--threads", "1"), threads="1"),
+    Tool("polars-cat", _polars_cat_label(), "peer", peer_cat("polars-cat")),
+    Tool("pyarrow-cat", _pyarrow_cat_label(), "peer", peer_cat("pyarrow-cat")),
+]
+STDOUT_TOOLS = {"cat"}  # read tools whose NDJSON goes to standard output
+DEFAULT_READ_INPUTS = ("duckdb", "rustparquet")  # conversion outputs the read section reads, first found
+
+
 # ---------------------------------------------------------------------------------------------
 # Running and measuring
 # ---------------------------------------------------------------------------------------------
@@ -206,10 +263,12 @@ def parquet_rows(path):
     return sum(pq.ParquetFile(p).metadata.num_rows for p in sizes.parquet_parts(path))
 
 
-def timed(argv, log_prefix, timeout):
-    """Run argv under GNU time in its own process group; kill the group on timeout."""
+def timed(argv, log_prefix, timeout, stdout_path=None):
+    """Run argv under GNU time in its own process group; kill the group on timeout.
+
+    stdout goes to LOG_PREFIX.stdout, or to STDOUT_PATH (a tool that writes its output there)."""
     tfile = log_prefix + ".time"
-    out_log, err_log = log_prefix + ".stdout", log_prefix + ".stderr"
+    out_log, err_log = stdout_path or log_prefix + ".stdout", log_prefix + ".stderr"
     cmd = [TIME, "-f", "%e %U %S %M", "-o", tfile] + argv
     with open(out_log, "wb") as so, open(err_log, "wb") as se:
         p = subprocess.Popen(cmd, stdout=so, stderr=se, stdin=subprocess.DEVNULL,
@@ -317,6 +376,91 @@ def run_tool(tool: Tool, ctx: Ctx, runs: int, timeout: int, idle_wait: int, log)
         else:
             log(f"  {tool.label:<40} run {i + 1}: FAILED: {r.error}")
             break  # a tool that fails once is reported failed; don't spend time repeating it
+    return res
+
+
+def ndjson_check(path):
+    """(lines, first and last line parse as JSON objects) of an NDJSON file, read in big blocks."""
+    n, last_byte, first, tail = 0, b"\n", b"", b""
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 24)
+            if not block:
+                break
+            if not first:
+                first = block[:1 << 20].split(b"\n", 1)[0]
+            n += block.count(b"\n")
+            last_byte = block[-1:]
+            tail = (tail + block)[-(1 << 20):]
+    if last_byte != b"\n":
+        n += 1  # a last line without its newline
+    last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+
+    def obj(line):
+        try:
+            return isinstance(json.loads(line), dict)
+        except ValueError:
+            return False
+
+    return n, bool(first) and obj(first) and obj(last)
+
+
+def read_input(outdir):
+    """The Parquet file the read section reads: DuckDB's conversion output, else rustparquet's."""
+    for key in DEFAULT_READ_INPUTS:
+        path = os.path.join(outdir, key + ".parquet")
+        if os.path.isfile(path):
+            return key, path
+    return None, None
+
+
+def parquet_facts(path):
+    import pyarrow.parquet as pq
+
+    md = pq.ParquetFile(path).metadata
+    rgs = [md.row_group(i) for i in range(md.num_row_groups)]
+    return {"rows": md.num_rows, "row_groups": md.num_row_groups, "columns": md.num_columns,
+            "max_rg_rows": max((rg.num_rows for rg in rgs), default=0),
+            "max_rg_uncompressed": max((rg.total_byte_size for rg in rgs), default=0),
+            "created_by": md.created_by or "?"}
+
+
+def run_read_tool(tool: Tool, ctx: Ctx, rows: int, runs: int, timeout: int, idle_wait: int, log) -> Result:
+    """Time one Parquet -> NDJSON tool; each run's output is checked (lines = rows, JSON objects)."""
+    res = Result(tool)
+    why = tool.available()
+    if why:
+        res.skipped = why
+        log(f"  {tool.label:<48} skipped: {why}")
+        return res
+    readdir = os.path.join(ctx.outdir, "read")
+    logs = os.path.join(readdir, "logs")
+    os.makedirs(logs, exist_ok=True)
+    ctx.out = os.path.join(readdir, tool.key + ".ndjson")
+    for i in range(runs):
+        remove_output(ctx.out)
+        subprocess.run(["sync"], check=False)
+        busy = wait_idle(idle_wait if i == 0 else min(idle_wait, 10), log)
+        r = timed(tool.argv(ctx), os.path.join(logs, f"{tool.key}.run{i + 1}"), timeout,
+                  stdout_path=ctx.out if tool.key in STDOUT_TOOLS else None)
+        if r.ok:
+            if not os.path.isfile(ctx.out):
+                r = Run(False, error="no output file written")
+            else:
+                r.out_bytes = os.path.getsize(ctx.out)
+                r.rows, json_ok = ndjson_check(ctx.out)
+                if not json_ok:
+                    r = Run(False, error="output is not NDJSON (first or last line is not a JSON object)")
+        r.busy = busy
+        res.runs.append(r)
+        if r.ok:
+            log(f"  {tool.label:<48} run {i + 1}: {r.wall:7.2f} s  cpu {r.cpu:7.2f} s  "
+                f"rss {r.rss_kib / 1024:7.1f} MiB  out {mb(r.out_bytes):7.1f} MB  lines {r.rows}"
+                + ("" if r.rows == rows else f" (≠ {rows} rows)")
+                + (f"  (other load {r.busy:.1f} cores)" if r.busy >= 0.25 else ""))
+        else:
+            log(f"  {tool.label:<48} run {i + 1}: FAILED: {r.error}")
+            break
     return res
 
 
@@ -518,14 +662,124 @@ def size_section(corpus, outdir, results):
     return "\n".join(out)
 
 
+def read_begin(corpus):
+    return f"<!-- read:{corpus}:begin (Parquet → NDJSON; `scripts/bench --section read` rewrites only this part) -->"
+
+
+def read_end(corpus):
+    return f"<!-- read:{corpus}:end -->"
+
+
+def read_section(corpus, rd, meta):
+    """Markdown for one corpus's Parquet -> NDJSON section (RD: the read dict of the raw data)."""
+    results, facts, in_bytes = rd["results"], rd["facts"], rd["bytes"]
+    rows = facts["rows"]
+
+    def wall(r):
+        return r.median("wall")
+
+    peers = [r for r in results if r.tool.kind == "peer" and r.ok_runs and not r.failed]
+    fastest = min(peers, key=wall, default=None)
+    by_key = {r.tool.key: r for r in results if r.ok_runs and not r.failed}
+    vers = meta.get("versions", {})
+    out = [f"### {corpus}: Parquet → NDJSON", ""]
+    out.append(f"Input: `{os.path.relpath(rd['input'], ROOT)}` (written by {rd['input_tool']} in the conversion "
+               f"section; every tool reads this same file), {mb(in_bytes):.1f} MB, {rows:,} rows, "
+               f"{facts['columns']} leaf columns, {facts['row_groups']} row group(s), largest "
+               f"{facts['max_rg_rows']:,} rows / {mb(facts['max_rg_uncompressed']):.0f} MB uncompressed "
+               f"(created by `{facts['created_by']}`).")
+    out.append("")
+    out.append(f"Run: {meta['started']} · rustparquet commit {vers.get('rustparquet commit', '?')} · "
+               f"median of {meta['runs']} run(s) · reproduce: `{meta.get('read_cmd', 'scripts/bench --section read')}`. "
+               "Each tool is its own process under GNU time and writes NDJSON to a file (`rustparquet cat`: "
+               "its standard output redirected to the file). NDJSON MB/s = output MB / wall s (the outputs "
+               "differ in size: number formatting, nulls, key order); Parquet MB/s = input MB / wall s; "
+               "`× fastest peer` = the fastest peer's wall s / this wall s (same input, same documents); "
+               "lines OK = the output has one line per row and its first and last lines are JSON objects.")
+    out.append("")
+    out.append("| tool | threads | wall s | NDJSON MB/s | Parquet MB/s | best wall s | CPU s | peak RSS MB | "
+               "output MB | lines OK | × fastest peer |")
+    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|")
+    lines_ok_all = True
+    for r in results:
+        t = r.tool
+        name = f"**{t.label}**" if t.kind == "ours" else t.label
+        if r.skipped:
+            note = "pending" if t.kind == "ours" else "skipped"
+            out.append(f"| {name} | {t.threads} | {note}: {r.skipped} | | | | | | | | |")
+            continue
+        if r.failed:
+            lines_ok_all = False
+            out.append(f"| {name} | {t.threads} | FAILED: {r.failed.error.replace('|', '/')} | | | | | | | | |")
+            continue
+        w, cpu, rss = wall(r), r.median("cpu"), r.median("rss_kib") * 1024
+        outb = statistics.median(x.out_bytes for x in r.ok_runs)
+        counts = {x.rows for x in r.ok_runs}
+        ok = counts == {rows}
+        lines_ok_all &= ok
+        lines = "yes" if ok else f"NO ({', '.join(str(c) for c in sorted(counts))})"
+        ratio = f"{wall(fastest) / w:.2f}×" if fastest else "–"
+        best = min(x.wall for x in r.ok_runs)
+        out.append(f"| {name} | {t.threads} | {w:.2f} | {mb(outb) / w:.1f} | {mb(in_bytes) / w:.1f} | {best:.2f} | "
+                   f"{cpu:.2f} | {rss / 1e6:.0f} | {mb(outb):.1f} | {lines} | {ratio} |")
+    out.append("")
+    if fastest:
+        out.append(f"Fastest peer: **{fastest.tool.label}**, {wall(fastest):.2f} s.")
+    ours = by_key.get("cat")
+    if ours:
+        parts = [f"{wall(fastest) / wall(ours):.2f}× the fastest peer"] if fastest else []
+        for key, target in (("duckdb-cat", "target ≥ 2×"), ("polars-cat", "target > 1×")):
+            if key in by_key:
+                parts.append(f"{wall(by_key[key]) / wall(ours):.2f}× {by_key[key].tool.label} ({target})")
+        out.append("rustparquet cat: " + ", ".join(parts) + "; peak RSS "
+                   f"{ours.median('rss_kib') * 1024 / 1e6:.0f} MB against a largest row group of "
+                   f"{mb(facts['max_rg_uncompressed']):.0f} MB uncompressed.")
+    elif any(r.tool.kind == "ours" for r in results):
+        r = next(r for r in results if r.tool.kind == "ours")
+        out.append("rustparquet cat: " + ("**failed** in this run (see the table)." if r.failed
+                                          else f"pending ({r.skipped})."))
+    busy = [x.busy for r in results for x in r.runs]
+    if busy:
+        out.append(f"Other processes' CPU use just before each run: at most {max(busy):.2f} cores "
+                   f"(median {statistics.median(busy):.2f}) of {os.cpu_count()}.")
+    out.append("Line counts: " + (f"every tool that ran wrote all {rows:,} rows." if lines_ok_all
+                                  else "**MISMATCH or failure** — see the table."))
+    return "\n".join([read_begin(corpus)] + out + [read_end(corpus)])
+
+
+def splice_read(text, corpus, block):
+    """TEXT (a BENCHMARKS.md) with CORPUS's read section replaced by BLOCK, or inserted at the end
+    of the corpus's `## CORPUS` part (before the next `## ` heading), or as a new part before Notes."""
+    b, e = read_begin(corpus), read_end(corpus)
+    i = text.find(b)
+    if i >= 0 and text.find(e, i) >= 0:
+        j = text.find(e, i) + len(e)
+        return text[:i] + block + text[j:]
+    lines = text.split("\n")
+    try:
+        start = lines.index(f"## {corpus}")
+    except ValueError:
+        start = None
+    if start is not None:
+        k = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("## ")), len(lines))
+        return "\n".join(lines[:k] + [block, ""] + lines[k:])
+    k = next((n for n, l in enumerate(lines) if l == "## Notes"), len(lines))
+    return "\n".join(lines[:k] + [f"## {corpus}", "", block, ""] + lines[k:])
+
+
 def save_raw(path, meta, corpora_done):
     """Every run's measurements (the report can be re-rendered from this with --from-raw)."""
     data = dict(meta)
-    data["corpora"] = [
-        {**c, "results": [{"key": r.tool.key, "skipped": r.skipped,
-                           "runs": [vars(x) for x in r.runs]} for r in c["results"]]}
-        for c in corpora_done
-    ]
+    def ser(results):
+        return [{"key": r.tool.key, "skipped": r.skipped, "runs": [vars(x) for x in r.runs]}
+                for r in results]
+
+    data["corpora"] = []
+    for c in corpora_done:
+        d = {**c, "results": ser(c["results"])}
+        if c.get("read"):
+            d["read"] = {**c["read"], "results": ser(c["read"]["results"])}
+        data["corpora"].append(d)
     with open(path, "w") as f:
         json.dump(data, f, indent=1)
 
@@ -533,10 +787,15 @@ def save_raw(path, meta, corpora_done):
 def load_raw(path):
     with open(path) as f:
         data = json.load(f)
-    by_key = {t.key: t for t in TOOLS}
+    by_key = {t.key: t for t in TOOLS + READ_TOOLS}
+
+    def de(results):
+        return [Result(by_key[r["key"]], [Run(**x) for x in r["runs"]], r["skipped"]) for r in results]
+
     for c in data["corpora"]:
-        c["results"] = [Result(by_key[r["key"]], [Run(**x) for x in r["runs"]], r["skipped"])
-                        for r in c["results"]]
+        c["results"] = de(c["results"])
+        if c.get("read"):
+            c["read"]["results"] = de(c["read"]["results"])
     return data
 
 
@@ -571,8 +830,10 @@ def render(args, started, vers, mach, sections, notes):
         "Versions: " + ", ".join(f"{k} {str(v).removeprefix(k + ' ')}" for k, v in vers.items()),
         "",
     ]
-    for corpus, table, sizes_md in sections:
+    for corpus, table, sizes_md, *read_md in sections:
         lines += [f"## {corpus}", "", table, "", f"### {corpus}: output sizes", "", sizes_md, ""]
+        if read_md and read_md[0]:
+            lines += [read_md[0], ""]
     lines += ["## Notes", "", NOTES_BEGIN, notes or "(none yet)", NOTES_END, ""]
     return "\n".join(lines)
 
@@ -588,7 +849,13 @@ def main(argv):
     p.add_argument("--runs", type=int, help="runs per tool, the median is reported (default 3; 1 with --quick)")
     p.add_argument("--docs", type=int, help="documents per corpus (default: the standard size)")
     p.add_argument("--tools", help="comma-separated tool keys to run (default: all): "
-                   + ",".join(t.key for t in TOOLS))
+                   + ",".join(t.key for t in TOOLS) + "; read section: "
+                   + ",".join(t.key for t in READ_TOOLS))
+    p.add_argument("--section", choices=["all", "convert", "read"],
+                   help="convert: NDJSON -> Parquet; read: Parquet -> NDJSON, reading the Parquet file "
+                   "DuckDB wrote in the last conversion run (rustparquet's if DuckDB's is missing) and "
+                   "rewriting only the read sections of the report; default: all, or the sections "
+                   "of the --tools given")
     p.add_argument("--timeout", type=int, default=600, help="seconds per run (default 600)")
     p.add_argument("--idle-wait", type=int, default=None,
                    help="before each tool wait up to this many seconds for other processes to leave "
@@ -604,13 +871,21 @@ def main(argv):
     if args.idle_wait is None:
         args.idle_wait = 0 if args.quick else 60
     corpora = args.corpus or list(CORPORA)
-    tools = TOOLS
+    tools, read_tools = TOOLS, READ_TOOLS
     if args.tools:
         want = args.tools.split(",")
-        bad = [w for w in want if w not in {t.key for t in TOOLS}]
+        bad = [w for w in want if w not in {t.key for t in TOOLS + READ_TOOLS}]
         if bad:
             p.error(f"unknown tool(s): {', '.join(bad)}")
         tools = [t for t in TOOLS if t.key in want]
+        read_tools = [t for t in READ_TOOLS if t.key in want]
+    section = args.section or ("all" if not args.tools else
+                               "all" if tools and read_tools else "read" if read_tools else "convert")
+    if section == "read" and args.tools and not read_tools:
+        p.error("--section read: none of the --tools is a read tool")
+    if section == "convert" and args.tools and not tools:
+        p.error("--section convert: none of the --tools is a conversion tool")
+    do_convert, do_read = section in ("all", "convert"), section in ("all", "read")
     out_md = args.output or os.path.join(ROOT, "bench-out/BENCHMARKS-quick.md" if args.quick else "BENCHMARKS.md")
 
     def log(msg):
@@ -622,46 +897,118 @@ def main(argv):
     started = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     vers, mach = versions(), machine()
     meta = {"started": started, "argv": args.argv_str, "runs": args.runs, "versions": vers,
-            "machine": mach}
+            "machine": mach, "section": section,
+            "read_cmd": "scripts/bench" + (f" {args.argv_str}" if args.argv_str else "")
+            + ("" if section == "read" else " --section read")}
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     raw_path = os.path.join(ROOT, "bench-out", f"raw-{stamp}{'-quick' if args.quick else ''}.json")
     corpora_done = []
-    log(f"bench: {mach['nproc']} cores, {mach['cpu']}; runs={args.runs}; timeout={args.timeout}s")
+    log(f"bench: {mach['nproc']} cores, {mach['cpu']}; runs={args.runs}; timeout={args.timeout}s; "
+        f"section={section}")
     sections = []
     for corpus in corpora:
         docs = args.docs or (QUICK_DOCS if args.quick else CORPORA[corpus])
-        path = ensure_corpus(corpus, docs, os.path.join(ROOT, "bench-data"), log)
-        in_bytes = os.path.getsize(path)
-        lines = count_lines(path)
         outdir = os.path.join(ROOT, "bench-out", f"{corpus}-{docs}")
         os.makedirs(outdir, exist_ok=True)
-        log(f"\n== {corpus}: {os.path.relpath(path, ROOT)} ({mb(in_bytes):.1f} MB, {lines} documents)")
-        ctx = Ctx(corpus, path, outdir)
-        results = [run_tool(t, ctx, args.runs, args.timeout, args.idle_wait, log) for t in tools]
-        corpora_done.append({"corpus": corpus, "input": path, "bytes": in_bytes, "lines": lines,
-                             "outdir": outdir, "results": results})
-        save_raw(raw_path, meta, corpora_done)
-        table, _fastest, _ = corpus_table(corpus, path, in_bytes, lines, results)
-        sizes_md = size_section(corpus, outdir, results)
-        sections.append((corpus, table, sizes_md))
-        log("\n" + table + "\n\n" + sizes_md)
-    notes = read_notes(out_md)
-    with open(out_md, "w") as f:
-        f.write(render(args, started, vers, mach, sections, notes))
+        entry = {"corpus": corpus, "outdir": outdir, "results": []}
+        table = sizes_md = read_md = None
+        if do_convert:
+            path = ensure_corpus(corpus, docs, os.path.join(ROOT, "bench-data"), log)
+            in_bytes = os.path.getsize(path)
+            lines = count_lines(path)
+            log(f"\n== {corpus}: {os.path.relpath(path, ROOT)} ({mb(in_bytes):.1f} MB, {lines} documents)")
+            ctx = Ctx(corpus, path, outdir)
+            results = [run_tool(t, ctx, args.runs, args.timeout, args.idle_wait, log) for t in tools]
+            entry.update({"input": path, "bytes": in_bytes, "lines": lines, "results": results})
+            corpora_done.append(entry)
+            save_raw(raw_path, meta, corpora_done)
+            table, _fastest, _ = corpus_table(corpus, path, in_bytes, lines, results)
+            sizes_md = size_section(corpus, outdir, results)
+            log("\n" + table + "\n\n" + sizes_md)
+        if do_read:
+            rd = run_read(corpus, outdir, read_tools, args, log)
+            if rd:
+                entry["read"] = rd
+                if entry not in corpora_done:
+                    corpora_done.append(entry)
+                save_raw(raw_path, meta, corpora_done)
+                read_md = read_section(corpus, rd, meta)
+                log("\n" + read_md)
+        sections.append((corpus, table, sizes_md, read_md))
+    write_report(out_md, args, meta, sections, do_convert, log)
     log(f"\nwrote {os.path.relpath(out_md, ROOT)} (raw measurements: {os.path.relpath(raw_path, ROOT)})")
     return 0
+
+
+def run_read(corpus, outdir, read_tools, args, log):
+    """The read section for one corpus: every read tool on the same Parquet file (None: no input)."""
+    src, path = read_input(outdir)
+    if not path:
+        log(f"\n== {corpus} (read): no Parquet input in {os.path.relpath(outdir, ROOT)} "
+            f"(none of {', '.join(k + '.parquet' for k in DEFAULT_READ_INPUTS)}): run the conversion "
+            "section first; read section skipped")
+        return None
+    facts = parquet_facts(path)
+    label = next((t.label for t in TOOLS if t.key == src), src)
+    log(f"\n== {corpus} (read): {os.path.relpath(path, ROOT)} ({mb(os.path.getsize(path)):.1f} MB, "
+        f"{facts['rows']} rows, {facts['row_groups']} row group(s), written by {label})")
+    ctx = Ctx(corpus, path, outdir)
+    results = [run_read_tool(t, ctx, facts["rows"], args.runs, args.timeout, args.idle_wait, log)
+               for t in read_tools]
+    return {"input": path, "input_tool": label, "bytes": os.path.getsize(path), "facts": facts,
+            "results": results}
+
+
+def write_report(out_md, args, meta, sections, full, log):
+    """A full (conversion) run writes the whole report; a read-only run (FULL false) splices its read
+    sections into the existing one. Either way the notes, and read sections not re-run, are kept."""
+    old = open(out_md).read() if os.path.exists(out_md) else None
+    if full:
+        text = render(args, meta["started"], meta["versions"], meta["machine"], sections, read_notes(out_md))
+    elif old is None:
+        log(f"(no {os.path.relpath(out_md, ROOT)} yet: writing one with the read sections only)")
+        text = render_read_only(sections, read_notes(out_md))
+    else:
+        text = old
+    for corpus, _t, _s, read_md in sections:
+        if read_md and not full and old is not None:
+            text = splice_read(text, corpus, read_md)
+        elif not read_md and old and read_begin(corpus) in old and read_begin(corpus) not in text:
+            # Read section not run this time: keep the previous one (it carries its own run date).
+            i = old.find(read_begin(corpus))
+            j = old.find(read_end(corpus), i)
+            if j >= 0:
+                text = splice_read(text, corpus, old[i:j + len(read_end(corpus))])
+    with open(out_md, "w") as f:
+        f.write(text)
+
+
+def render_read_only(sections, notes):
+    lines = ["# Benchmarks", "",
+             "Generated by `scripts/bench --section read` (no conversion run recorded in this file yet).", ""]
+    for corpus, _t, _s, read_md in sections:
+        if read_md:
+            lines += [f"## {corpus}", "", read_md, ""]
+    lines += ["## Notes", "", NOTES_BEGIN, notes or "(none yet)", NOTES_END, ""]
+    return "\n".join(lines)
 
 
 def rerender(raw_path, out_md, log):
     data = load_raw(raw_path)
     args = argparse.Namespace(argv_str=data["argv"], runs=data["runs"])
+    data.setdefault("read_cmd", "scripts/bench" + (f" {data['argv']}" if data["argv"] else "")
+                    + ("" if data.get("section") == "read" else " --section read"))
+    full = data.get("section", "all") != "read"  # a read-only raw file re-renders its read sections only
     sections = []
     for c in data["corpora"]:
-        table, _f, _ = corpus_table(c["corpus"], c["input"], c["bytes"], c["lines"], c["results"])
-        sections.append((c["corpus"], table, size_section(c["corpus"], c["outdir"], c["results"])))
-    notes = read_notes(out_md)  # before opening for writing, which empties the file
-    with open(out_md, "w") as f:
-        f.write(render(args, data["started"], data["versions"], data["machine"], sections, notes))
+        table = sizes_md = read_md = None
+        if full:
+            table, _f, _ = corpus_table(c["corpus"], c["input"], c["bytes"], c["lines"], c["results"])
+            sizes_md = size_section(c["corpus"], c["outdir"], c["results"])
+        if c.get("read"):
+            read_md = read_section(c["corpus"], c["read"], data)
+        sections.append((c["corpus"], table, sizes_md, read_md))
+    write_report(out_md, args, data, sections, full, log)
     log(f"re-rendered {os.path.relpath(out_md, ROOT)} from {raw_path}")
     return 0
 

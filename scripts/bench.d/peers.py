@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Run one Python-driven peer converter: NDJSON file -> snappy Parquet file.
+"""Run one Python-driven peer converter: NDJSON file -> snappy Parquet file, or back.
 
     peers.py TOOL INPUT OUTPUT [--threads N] [--structure-file FILE]
 
-TOOL is one of: duckdb, pyarrow, polars, datafusion, chdb. scripts/bench runs each call as its own
+TOOL is one of: duckdb, pyarrow, polars, datafusion, chdb (NDJSON -> Parquet), or duckdb-cat,
+polars-cat, pyarrow-cat (Parquet -> NDJSON, the read section). scripts/bench runs each call as its own
 process under /usr/bin/time, so the interpreter start and the module import are part of the
 measured time (a fraction of a second; the same for every Python peer).
 """
@@ -97,7 +98,71 @@ def chdb_structure(inp):
     return ", ".join(cols)
 
 
+# ---- Parquet -> NDJSON (the read section of scripts/bench) --------------------------------------
+
+def run_duckdb_cat(inp, out, threads, _structure):
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar=false")
+    if threads:
+        con.execute(f"SET threads={int(threads)}")
+    # FORMAT JSON writes newline-delimited JSON (one object per line) unless ARRAY true.
+    con.execute(f"COPY (FROM {sql_str(inp)}) TO {sql_str(out)} (FORMAT JSON)")
+
+
+def run_polars_cat(inp, out, threads, _structure):
+    import polars as pl
+
+    # The streaming route (scan_parquet -> sink_ndjson) where this polars has it, else eager.
+    if hasattr(pl.LazyFrame, "sink_ndjson"):
+        pl.scan_parquet(inp).sink_ndjson(out)
+    else:
+        pl.read_parquet(inp).write_ndjson(out)
+
+
+def pyarrow_cat_route():
+    """Which pyarrow route run_pyarrow_cat takes (pyarrow has no JSON writer of its own)."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return "to_pylist + json.dumps"
+    return "to_pandas + to_json(lines=True)"
+
+
+def run_pyarrow_cat(inp, out, threads, _structure):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if threads:
+        pa.set_cpu_count(int(threads))
+        pa.set_io_thread_count(int(threads))
+    table = pq.read_table(inp)
+    if pyarrow_cat_route().startswith("to_pandas"):
+        # Column-wise to pandas (structs -> dicts, lists -> numpy arrays), then pandas' C JSON
+        # writer, one record batch at a time so the pandas copy is one batch, not the whole file.
+        with open(out, "w", encoding="utf-8") as f:
+            for batch in table.to_batches(max_chunksize=16384):
+                df = batch.to_pandas()
+                text = df.to_json(orient="records", lines=True, date_format="iso",
+                                  force_ascii=False, default_handler=str)
+                f.write(text)
+                if text and not text.endswith("\n"):
+                    f.write("\n")
+    else:
+        import json
+
+        with open(out, "w", encoding="utf-8") as f:
+            for batch in table.to_batches(max_chunksize=16384):
+                for row in batch.to_pylist():
+                    f.write(json.dumps(row, ensure_ascii=False, default=str))
+                    f.write("\n")
+
+
 TOOLS = {
+    "duckdb-cat": run_duckdb_cat,
+    "polars-cat": run_polars_cat,
+    "pyarrow-cat": run_pyarrow_cat,
     "duckdb": run_duckdb,
     "pyarrow": run_pyarrow,
     "polars": run_polars,
