@@ -250,3 +250,57 @@ fn help_documents_every_convert_flag_and_the_exit_codes() {
     let o = rustparquet(&["--help"], None);
     assert!(text(&o.stdout).contains("Exit codes:"));
 }
+
+#[test]
+fn ctrl_c_leaves_no_file_even_when_blocked_on_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("s.json");
+    std::fs::write(&schema, r#"{"fields": [{"name": "a", "type": "int64"}]}"#).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("out.parquet");
+    // Standard input stays open and silent: the run waits for it.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rustparquet"))
+        .args([
+            "convert",
+            "-",
+            "-o",
+            out.to_str().unwrap(),
+            "--schema",
+            schema.to_str().unwrap(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(b"{\"a\": 1}\n")
+        .unwrap();
+    // Wait for the temporary file: the writer is open.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(&out_dir).unwrap().next().is_none() {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "no temporary file appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert!(
+        text(&output.stderr).contains("rustparquet: interrupted"),
+        "{}",
+        text(&output.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

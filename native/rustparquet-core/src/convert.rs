@@ -90,6 +90,14 @@ pub struct ConvertSummary {
     pub parallel: bool,
 }
 
+/// Stops a run that was asked to stop (Ctrl-C) before its file is finished.
+fn check_cancelled(options: &ConvertOptions) -> Result<()> {
+    match &options.cancel {
+        Some(c) if c.load(Ordering::Relaxed) => Err(Error::Interrupted),
+        _ => Ok(()),
+    }
+}
+
 impl ConvertSummary {
     fn new(
         schema: &Schema,
@@ -447,6 +455,7 @@ pub fn convert_with_schema(
             unreachable!("inline sink")
         };
         assembler.close(&mut writer)?;
+        check_cancelled(options)?;
         let stats = writer.finish()?;
         return Ok(summary(documents, duplicate_keys, stats, &policy));
     }
@@ -470,6 +479,7 @@ pub fn convert_with_schema(
                     }
                     WriterMessage::Finish => {
                         assembler.close(&mut writer)?;
+                        check_cancelled(options)?;
                         return writer.finish().map(Some);
                     }
                 }
@@ -725,6 +735,7 @@ fn convert_parallel(
     }
     assembler.close(&mut writer)?;
     policy.finish()?;
+    check_cancelled(options)?;
     let stats = writer.finish()?;
     Ok(Some(ConvertSummary::new(
         schema,

@@ -311,6 +311,8 @@ pub struct FileStats {
 /// only when [`ParquetFileWriter::finish`] succeeds.
 pub struct ParquetFileWriter {
     writer: SerializedFileWriter<File>,
+    /// Dropped before `temp` (fields drop in order): unlisted, then the file removed.
+    registration: Registration,
     temp: tempfile::TempPath,
     target: PathBuf,
     encoder: Arc<ColumnEncoder>,
@@ -643,6 +645,7 @@ impl ParquetFileWriter {
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
         let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
         let (file, temp) = temp.into_parts();
+        let registration = Registration::new(temp.to_path_buf());
         let props = Arc::new(options.properties(schema)?);
         let mut plain = options.clone();
         plain.dictionary = false;
@@ -654,6 +657,7 @@ impl ParquetFileWriter {
         let writer = SerializedFileWriter::new(file, message, props.clone())?;
         Ok(ParquetFileWriter {
             writer,
+            registration,
             temp,
             target: target.to_path_buf(),
             encoder: Arc::new(ColumnEncoder {
@@ -717,10 +721,45 @@ impl ParquetFileWriter {
             bytes,
         };
         let target = self.target.clone();
+        drop(self.registration);
         self.temp
             .persist(&target)
             .map_err(|e| Error::io(&target, e.error))?;
         Ok(stats)
+    }
+}
+
+/// Temporary files of the writers that are open, so that a signal handler can remove them
+/// before the process exits (a run blocked on its input cannot unwind by itself).
+static OPEN_TEMPORARIES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the temporary files of every open writer. For a signal handler about to exit; the
+/// writers' own cleanup then finds nothing to remove.
+pub fn remove_open_temporaries() {
+    if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
+        for path in open.drain(..) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Lists a temporary file in [`OPEN_TEMPORARIES`] while it lives.
+struct Registration(PathBuf);
+
+impl Registration {
+    fn new(path: PathBuf) -> Self {
+        if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
+            open.push(path.clone());
+        }
+        Registration(path)
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
+            open.retain(|p| *p != self.0);
+        }
     }
 }
 

@@ -178,11 +178,16 @@ pub fn run(args: ConvertArgs) -> CliResult {
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let cancel = cancel.clone();
-        // A second Ctrl-C (or a failure to install the handler) falls back to the default.
+        // Ctrl-C asks the run to stop: it checks between blocks of input and removes its
+        // temporary file. A run blocked on its input (a silent pipe) cannot notice, so after a
+        // grace period (or at a second Ctrl-C) the handler removes it and exits.
         let _ = ctrlc::set_handler(move || {
-            if cancel.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
+            if !cancel.swap(true, Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_secs(3));
             }
+            rustparquet_core::write::remove_open_temporaries();
+            eprintln!("rustparquet: interrupted");
+            std::process::exit(130);
         });
     }
     opts.cancel = Some(cancel);
