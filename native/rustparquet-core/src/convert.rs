@@ -313,13 +313,24 @@ impl ShredSink {
     }
 }
 
-impl DocumentSink for ShredSink {
+/// The shredder takes documents as they come (the parallel workers' sink).
+impl DocumentSink for Shredder {
     fn document(
         &mut self,
         p: &mut Parser<'_>,
         _locate: &dyn Fn(usize) -> Location,
     ) -> std::result::Result<(), DocError> {
-        self.shredder.shred_document(p).map_err(DocError::from)
+        self.shred_document(p).map_err(DocError::from)
+    }
+}
+
+impl DocumentSink for ShredSink {
+    fn document(
+        &mut self,
+        p: &mut Parser<'_>,
+        locate: &dyn Fn(usize) -> Location,
+    ) -> std::result::Result<(), DocError> {
+        self.shredder.document(p, locate)
     }
 
     fn after_document(&mut self) -> Result<bool> {
@@ -658,21 +669,6 @@ struct ShreddedChunk {
     duplicate_keys: u64,
 }
 
-/// A parallel worker's sink: shreds a whole chunk (about [`BATCH_BYTES`] of JSON).
-struct ChunkShredSink {
-    shredder: Shredder,
-}
-
-impl DocumentSink for ChunkShredSink {
-    fn document(
-        &mut self,
-        p: &mut Parser<'_>,
-        _locate: &dyn Fn(usize) -> Location,
-    ) -> std::result::Result<(), DocError> {
-        self.shredder.shred_document(p).map_err(DocError::from)
-    }
-}
-
 /// Parallel conversion of newline-delimited inputs; `None` if a document spans lines (the
 /// partial output is dropped).
 fn convert_parallel(
@@ -690,12 +686,10 @@ fn convert_parallel(
     let complete = run_chunks(
         inputs,
         options,
-        || ChunkShredSink {
-            shredder: Shredder::new(schema),
-        },
-        |sink, chunk| {
+        || Shredder::new(schema),
+        |shredder, chunk| {
             let mut chunk_policy = BadRecordPolicy::deferring(&options.on_error);
-            let duplicates_before = sink.shredder.duplicate_keys();
+            let duplicates_before = shredder.duplicate_keys();
             let locator = locate_in(inputs, chunk);
             let end = parse_window(
                 &chunk.data,
@@ -703,21 +697,21 @@ fn convert_parallel(
                 chunk.last,
                 &mut None,
                 &|o| locator.locate(o),
-                sink,
+                shredder,
                 &mut chunk_policy,
                 &settings,
             )?;
             if spans_chunk_end(&end, chunk) {
-                sink.shredder.clear_buffers();
+                shredder.clear_buffers();
                 return Ok(ChunkOutcome::Unchunkable);
             }
-            let rows = sink.shredder.buffered_rows();
+            let rows = shredder.buffered_rows();
             Ok(ChunkOutcome::Done(ShreddedChunk {
-                leaves: sink.shredder.take_buffers(None),
+                leaves: shredder.take_buffers(None),
                 rows,
                 documents: end.taken,
                 bad: chunk_policy.take_deferred(),
-                duplicate_keys: sink.shredder.duplicate_keys() - duplicates_before,
+                duplicate_keys: shredder.duplicate_keys() - duplicates_before,
             }))
         },
         |chunk| {
