@@ -205,11 +205,6 @@ impl<'a> Parser<'a> {
         self.key_start
     }
 
-    /// The buffer being parsed.
-    pub fn buffer(&self) -> &'a [u8] {
-        self.buf
-    }
-
     #[inline]
     fn err<T>(&self, offset: usize, kind: ParseErrorKind) -> ParseResult<T> {
         Err(ParseError { offset, kind })

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::json::{Number, ParseError, ParseErrorKind, Parser, ValueKind};
+use crate::json::{Number, ParseError, Parser, ValueKind};
 use crate::path::ColumnPath;
 use crate::schema::{DataType, Field, Repetition, Schema};
 
@@ -343,19 +343,6 @@ pub enum ShredError {
 impl From<ParseError> for ShredError {
     fn from(e: ParseError) -> Self {
         ShredError::Parse(e)
-    }
-}
-
-impl ShredError {
-    /// Whether the buffer ended inside the document (more input may complete it).
-    pub fn is_incomplete(&self) -> bool {
-        matches!(
-            self,
-            ShredError::Parse(ParseError {
-                kind: ParseErrorKind::Eof,
-                ..
-            })
-        )
     }
 }
 

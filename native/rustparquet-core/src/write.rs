@@ -3,9 +3,10 @@
 //!
 //! [`WriterOptions`] holds the writer settings under Spark-like names (codec, row group and
 //! page sizes, dictionary, statistics, writer version, bloom filters) and parses them from
-//! `name=value` pairs, so the CLI and the Spark source share one vocabulary. Each row group's
-//! columns are encoded into memory on `encode_threads` threads at once and then spliced into
-//! the file in schema order. The file is written under a hidden temporary name in the target's
+//! `name=value` pairs, so the CLI and the Spark source share one vocabulary. A
+//! [`RowGroupEncoder`] keeps one column writer open per leaf column; batches of shredded data
+//! stream into them (columns spread over threads), so only encoded pages stay in memory, and
+//! the finished column chunks are spliced into the file in schema order. The file is written under a hidden temporary name in the target's
 //! directory (`.NAME.XXXXXX.rustparquet-tmp`, which Spark, Hive and pyarrow datasets skip) and
 //! renamed onto the target only once the footer is written and synced: a reader never sees a
 //! partial file at the target path, and a failed or interrupted write removes the temporary.
@@ -316,7 +317,6 @@ pub struct ParquetFileWriter {
     temp: tempfile::TempPath,
     target: PathBuf,
     encoder: Arc<ColumnEncoder>,
-    threads: usize,
     rows: u64,
     row_groups: usize,
 }
@@ -666,7 +666,6 @@ impl ParquetFileWriter {
                 props_plain,
                 props,
             }),
-            threads: options.encode_threads.max(1),
             rows: 0,
             row_groups: 0,
         })
@@ -675,21 +674,6 @@ impl ParquetFileWriter {
     /// The encoder for this file's columns, for encoding row groups on other threads.
     pub fn encoder(&self) -> Arc<ColumnEncoder> {
         self.encoder.clone()
-    }
-
-    /// Threads a row group's columns are encoded on.
-    pub fn encode_threads(&self) -> usize {
-        self.threads
-    }
-
-    /// Encodes and appends one row group. `leaves` are in schema order and hold `rows` rows.
-    pub fn write_row_group(&mut self, leaves: &[LeafBuffer], rows: usize) -> Result<()> {
-        if rows == 0 {
-            return Ok(());
-        }
-        let mut row_group = self.encoder.open_row_group();
-        row_group.write(leaves, 0..rows, self.threads)?;
-        self.append(row_group.finish()?)
     }
 
     /// Appends a row group encoded by [`ColumnEncoder::encode`] (of this file's encoder).
