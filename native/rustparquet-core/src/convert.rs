@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use crate::error::{Error, Location, Result};
-use crate::infer::SchemaInferrer;
+use crate::infer::{InferOptions, SchemaInferrer};
 use crate::input::{
     chunkable, expand_inputs, parse_window, read_documents, BadRecordPolicy, Chunk, Chunker,
     DocError, DocumentSink, Input, InputFormat, Locator, OnError, Progress, ReadSettings,
@@ -40,6 +40,8 @@ pub struct ConvertOptions {
     pub max_depth: usize,
     /// Largest document accepted, in bytes.
     pub max_document_bytes: usize,
+    /// How inference treats conflicting types and map-like objects.
+    pub infer: InferOptions,
     pub writer: WriterOptions,
     /// Threads. With 2 or more, newline-delimited file inputs are cut into chunks that are
     /// inferred, shredded and encoded in parallel (row groups keep input order); otherwise one
@@ -60,6 +62,7 @@ impl Default for ConvertOptions {
             input_format: InputFormat::Auto,
             max_depth: crate::DEFAULT_MAX_DEPTH,
             max_document_bytes: 1 << 30,
+            infer: InferOptions::default(),
             writer: WriterOptions::default(),
             threads: 2,
             progress: None,
@@ -164,7 +167,7 @@ fn infer_on_this_thread(inputs: &[Input], options: &ConvertOptions) -> Result<Sc
         }
     }
     let mut sink = InferSink {
-        inferrer: SchemaInferrer::new(options.max_depth),
+        inferrer: SchemaInferrer::with_options(options.max_depth, options.infer.clone()),
         limit: options.sample,
     };
     let settings = options.read_settings(None);
@@ -179,7 +182,7 @@ fn infer_on_this_thread(inputs: &[Input], options: &ConvertOptions) -> Result<Sc
             break;
         }
     }
-    Ok(sink.inferrer.finish())
+    sink.inferrer.finish()
 }
 
 struct InferSink {
@@ -547,7 +550,12 @@ fn run_chunks<S, T: Send>(
         for _ in 0..threads {
             let result_tx = result_tx.clone();
             let (job_rx, stop, init, work) = (&job_rx, &stop, &init, &work);
-            scope.spawn(move || {
+            // Workers walk documents `max_depth` deep: they get the conversion thread's stack
+            // size, not the 2 MiB default (a 5,000-deep document overflowed it).
+            let worker = std::thread::Builder::new()
+                .name("rustparquet-chunk".into())
+                .stack_size(stack_bytes(options.max_depth));
+            let spawned = worker.spawn_scoped(scope, move || {
                 let mut state = init();
                 loop {
                     let job = match job_rx.lock() {
@@ -564,6 +572,11 @@ fn run_chunks<S, T: Send>(
                     }
                 }
             });
+            if let Err(e) = spawned {
+                // Ends the workers already started (they wait for jobs).
+                drop(job_tx);
+                return Err(Error::Other(format!("cannot start a worker thread: {e}")));
+            }
         }
         drop(result_tx);
         let settings = &settings;
@@ -627,14 +640,14 @@ fn locate_in<'a>(inputs: &'a [Input], chunk: &'a Chunk) -> Locator<'a> {
 fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<Schema>> {
     let progress = None;
     let settings = options.read_settings(progress);
-    let mut total = SchemaInferrer::new(options.max_depth);
+    let mut total = SchemaInferrer::with_options(options.max_depth, options.infer.clone());
     let complete = run_chunks(
         inputs,
         options,
         || (),
         |_, chunk| {
             let mut sink = InferSink {
-                inferrer: SchemaInferrer::new(options.max_depth),
+                inferrer: SchemaInferrer::with_options(options.max_depth, options.infer.clone()),
                 limit: None,
             };
             // Bad documents are the conversion pass's to report; here they only stop a failing run.
@@ -657,7 +670,7 @@ fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<S
         },
         |inferrer| total.merge(&inferrer),
     )?;
-    Ok(complete.then(|| total.finish()))
+    complete.then(|| total.finish()).transpose()
 }
 
 /// One chunk's shredded columns and findings.

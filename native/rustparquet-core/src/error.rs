@@ -42,7 +42,7 @@ pub enum Error {
     },
 
     /// Two documents disagree on the JSON type of one field (schema inference).
-    #[error("`{path}` is {a} at {a_at} but {b} at {b_at}; JSON type conflicts are not supported yet (see docs/format.md)")]
+    #[error("`{path}` is {a} at {a_at} but {b} at {b_at}; with --unions error a field keeps one JSON type (the default, --unions union, keeps both; docs/format.md, unions)")]
     Conflict {
         path: ColumnPath,
         a: String,

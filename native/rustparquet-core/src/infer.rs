@@ -1,15 +1,21 @@
 //! Schema inference: documents in, a [`Schema`] out, by the merge rules of docs/format.md.
 //!
 //! Each document is walked once with the pull parser and folded into a tree of observed types,
-//! one node per JSON path. The rules: `null` merges with anything (a path seen only as null is
-//! [`DataType::Null`]); int + float is a double (integers that a double cannot hold exactly are
-//! refused when written, never rounded); int + an integer beyond int64 is DECIMAL(38,0);
-//! objects merge member by member, arrays element by element; a key missing from some
-//! documents is simply optional (every inferred field is). Any other pair (string vs number,
-//! object vs array, ...) is a [`Error::Conflict`] naming the path and where each type was first
-//! seen. Fields keep the order in which they were first seen. [`SchemaInferrer::finish`] then
-//! names the columns: a key equal to a sibling's after case folding (Spark refuses such files)
-//! gets the suffix `_2`, `_3`, ... and keeps its JSON key in [`Field::key`].
+//! one node per JSON path; a node records the set of JSON types seen there. The rules: `null`
+//! merges with anything (a path seen only as null is [`DataType::Null`]); int + float is a
+//! double (integers that a double cannot hold exactly are refused when written, never
+//! rounded); int + an integer beyond int64 is DECIMAL(38,0); objects merge member by member,
+//! arrays element by element; a key missing from some documents is simply optional (every
+//! inferred field is). A path seen with several JSON types (string and number, object and
+//! array, ...) becomes what [`UnionMode`] says: a [`DataType::Union`] group with one member per
+//! type (the default, lossless), a [`DataType::Json`] string column (Spark's way), or an
+//! [`Error::Conflict`] naming the path and where each type was first seen. An object with more
+//! distinct keys than [`MapRules::threshold`] (or at a path named in [`MapRules::paths`])
+//! becomes a [`DataType::Map`] whose value type is the merge of all its members; past the
+//! threshold, inference stops keeping its keys, so memory stays bounded. Fields keep the order
+//! in which they were first seen. [`SchemaInferrer::finish`] then names the columns: a key
+//! equal to a sibling's after case folding (Spark refuses such files) gets the suffix `_2`,
+//! `_3`, ... and keeps its JSON key in [`Field::key`].
 
 use std::collections::HashMap;
 
@@ -17,51 +23,113 @@ use crate::error::{Error, Location, Result};
 use crate::input::DocError;
 use crate::json::{Number, ParseError, ParseErrorKind, Parser, ValueKind};
 use crate::path::{ColumnPath, PathStep};
-use crate::schema::{DataType, Field, Schema};
+use crate::schema::{DataType, Field, Repetition, Schema, UnionMember};
 
-/// The observed type of one JSON path.
-#[derive(Debug, Clone)]
-enum Observed {
-    /// Only `null` so far (or nothing).
-    Null,
-    Boolean,
-    Int,
-    Big,
-    Double,
+/// What a field seen with several JSON types becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnionMode {
+    /// A union group with one member per JSON type: lossless, and what Spark, pyarrow and
+    /// DuckDB read as a struct (docs/format.md, unions).
+    #[default]
+    Union,
+    /// One string column: strings as they are, other values as compact JSON text. What Spark
+    /// infers; a string that looks like a number can no longer be told from the number.
     String,
-    List(Box<Node>),
-    Object(ObjectNode),
+    /// A [`Error::Conflict`] naming the path and where each type was first seen.
+    Error,
 }
 
-impl Observed {
-    fn name(&self) -> &'static str {
-        match self {
-            Observed::Null => "null",
-            Observed::Boolean => "a boolean",
-            Observed::Int => "an integer",
-            Observed::Big => "an integer beyond int64",
-            Observed::Double => "a float",
-            Observed::String => "a string",
-            Observed::List(_) => "an array",
-            Observed::Object(_) => "an object",
+impl std::str::FromStr for UnionMode {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "union" => Ok(UnionMode::Union),
+            "string" => Ok(UnionMode::String),
+            "error" => Ok(UnionMode::Error),
+            other => Err(format!(
+                "unknown union mode `{other}` (expected union, string or error)"
+            )),
         }
     }
 }
 
-#[derive(Debug, Clone)]
+/// The default [`MapRules::threshold`]: an object path with more distinct keys than this is a map.
+pub const DEFAULT_MAP_THRESHOLD: usize = 1000;
+
+/// Which objects are written as maps (keys are data) rather than structs (keys are names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapRules {
+    /// An object path (not the document itself) with more distinct keys than this, over all
+    /// documents, becomes a map; 0 turns the detection off.
+    pub threshold: usize,
+    /// Paths always written as maps, as messages show them (`metrics.histograms`,
+    /// `runs[].counters`).
+    pub paths: Vec<String>,
+}
+
+impl Default for MapRules {
+    fn default() -> Self {
+        MapRules {
+            threshold: DEFAULT_MAP_THRESHOLD,
+            paths: Vec::new(),
+        }
+    }
+}
+
+/// How inference resolves conflicts and map-like objects.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InferOptions {
+    pub unions: UnionMode,
+    pub maps: MapRules,
+}
+
+// The JSON types of a path, as bits of `Node::kinds` (null is the absence of all).
+const BOOLEAN: u8 = 1;
+const INT: u8 = 2;
+const BIG: u8 = 4;
+const DOUBLE: u8 = 8;
+const STRING: u8 = 16;
+const LIST: u8 = 32;
+const OBJECT: u8 = 64;
+const NUMBER: u8 = INT | BIG | DOUBLE;
+
+/// How messages name the type a path was seen with (the widest number, if several).
+fn kinds_name(kinds: u8) -> &'static str {
+    match kinds {
+        k if k & OBJECT != 0 => "an object",
+        k if k & LIST != 0 => "an array",
+        k if k & STRING != 0 => "a string",
+        k if k & BOOLEAN != 0 => "a boolean",
+        k if k & DOUBLE != 0 => "a float",
+        k if k & BIG != 0 => "an integer beyond int64",
+        k if k & INT != 0 => "an integer",
+        _ => "null",
+    }
+}
+
+/// Whether one column can hold both sets of types (numbers widen, except a big integer and a
+/// float, which no single column holds exactly).
+fn compatible(a: u8, b: u8) -> bool {
+    let all = a | b;
+    if a == 0 || b == 0 {
+        return true;
+    }
+    if all & !NUMBER == 0 {
+        return all & (BIG | DOUBLE) != (BIG | DOUBLE);
+    }
+    all.count_ones() == 1
+}
+
+/// The observed types of one JSON path.
+#[derive(Debug, Clone, Default)]
 struct Node {
-    observed: Observed,
-    /// Where the current type was first seen.
+    kinds: u8,
+    /// The element node, once an array was seen.
+    list: Option<Box<Node>>,
+    /// The member nodes, once an object was seen.
+    object: Option<Box<ObjectNode>>,
+    /// Where the first non-null value was seen.
     seen_at: Option<Location>,
-}
-
-impl Node {
-    fn new() -> Self {
-        Node {
-            observed: Observed::Null,
-            seen_at: None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,11 +137,13 @@ struct ObjectNode {
     keys: Vec<Box<[u8]>>,
     nodes: Vec<Node>,
     index: HashMap<Box<[u8]>, usize>,
+    /// Set once the object is a map: every member's value folds in here, keys are not kept.
+    map_value: Option<Box<Node>>,
 }
 
 impl ObjectNode {
-    /// The member for `key`, created if new. `hint` is where the previous key was found + 1:
-    /// documents usually repeat one key order, so the hint is usually right.
+    /// The node for `key`'s value, created if new. `hint` is where the previous key was found
+    /// + 1: documents usually repeat one key order, so the hint is usually right.
     #[inline]
     fn member(&mut self, key: &[u8], hint: usize) -> usize {
         if let Some(i) = crate::json::find_key_near(&self.keys, key, hint) {
@@ -84,9 +154,23 @@ impl ObjectNode {
         }
         let i = self.keys.len();
         self.keys.push(key.into());
-        self.nodes.push(Node::new());
+        self.nodes.push(Node::default());
         self.index.insert(key.into(), i);
         i
+    }
+
+    /// Turns this object into a map: folds every member into one value node.
+    fn become_map(&mut self, mode: UnionMode, steps: &mut Vec<PathStep>) -> Result<()> {
+        let mut value = self.map_value.take().map(|b| *b).unwrap_or_default();
+        steps.push(PathStep::MapValue);
+        for node in std::mem::take(&mut self.nodes) {
+            merge_nodes(&mut value, &node, mode, steps)?;
+        }
+        steps.pop();
+        self.keys = Vec::new();
+        self.index = HashMap::new();
+        self.map_value = Some(Box::new(value));
+        Ok(())
     }
 }
 
@@ -101,6 +185,8 @@ enum Fail {
         offset: usize,
     },
     NotObject(ValueKind),
+    /// A conflict found while folding an object into a map (error mode only).
+    Merge(Error),
 }
 
 impl From<ParseError> for Fail {
@@ -119,7 +205,7 @@ impl From<ParseError> for Fail {
 ///     let mut p = Parser::new(doc.as_bytes(), 0, 64);
 ///     inferrer.add_document(&mut p, &|off| rustparquet_core::Location { file: "t".into(), line: i as u64 + 1, column: off as u64 + 1 })?;
 /// }
-/// let schema = inferrer.finish();
+/// let schema = inferrer.finish()?;
 /// assert_eq!(schema.to_json_string(), r#"{"name":"schema","fields":[{"name":"a","repetition":"optional","type":"double"},{"name":"b","repetition":"optional","type":"list","element":{"repetition":"optional","type":"int64"}},{"name":"c","repetition":"optional","type":"null"}]}"#);
 /// # Ok::<(), rustparquet_core::Error>(())
 /// ```
@@ -128,15 +214,30 @@ pub struct SchemaInferrer {
     root: ObjectNode,
     max_depth: usize,
     documents: u64,
+    options: InferOptions,
+}
+
+/// What the walk needs besides the parser: the rules and how to locate offsets.
+struct Walk<'l> {
+    locate: &'l dyn Fn(usize) -> Location,
+    mode: UnionMode,
+    threshold: usize,
 }
 
 impl SchemaInferrer {
-    /// An inferrer that has seen nothing. `max_depth` bounds nesting as the parser does.
+    /// An inferrer that has seen nothing, with the default [`InferOptions`]. `max_depth`
+    /// bounds nesting as the parser does.
     pub fn new(max_depth: usize) -> Self {
+        SchemaInferrer::with_options(max_depth, InferOptions::default())
+    }
+
+    /// An inferrer with the given rules.
+    pub fn with_options(max_depth: usize, options: InferOptions) -> Self {
         SchemaInferrer {
             root: ObjectNode::default(),
             max_depth,
             documents: 0,
+            options,
         }
     }
 
@@ -198,20 +299,123 @@ impl SchemaInferrer {
         if kind != ValueKind::Object {
             return Err(Fail::NotObject(kind));
         }
-        walk_object(p, &mut self.root, locate)
+        let walk = Walk {
+            locate,
+            mode: self.options.unions,
+            threshold: self.options.maps.threshold,
+        };
+        // The document itself is never a map.
+        walk_object(p, &mut self.root, &walk, false)
     }
 
     /// Folds in everything `other` saw, as if its documents had come after this one's.
     pub fn merge(&mut self, other: &SchemaInferrer) -> Result<()> {
-        merge_objects(&mut self.root, &other.root, &mut Vec::new())?;
+        let (mode, threshold) = (self.options.unions, self.options.maps.threshold);
+        merge_objects(&mut self.root, &other.root, mode, &mut Vec::new())?;
+        check_maps(&mut self.root, mode, threshold, false, &mut Vec::new())?;
         self.documents += other.documents;
         Ok(())
     }
 
-    /// The schema of everything seen so far.
-    pub fn finish(&self) -> Schema {
-        Schema::new(object_fields(&self.root))
+    /// The schema of everything seen so far. Fails only in [`UnionMode::Error`], when the
+    /// members of an object named in [`MapRules::paths`] disagree on type.
+    pub fn finish(&self) -> Result<Schema> {
+        let mut root = self.root.clone();
+        let mut forced = Vec::new();
+        for path in &self.options.maps.paths {
+            forced.push(path.as_str());
+        }
+        force_maps(&mut root, &ColumnPath::root(), &forced, self.options.unions)?;
+        Ok(Schema::new(object_fields(
+            &root,
+            &ColumnPath::root(),
+            self.options.unions,
+        )))
     }
+}
+
+/// Merges two schemas by the inference rules, as if the documents each was inferred from had
+/// been inferred together: how per-partition schemas (Spark) and a dataset's batches combine.
+/// Bare repeated fields become lists and required fields optional, as inference makes them.
+///
+/// ```
+/// use rustparquet_core::infer::{merge_schemas, UnionMode};
+/// use rustparquet_core::schema::{DataType, Field, Schema};
+/// let a = Schema::new(vec![Field::optional("x", DataType::Int64)]);
+/// let b = Schema::new(vec![Field::optional("x", DataType::String)]);
+/// let merged = merge_schemas(&a, &b, UnionMode::Union)?;
+/// let DataType::Union(members) = &merged.fields[0].data_type else { panic!() };
+/// assert_eq!(members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["long", "string"]);
+/// # Ok::<(), rustparquet_core::Error>(())
+/// ```
+pub fn merge_schemas(a: &Schema, b: &Schema, mode: UnionMode) -> Result<Schema> {
+    let mut root = fields_node(&a.fields);
+    merge_objects(&mut root, &fields_node(&b.fields), mode, &mut Vec::new())?;
+    Ok(Schema::new(object_fields(&root, &ColumnPath::root(), mode)))
+}
+
+/// The observation a schema's object stands for.
+fn fields_node(fields: &[Field]) -> ObjectNode {
+    let mut object = ObjectNode::default();
+    for f in fields {
+        let i = object.member(f.json_key().as_bytes(), usize::MAX);
+        let node = match f.repetition {
+            Repetition::Repeated => {
+                let mut item = f.clone();
+                item.repetition = Repetition::Optional;
+                Node {
+                    kinds: LIST,
+                    list: Some(Box::new(type_node(&item.data_type))),
+                    ..Node::default()
+                }
+            }
+            _ => type_node(&f.data_type),
+        };
+        object.nodes[i] = node;
+    }
+    object
+}
+
+/// The observation a type stands for.
+fn type_node(t: &DataType) -> Node {
+    let mut node = Node::default();
+    match t {
+        DataType::Null => {}
+        DataType::Boolean => node.kinds = BOOLEAN,
+        DataType::Int64 => node.kinds = INT,
+        DataType::Decimal => node.kinds = BIG,
+        DataType::Double => node.kinds = DOUBLE,
+        DataType::String => node.kinds = STRING,
+        // JSON text already stands for a conflict: two types that cannot share a column.
+        DataType::Json => node.kinds = STRING | OBJECT,
+        DataType::List(e) => {
+            node.kinds = LIST;
+            node.list = Some(Box::new(type_node(&e.data_type)));
+        }
+        DataType::Struct(fields) => {
+            node.kinds = OBJECT;
+            node.object = Some(Box::new(fields_node(fields)));
+        }
+        DataType::Map(v) => {
+            node.kinds = OBJECT;
+            node.object = Some(Box::new(ObjectNode {
+                map_value: Some(Box::new(type_node(&v.data_type))),
+                ..ObjectNode::default()
+            }));
+        }
+        DataType::Union(members) => {
+            for m in members {
+                let other = type_node(&m.data_type);
+                node.kinds |= other.kinds;
+                node.list = node.list.take().or(other.list);
+                node.object = node.object.take().or(other.object);
+            }
+        }
+    }
+    if node.kinds & OBJECT != 0 && node.object.is_none() {
+        node.object = Some(Box::default());
+    }
+    node
 }
 
 fn fail_to_error(fail: Fail, locate: &dyn Fn(usize) -> Location, max_depth: usize) -> Error {
@@ -235,6 +439,7 @@ fn fail_to_error(fail: Fail, locate: &dyn Fn(usize) -> Location, max_depth: usiz
             path: ColumnPath::root(),
             reason: not_object_reason(kind),
         },
+        Fail::Merge(e) => e,
     }
 }
 
@@ -270,80 +475,40 @@ pub(crate) fn parse_error(
     }
 }
 
-/// The JSON type of a value, without what it holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Null,
-    Boolean,
-    Int,
-    Big,
-    Double,
-    String,
-    List,
-    Object,
-}
-
-impl Observed {
-    fn kind(&self) -> Kind {
-        match self {
-            Observed::Null => Kind::Null,
-            Observed::Boolean => Kind::Boolean,
-            Observed::Int => Kind::Int,
-            Observed::Big => Kind::Big,
-            Observed::Double => Kind::Double,
-            Observed::String => Kind::String,
-            Observed::List(_) => Kind::List,
-            Observed::Object(_) => Kind::Object,
-        }
-    }
-}
-
-impl Kind {
-    /// A fresh observation of this kind (empty element or members).
-    fn fresh(self) -> Observed {
-        match self {
-            Kind::Null => Observed::Null,
-            Kind::Boolean => Observed::Boolean,
-            Kind::Int => Observed::Int,
-            Kind::Big => Observed::Big,
-            Kind::Double => Observed::Double,
-            Kind::String => Observed::String,
-            Kind::List => Observed::List(Box::new(Node::new())),
-            Kind::Object => Observed::Object(ObjectNode::default()),
-        }
-    }
-}
-
-/// Folds one value's kind into `node` by the merge rules. The common case (same kind again)
-/// returns at once and allocates nothing.
+/// Folds one value's type into `node`. The common case (a type seen before) returns at once
+/// and allocates nothing.
 #[inline]
 fn observe(
     node: &mut Node,
-    new: Kind,
+    kind: u8,
     offset: usize,
-    locate: &dyn Fn(usize) -> Location,
+    walk: &Walk<'_>,
 ) -> std::result::Result<(), Fail> {
-    let old = node.observed.kind();
-    if old == new {
+    if node.kinds & kind != 0 {
         return Ok(());
     }
-    node.observed = match (old, new) {
-        (Kind::Null, _) => {
-            node.seen_at = Some(locate(offset));
-            new.fresh()
-        }
-        (Kind::Int, Kind::Double) | (Kind::Double, Kind::Int) => Observed::Double,
-        (Kind::Int, Kind::Big) | (Kind::Big, Kind::Int) => Observed::Big,
-        _ => {
-            return Err(Fail::Conflict {
-                steps: Vec::new(),
-                a: node.observed.name(),
-                a_at: node.seen_at.clone().unwrap_or_else(|| locate(offset)),
-                b: new.fresh().name(),
-                offset,
-            })
-        }
-    };
+    if node.kinds == 0 {
+        node.seen_at = Some((walk.locate)(offset));
+    } else if walk.mode == UnionMode::Error && !compatible(node.kinds, kind) {
+        let a_at = node
+            .seen_at
+            .clone()
+            .unwrap_or_else(|| (walk.locate)(offset));
+        return Err(Fail::Conflict {
+            steps: Vec::new(),
+            a: kinds_name(node.kinds),
+            a_at,
+            b: kinds_name(kind),
+            offset,
+        });
+    }
+    node.kinds |= kind;
+    if kind == LIST && node.list.is_none() {
+        node.list = Some(Box::default());
+    }
+    if kind == OBJECT && node.object.is_none() {
+        node.object = Some(Box::default());
+    }
     Ok(())
 }
 
@@ -372,7 +537,7 @@ fn with_step(fail: Fail, step: PathStep) -> Fail {
 fn walk_value(
     p: &mut Parser<'_>,
     node: &mut Node,
-    locate: &dyn Fn(usize) -> Location,
+    walk: &Walk<'_>,
 ) -> std::result::Result<(), Fail> {
     let kind = p.peek()?;
     let offset = p.pos();
@@ -380,38 +545,40 @@ fn walk_value(
         ValueKind::Null => p.null()?,
         ValueKind::Bool => {
             p.boolean()?;
-            observe(node, Kind::Boolean, offset, locate)?;
+            observe(node, BOOLEAN, offset, walk)?;
         }
         ValueKind::Number => {
             let kind = match p.number()? {
-                Number::Int(_) => Kind::Int,
-                Number::Big(_) => Kind::Big,
-                Number::Float(_) => Kind::Double,
+                Number::Int(_) => INT,
+                Number::Big(_) => BIG,
+                Number::Float(_) => DOUBLE,
             };
-            observe(node, kind, offset, locate)?;
+            observe(node, kind, offset, walk)?;
         }
         ValueKind::String => {
             p.skip_string()?;
-            observe(node, Kind::String, offset, locate)?;
+            observe(node, STRING, offset, walk)?;
         }
         ValueKind::Array => {
-            observe(node, Kind::List, offset, locate)?;
-            let Observed::List(element) = &mut node.observed else {
-                unreachable!("observe keeps or sets a list")
-            };
+            observe(node, LIST, offset, walk)?;
+            let element = node
+                .list
+                .as_deref_mut()
+                .expect("observe made the element node");
             p.begin_array()?;
             let mut first = true;
             while p.next_element(first)? {
                 first = false;
-                walk_value(p, element, locate).map_err(|f| with_step(f, PathStep::Element))?;
+                walk_value(p, element, walk).map_err(|f| with_step(f, PathStep::Element))?;
             }
         }
         ValueKind::Object => {
-            observe(node, Kind::Object, offset, locate)?;
-            let Observed::Object(object) = &mut node.observed else {
-                unreachable!("observe keeps or sets an object")
-            };
-            walk_object(p, object, locate)?;
+            observe(node, OBJECT, offset, walk)?;
+            let object = node
+                .object
+                .as_deref_mut()
+                .expect("observe made the member nodes");
+            walk_object(p, object, walk, true)?;
         }
     }
     Ok(())
@@ -420,7 +587,8 @@ fn walk_value(
 fn walk_object(
     p: &mut Parser<'_>,
     object: &mut ObjectNode,
-    locate: &dyn Fn(usize) -> Location,
+    walk: &Walk<'_>,
+    may_be_map: bool,
 ) -> std::result::Result<(), Fail> {
     p.begin_object()?;
     let mut scratch = Vec::new();
@@ -431,88 +599,239 @@ fn walk_object(
             return Ok(());
         };
         first = false;
+        if let Some(value) = object.map_value.as_deref_mut() {
+            walk_value(p, value, walk).map_err(|f| with_step(f, PathStep::MapValue))?;
+            continue;
+        }
         let i = object.member(key, hint);
         hint = i + 1;
-        walk_value(p, &mut object.nodes[i], locate).map_err(|f| {
+        walk_value(p, &mut object.nodes[i], walk).map_err(|f| {
             with_step(
                 f,
                 PathStep::Key(String::from_utf8_lossy(&object.keys[i]).into_owned()),
             )
         })?;
+        if may_be_map && walk.threshold > 0 && object.keys.len() > walk.threshold {
+            // Keys are data here: stop keeping them (memory stays bounded by the threshold).
+            object
+                .become_map(walk.mode, &mut Vec::new())
+                .map_err(Fail::Merge)?;
+        }
     }
 }
 
-fn merge_nodes(into: &mut Node, from: &Node, steps: &mut Vec<PathStep>) -> Result<()> {
-    match (&mut into.observed, &from.observed) {
-        (_, Observed::Null) => Ok(()),
-        (Observed::List(a), Observed::List(b)) => {
-            steps.push(PathStep::Element);
-            merge_nodes(a, b, steps)?;
-            steps.pop();
-            Ok(())
-        }
-        (Observed::Object(a), Observed::Object(b)) => merge_objects(a, b, steps),
-        (Observed::Null, other) => {
-            into.observed = other.clone();
-            into.seen_at = from.seen_at.clone();
-            Ok(())
-        }
-        (Observed::Int, Observed::Double) | (Observed::Double, Observed::Int) => {
-            into.observed = Observed::Double;
-            Ok(())
-        }
-        (Observed::Int, Observed::Big) | (Observed::Big, Observed::Int) => {
-            into.observed = Observed::Big;
-            Ok(())
-        }
-        (a, b) if a.kind() == b.kind() => Ok(()),
-        (a, b) => {
-            let unknown = || Location {
-                file: "?".into(),
-                line: 0,
-                column: 0,
-            };
-            Err(Error::Conflict {
-                path: ColumnPath(steps.clone()),
-                a: a.name().to_string(),
-                a_at: into.seen_at.clone().unwrap_or_else(unknown),
-                b: b.name().to_string(),
-                b_at: from.seen_at.clone().unwrap_or_else(unknown),
-            })
-        }
+fn merge_nodes(
+    into: &mut Node,
+    from: &Node,
+    mode: UnionMode,
+    steps: &mut Vec<PathStep>,
+) -> Result<()> {
+    if from.kinds == 0 {
+        return Ok(());
     }
+    if into.kinds == 0 {
+        *into = from.clone();
+        return Ok(());
+    }
+    if mode == UnionMode::Error && !compatible(into.kinds, from.kinds) {
+        let unknown = || Location {
+            file: "?".into(),
+            line: 0,
+            column: 0,
+        };
+        return Err(Error::Conflict {
+            path: ColumnPath(steps.clone()),
+            a: kinds_name(into.kinds).to_string(),
+            a_at: into.seen_at.clone().unwrap_or_else(unknown),
+            b: kinds_name(from.kinds).to_string(),
+            b_at: from.seen_at.clone().unwrap_or_else(unknown),
+        });
+    }
+    into.kinds |= from.kinds;
+    if let Some(b) = &from.list {
+        let a = into.list.get_or_insert_with(Box::default);
+        steps.push(PathStep::Element);
+        merge_nodes(a, b, mode, steps)?;
+        steps.pop();
+    }
+    if let Some(b) = &from.object {
+        let a = into.object.get_or_insert_with(Box::default);
+        merge_objects(a, b, mode, steps)?;
+    }
+    Ok(())
 }
 
 fn merge_objects(
     into: &mut ObjectNode,
     from: &ObjectNode,
+    mode: UnionMode,
     steps: &mut Vec<PathStep>,
 ) -> Result<()> {
+    if from.map_value.is_some() && into.map_value.is_none() {
+        into.become_map(mode, steps)?;
+    }
+    if let Some(value) = into.map_value.as_deref_mut() {
+        steps.push(PathStep::MapValue);
+        for node in from.nodes.iter().chain(from.map_value.as_deref()) {
+            merge_nodes(value, node, mode, steps)?;
+        }
+        steps.pop();
+        return Ok(());
+    }
     for (key, node) in from.keys.iter().zip(&from.nodes) {
         let i = into.member(key, usize::MAX);
         steps.push(PathStep::Key(String::from_utf8_lossy(key).into_owned()));
-        merge_nodes(&mut into.nodes[i], node, steps)?;
+        merge_nodes(&mut into.nodes[i], node, mode, steps)?;
         steps.pop();
     }
     Ok(())
 }
 
-fn node_type(node: &Node) -> DataType {
-    match &node.observed {
-        Observed::Null => DataType::Null,
-        Observed::Boolean => DataType::Boolean,
-        Observed::Int => DataType::Int64,
-        Observed::Big => DataType::Decimal,
-        Observed::Double => DataType::Double,
-        Observed::String => DataType::String,
-        Observed::List(element) => {
-            DataType::List(Box::new(Field::optional("element", node_type(element))))
+/// After a merge: objects whose keys together passed the threshold become maps.
+fn check_maps(
+    object: &mut ObjectNode,
+    mode: UnionMode,
+    threshold: usize,
+    may_be_map: bool,
+    steps: &mut Vec<PathStep>,
+) -> Result<()> {
+    if may_be_map && threshold > 0 && object.map_value.is_none() && object.keys.len() > threshold {
+        object.become_map(mode, steps)?;
+    }
+    let children: Vec<(Option<PathStep>, &mut Node)> = match object.map_value.as_deref_mut() {
+        Some(v) => vec![(Some(PathStep::MapValue), v)],
+        None => object
+            .keys
+            .iter()
+            .zip(object.nodes.iter_mut())
+            .map(|(k, n)| {
+                (
+                    Some(PathStep::Key(String::from_utf8_lossy(k).into_owned())),
+                    n,
+                )
+            })
+            .collect(),
+    };
+    for (step, node) in children {
+        steps.extend(step);
+        check_node_maps(node, mode, threshold, steps)?;
+        steps.pop();
+    }
+    Ok(())
+}
+
+fn check_node_maps(
+    node: &mut Node,
+    mode: UnionMode,
+    threshold: usize,
+    steps: &mut Vec<PathStep>,
+) -> Result<()> {
+    if let Some(e) = node.list.as_deref_mut() {
+        steps.push(PathStep::Element);
+        check_node_maps(e, mode, threshold, steps)?;
+        steps.pop();
+    }
+    if let Some(o) = node.object.as_deref_mut() {
+        check_maps(o, mode, threshold, true, steps)?;
+    }
+    Ok(())
+}
+
+/// Makes the objects at the `forced` paths maps.
+fn force_maps(
+    object: &mut ObjectNode,
+    path: &ColumnPath,
+    forced: &[&str],
+    mode: UnionMode,
+) -> Result<()> {
+    if forced.is_empty() {
+        return Ok(());
+    }
+    if !path.0.is_empty() && object.map_value.is_none() && forced.contains(&&*path.to_string()) {
+        object.become_map(mode, &mut path.0.clone())?;
+    }
+    if let Some(v) = object.map_value.as_deref_mut() {
+        return force_node_maps(v, &path.map_value(), forced, mode);
+    }
+    for (k, n) in object.keys.iter().zip(object.nodes.iter_mut()) {
+        force_node_maps(n, &path.key(&String::from_utf8_lossy(k)), forced, mode)?;
+    }
+    Ok(())
+}
+
+fn force_node_maps(
+    node: &mut Node,
+    path: &ColumnPath,
+    forced: &[&str],
+    mode: UnionMode,
+) -> Result<()> {
+    if let Some(e) = node.list.as_deref_mut() {
+        force_node_maps(e, &path.element(), forced, mode)?;
+    }
+    if let Some(o) = node.object.as_deref_mut() {
+        force_maps(o, path, forced, mode)?;
+    }
+    Ok(())
+}
+
+/// The types a node's observations stand for, one per union member, in member order.
+fn member_types(node: &Node, path: &ColumnPath, mode: UnionMode) -> Vec<DataType> {
+    let mut out = Vec::new();
+    let k = node.kinds;
+    if k & BOOLEAN != 0 {
+        out.push(DataType::Boolean);
+    }
+    match k & NUMBER {
+        0 => {}
+        n if n & BIG != 0 && n & DOUBLE != 0 => {
+            // No one column holds both exactly: integers go to `decimal`, floats to `double`.
+            out.push(DataType::Decimal);
+            out.push(DataType::Double);
         }
-        Observed::Object(object) => DataType::Struct(object_fields(object)),
+        n if n & BIG != 0 => out.push(DataType::Decimal),
+        n if n & DOUBLE != 0 => out.push(DataType::Double),
+        _ => out.push(DataType::Int64),
+    }
+    if k & STRING != 0 {
+        out.push(DataType::String);
+    }
+    if k & LIST != 0 {
+        let element = node.list.as_deref().cloned().unwrap_or_default();
+        let t = node_type(&element, &path.element(), mode);
+        out.push(DataType::List(Box::new(Field::optional("element", t))));
+    }
+    if k & OBJECT != 0 {
+        let object = node.object.as_deref().cloned().unwrap_or_default();
+        out.push(match &object.map_value {
+            Some(v) => DataType::Map(Box::new(Field::optional(
+                "value",
+                node_type(v, &path.map_value(), mode),
+            ))),
+            None => DataType::Struct(object_fields(&object, path, mode)),
+        });
+    }
+    out
+}
+
+fn node_type(node: &Node, path: &ColumnPath, mode: UnionMode) -> DataType {
+    let mut types = member_types(node, path, mode);
+    match types.len() {
+        0 => DataType::Null,
+        1 => types.pop().expect("one type"),
+        _ if mode == UnionMode::Union => DataType::Union(
+            types
+                .into_iter()
+                .map(|t| {
+                    let member = UnionMember::of(&t).expect("member types are plain");
+                    Field::optional(member.name(), t)
+                })
+                .collect(),
+        ),
+        _ => DataType::Json,
     }
 }
 
-fn object_fields(object: &ObjectNode) -> Vec<Field> {
+fn object_fields(object: &ObjectNode, path: &ColumnPath, mode: UnionMode) -> Vec<Field> {
     let keys: Vec<String> = object
         .keys
         .iter()
@@ -523,10 +842,10 @@ fn object_fields(object: &ObjectNode) -> Vec<Field> {
         .zip(names)
         .zip(&object.nodes)
         .map(|((key, name), node)| Field {
+            data_type: node_type(node, &path.key(&key), mode),
             key: (key != name).then_some(key),
             name,
-            repetition: crate::schema::Repetition::Optional,
-            data_type: node_type(node),
+            repetition: Repetition::Optional,
         })
         .collect()
 }
@@ -573,8 +892,8 @@ pub fn column_names(keys: &[String]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn infer(docs: &[&str]) -> Result<Schema> {
-        let mut inferrer = SchemaInferrer::new(128);
+    fn infer_with(docs: &[&str], options: InferOptions) -> Result<Schema> {
+        let mut inferrer = SchemaInferrer::with_options(128, options);
         for (i, doc) in docs.iter().enumerate() {
             let mut p = Parser::new(doc.as_bytes(), 0, 128);
             let line = i as u64 + 1;
@@ -584,38 +903,126 @@ mod tests {
                 column: off as u64 + 1,
             })?;
         }
-        Ok(inferrer.finish())
+        inferrer.finish()
     }
 
-    fn type_of(docs: &[&str]) -> Result<String> {
-        let schema = infer(docs)?;
-        Ok(match &schema.fields[0].data_type {
-            DataType::List(e) => format!("list<{}>", e.data_type.name()),
+    fn infer(docs: &[&str]) -> Result<Schema> {
+        infer_with(
+            docs,
+            InferOptions {
+                unions: UnionMode::Error,
+                ..InferOptions::default()
+            },
+        )
+    }
+
+    /// A compact spelling of a type: `list<int64>`, `union<long,string>`, `struct{a:int64}`.
+    fn spell(t: &DataType) -> String {
+        match t {
+            DataType::List(e) => format!("list<{}>", spell(&e.data_type)),
+            DataType::Map(v) => format!("map<{}>", spell(&v.data_type)),
+            DataType::Union(ms) => format!(
+                "union<{}>",
+                ms.iter()
+                    .map(|m| match &m.data_type {
+                        DataType::List(_) | DataType::Struct(_) | DataType::Map(_) => {
+                            format!("{}:{}", m.name, spell(&m.data_type))
+                        }
+                        _ => m.name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            DataType::Struct(fs) => format!(
+                "struct{{{}}}",
+                fs.iter()
+                    .map(|f| format!("{}:{}", f.name, spell(&f.data_type)))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
             t => t.name().to_string(),
-        })
+        }
     }
 
-    /// The merge table: each pair of JSON values and the type they infer to.
+    fn type_in(mode: UnionMode, a: &str, b: &str) -> Result<String> {
+        let docs = [format!(r#"{{"x": {a}}}"#), format!(r#"{{"x": {b}}}"#)];
+        let options = InferOptions {
+            unions: mode,
+            ..InferOptions::default()
+        };
+        let schema = infer_with(&[&docs[0], &docs[1]], options)?;
+        Ok(spell(&schema.fields[0].data_type))
+    }
+
+    /// The merge table: each pair of JSON values and the type they infer to, in each mode.
+    /// `!` marks a conflict error.
     #[test]
     fn merge_rules_table() {
-        let cases: &[(&str, &str, &str)] = &[
-            ("1", "2", "int64"),
-            ("1", "2.5", "double"),
-            ("2.5", "1", "double"),
-            ("1", "null", "int64"),
-            ("null", "null", "null"),
-            ("null", "\"s\"", "string"),
-            ("true", "null", "boolean"),
-            ("1", "18446744073709551615", "decimal(38,0)"),
-            ("[]", "null", "list<null>"),
-            ("[]", "[1]", "list<int64>"),
-            ("[1]", "[2.5, null]", "list<double>"),
-            ("{}", "null", "struct"),
+        let cases: &[(&str, &str, &str, &str)] = &[
+            // (a, b, --unions union, --unions string)
+            ("1", "2", "int64", "int64"),
+            ("1", "2.5", "double", "double"),
+            ("2.5", "1", "double", "double"),
+            ("1", "null", "int64", "int64"),
+            ("null", "null", "null", "null"),
+            ("null", "\"s\"", "string", "string"),
+            ("true", "null", "boolean", "boolean"),
+            (
+                "1",
+                "18446744073709551615",
+                "decimal(38,0)",
+                "decimal(38,0)",
+            ),
+            (
+                "18446744073709551615",
+                "1.5",
+                "union<decimal,double>",
+                "json",
+            ),
+            ("[]", "null", "list<null>", "list<null>"),
+            ("[]", "[1]", "list<int64>", "list<int64>"),
+            ("[1]", "[2.5, null]", "list<double>", "list<double>"),
+            ("{}", "null", "struct{}", "struct{}"),
+            ("\"s\"", "1", "union<long,string>", "json"),
+            ("1", "\"s\"", "union<long,string>", "json"),
+            ("true", "1.5", "union<boolean,double>", "json"),
+            (
+                "[1]",
+                "{\"a\": 1}",
+                "union<array:list<int64>,object:struct{a:int64}>",
+                "json",
+            ),
+            ("[1]", "[\"s\"]", "list<union<long,string>>", "list<json>"),
+            (
+                "{\"a\": 1}",
+                "{\"a\": \"s\"}",
+                "struct{a:union<long,string>}",
+                "struct{a:json}",
+            ),
+            (
+                "\"s\"",
+                "[1, \"t\"]",
+                "union<string,array:list<union<long,string>>>",
+                "json",
+            ),
         ];
-        for (a, b, expected) in cases {
-            let docs = [format!(r#"{{"x": {a}}}"#), format!(r#"{{"x": {b}}}"#)];
-            let got = type_of(&[&docs[0], &docs[1]]).unwrap();
-            assert_eq!(&got, expected, "{a} + {b}");
+        for (a, b, union, string) in cases {
+            assert_eq!(
+                &type_in(UnionMode::Union, a, b).unwrap(),
+                union,
+                "{a} + {b}"
+            );
+            assert_eq!(
+                &type_in(UnionMode::String, a, b).unwrap(),
+                string,
+                "{a} + {b}"
+            );
+            let plain = !union.starts_with("union") && !union.contains("union");
+            assert_eq!(
+                type_in(UnionMode::Error, a, b).is_ok(),
+                plain,
+                "{a} + {b} in error mode"
+            );
         }
     }
 
@@ -628,7 +1035,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "`a.b[].c` is an integer at t.json:1:20 but a string at t.json:2:20; JSON type conflicts are not supported yet (see docs/format.md)"
+            "`a.b[].c` is an integer at t.json:1:20 but a string at t.json:2:20; with --unions error a field keeps one JSON type (the default, --unions union, keeps both; docs/format.md, unions)"
         );
         let err = infer(&[r#"{"a": [1]}"#, r#"{"a": {"k": 1}}"#]).unwrap_err();
         assert!(
@@ -638,6 +1045,120 @@ mod tests {
         );
         let err = infer(&[r#"{"n": 18446744073709551615}"#, r#"{"n": 1.5}"#]).unwrap_err();
         assert!(err.to_string().contains("an integer beyond int64"), "{err}");
+    }
+
+    /// The example from the issue (Drill's `account_admin`): six documents, six shapes.
+    #[test]
+    fn account_admin_becomes_a_union_with_nested_unions() {
+        let schema = infer_with(
+            &[
+                r#"{"account_admin": "james"}"#,
+                r#"{"account_admin": 12345}"#,
+                r#"{"account_admin": [12345, 1000]}"#,
+                r#"{"account_admin": ["Timothy", "Carl"]}"#,
+                r#"{"account_admin": {"primary": "jackie"}}"#,
+                r#"{"account_admin": {"primary": 100001}}"#,
+            ],
+            InferOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            spell(&schema.fields[0].data_type),
+            "union<long,string,array:list<union<long,string>>,object:struct{primary:union<long,string>}>"
+        );
+    }
+
+    #[test]
+    fn objects_with_many_keys_become_maps_and_paths_can_force_it() {
+        let docs: Vec<String> = (0..30)
+            .map(|i| format!(r#"{{"h": {{"k{i}": {i}}}, "s": {{"a": 1}}}}"#))
+            .collect();
+        let docs: Vec<&str> = docs.iter().map(String::as_str).collect();
+        let options = |threshold, paths: &[&str]| InferOptions {
+            unions: UnionMode::Union,
+            maps: MapRules {
+                threshold,
+                paths: paths.iter().map(|p| p.to_string()).collect(),
+            },
+        };
+        let schema = infer_with(&docs, options(20, &[])).unwrap();
+        assert_eq!(spell(&schema.fields[0].data_type), "map<int64>");
+        assert_eq!(spell(&schema.fields[1].data_type), "struct{a:int64}");
+        let schema = infer_with(&docs, options(0, &["s"])).unwrap();
+        assert!(spell(&schema.fields[0].data_type).starts_with("struct{k0:int64,k1:int64"));
+        assert_eq!(spell(&schema.fields[1].data_type), "map<int64>");
+        // Map values merge by the union rules.
+        let schema = infer_with(
+            &[r#"{"m": {"a": 1, "b": "x"}}"#, r#"{"m": {"c": [1]}}"#],
+            options(0, &["m"]),
+        )
+        .unwrap();
+        assert_eq!(
+            spell(&schema.fields[0].data_type),
+            "map<union<long,string,array:list<int64>>>"
+        );
+    }
+
+    #[test]
+    fn maps_found_in_separate_chunks_are_maps_after_merging() {
+        let options = InferOptions {
+            unions: UnionMode::Union,
+            maps: MapRules {
+                threshold: 3,
+                paths: Vec::new(),
+            },
+        };
+        let add = |inferrer: &mut SchemaInferrer, doc: &str| {
+            let mut p = Parser::new(doc.as_bytes(), 0, 64);
+            inferrer
+                .add_document(&mut p, &|_| Location {
+                    file: "t".into(),
+                    line: 1,
+                    column: 1,
+                })
+                .unwrap();
+        };
+        let mut left = SchemaInferrer::with_options(64, options.clone());
+        let mut right = SchemaInferrer::with_options(64, options);
+        add(&mut left, r#"{"m": {"a": 1, "b": 2}}"#);
+        add(&mut right, r#"{"m": {"c": 1.5, "d": 2}}"#);
+        left.merge(&right).unwrap();
+        assert_eq!(
+            spell(&left.finish().unwrap().fields[0].data_type),
+            "map<double>"
+        );
+    }
+
+    #[test]
+    fn merge_schemas_follows_the_inference_rules() {
+        let a = infer_with(&[r#"{"x": 1, "y": {"a": [1]}}"#], InferOptions::default()).unwrap();
+        let b = infer_with(
+            &[r#"{"x": "s", "y": {"a": ["t"]}, "z": true}"#],
+            InferOptions::default(),
+        )
+        .unwrap();
+        let merged = merge_schemas(&a, &b, UnionMode::Union).unwrap();
+        let spelled: Vec<String> = merged.fields.iter().map(|f| spell(&f.data_type)).collect();
+        assert_eq!(
+            spelled,
+            [
+                "union<long,string>",
+                "struct{a:list<union<long,string>>}",
+                "boolean"
+            ]
+        );
+        // Merging is idempotent and a merged union absorbs its members again.
+        assert_eq!(
+            merge_schemas(&merged, &a, UnionMode::Union).unwrap(),
+            merged
+        );
+        assert_eq!(
+            merge_schemas(&merged, &merged, UnionMode::Union).unwrap(),
+            merged
+        );
+        assert!(merge_schemas(&a, &b, UnionMode::Error).is_err());
+        let strings = merge_schemas(&a, &b, UnionMode::String).unwrap();
+        assert_eq!(strings.fields[0].data_type, DataType::Json);
     }
 
     #[test]
@@ -684,9 +1205,9 @@ mod tests {
         let docs = [
             r#"{"a": 1, "b": [1]}"#,
             r#"{"c": {"x": 1}, "a": 2.5}"#,
-            r#"{"b": [null], "c": {"y": "s"}}"#,
+            r#"{"b": [null], "c": {"y": "s"}, "a": "t"}"#,
         ];
-        let whole = infer(&docs).unwrap();
+        let whole = infer_with(&docs, InferOptions::default()).unwrap();
         let mut left = SchemaInferrer::new(64);
         let mut right = SchemaInferrer::new(64);
         for (i, doc) in docs.iter().enumerate() {
@@ -701,7 +1222,8 @@ mod tests {
                 .unwrap();
         }
         left.merge(&right).unwrap();
-        assert_eq!(left.finish(), whole);
+        assert_eq!(left.finish().unwrap(), whole);
         assert_eq!(left.documents(), 3);
+        assert_eq!(spell(&whole.fields[0].data_type), "union<double,string>");
     }
 }

@@ -711,6 +711,41 @@ impl<'a> Parser<'a> {
             ValueKind::Null => self.null(),
         }
     }
+
+    /// The number at the current position, without consuming it (a union picks its member
+    /// by the kind of number before the member's column parses it).
+    pub fn peek_number(&mut self) -> ParseResult<Number> {
+        let start = self.pos;
+        let number = self.number();
+        self.pos = start;
+        number
+    }
+
+    /// Consumes one value of any kind, validating it, and appends its JSON text to `out`
+    /// without the whitespace between tokens (strings are copied as written, escapes included).
+    /// This is how `--unions string` stores a non-string value in a string column.
+    pub fn value_text_into(&mut self, out: &mut Vec<u8>) -> ParseResult<()> {
+        self.peek()?;
+        let start = self.pos;
+        self.skip_value()?;
+        let (mut in_string, mut escaped) = (false, false);
+        for &b in &self.buf[start..self.pos] {
+            if in_string {
+                match (escaped, b) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
+                    _ => {}
+                }
+            } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                continue;
+            } else if b == b'"' {
+                in_string = true;
+            }
+            out.push(b);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

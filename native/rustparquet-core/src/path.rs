@@ -10,6 +10,8 @@ pub enum PathStep {
     Key(String),
     /// The elements of an array.
     Element,
+    /// The values of an object written as a map (any key), shown as `.*`.
+    MapValue,
 }
 
 /// A path from the document root to a field, by JSON keys; `[]` marks array elements.
@@ -39,6 +41,12 @@ impl ColumnPath {
         steps.push(PathStep::Element);
         ColumnPath(steps)
     }
+    /// This path extended into the values of a map.
+    pub fn map_value(&self) -> Self {
+        let mut steps = self.0.clone();
+        steps.push(PathStep::MapValue);
+        ColumnPath(steps)
+    }
 }
 
 impl fmt::Display for ColumnPath {
@@ -56,6 +64,7 @@ impl fmt::Display for ColumnPath {
                     f.write_str(k)?;
                 }
                 PathStep::Element => f.write_str("[]")?,
+                PathStep::MapValue => f.write_str(if first { "*" } else { ".*" })?,
             }
             first = false;
         }

@@ -94,6 +94,81 @@ pub enum DataType {
     List(Box<Field>),
     /// A group. An empty one is written with the [`EMPTY_OBJECT_PLACEHOLDER`] column.
     Struct(Vec<Field>),
+    /// A field whose values differ in JSON type: an optional group with one optional member per
+    /// JSON type (named by [`UnionMember`], in its order). Exactly one member is set per present
+    /// value; a null value makes the group null (docs/format.md, unions).
+    Union(Vec<Field>),
+    /// An object whose keys are data: a Parquet `MAP` with STRING keys. The boxed field is the
+    /// value (named `value`).
+    Map(Box<Field>),
+    /// A STRING column that stores string values as they are and any other JSON value as its
+    /// compact JSON text: how `--unions string` (Spark's treatment) stores a conflicting field.
+    Json,
+}
+
+/// A member of a union group: the JSON type whose values it holds. Its name is the Parquet
+/// column name, so it is part of the file format (docs/format.md, unions).
+///
+/// ```
+/// use rustparquet_core::schema::{DataType, UnionMember};
+/// assert_eq!(UnionMember::of(&DataType::Int64), Some(UnionMember::Long));
+/// assert_eq!(UnionMember::Long.name(), "long");
+/// assert_eq!(UnionMember::from_name("object"), Some(UnionMember::Object));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnionMember {
+    Boolean,
+    Long,
+    Decimal,
+    Double,
+    String,
+    Array,
+    Object,
+}
+
+impl UnionMember {
+    /// Every member, in the order they appear in a union group.
+    pub const ALL: [UnionMember; 7] = [
+        UnionMember::Boolean,
+        UnionMember::Long,
+        UnionMember::Decimal,
+        UnionMember::Double,
+        UnionMember::String,
+        UnionMember::Array,
+        UnionMember::Object,
+    ];
+
+    /// The member's column name.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnionMember::Boolean => "boolean",
+            UnionMember::Long => "long",
+            UnionMember::Decimal => "decimal",
+            UnionMember::Double => "double",
+            UnionMember::String => "string",
+            UnionMember::Array => "array",
+            UnionMember::Object => "object",
+        }
+    }
+
+    /// The member named `name`.
+    pub fn from_name(name: &str) -> Option<UnionMember> {
+        UnionMember::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The member that holds values of type `t` (`None` for null, unions and JSON text).
+    pub fn of(t: &DataType) -> Option<UnionMember> {
+        Some(match t {
+            DataType::Boolean => UnionMember::Boolean,
+            DataType::Int64 => UnionMember::Long,
+            DataType::Decimal => UnionMember::Decimal,
+            DataType::Double => UnionMember::Double,
+            DataType::String => UnionMember::String,
+            DataType::List(_) => UnionMember::Array,
+            DataType::Struct(_) | DataType::Map(_) => UnionMember::Object,
+            DataType::Null | DataType::Union(_) | DataType::Json => return None,
+        })
+    }
 }
 
 impl DataType {
@@ -108,12 +183,18 @@ impl DataType {
             DataType::String => "string",
             DataType::List(_) => "list",
             DataType::Struct(_) => "struct",
+            DataType::Union(_) => "union",
+            DataType::Map(_) => "map",
+            DataType::Json => "json",
         }
     }
 
     /// Whether values of this type are Parquet groups rather than leaf columns.
     pub fn is_nested(&self) -> bool {
-        matches!(self, DataType::List(_) | DataType::Struct(_))
+        matches!(
+            self,
+            DataType::List(_) | DataType::Struct(_) | DataType::Union(_) | DataType::Map(_)
+        )
     }
 }
 
@@ -193,7 +274,8 @@ impl Schema {
     pub fn leaves(&self) -> Vec<LeafColumn> {
         let mut out = Vec::new();
         for f in &self.fields {
-            collect_leaves(f, &ColumnPath::root(), "", 0, 0, &mut out);
+            let path = ColumnPath::root().key(f.json_key());
+            collect_leaves(f, path, f.name.clone(), 0, 0, &mut out);
         }
         if self.fields.is_empty() {
             // Documents that never had a field: the placeholder column, as for `{}` below.
@@ -293,6 +375,39 @@ impl Schema {
             match t {
                 DataType::Struct(fields) => check(fields, path),
                 DataType::List(e) => check_type(&e.data_type, &path.element()),
+                DataType::Map(v) => check_type(&v.data_type, &path.map_value()),
+                DataType::Union(members) => {
+                    if members.is_empty() {
+                        return Err(format!("`{path}`: a union needs at least one member"));
+                    }
+                    let mut last = None;
+                    for m in members {
+                        let expected = UnionMember::of(&m.data_type);
+                        if UnionMember::from_name(&m.name) != expected || expected.is_none() {
+                            return Err(format!(
+                                "`{path}`: union member `{}` cannot hold {} (members: {})",
+                                m.name,
+                                m.data_type.name(),
+                                UnionMember::ALL.map(UnionMember::name).join(", ")
+                            ));
+                        }
+                        if expected <= last {
+                            return Err(format!(
+                                "`{path}`: union members must be distinct and in the order {}",
+                                UnionMember::ALL.map(UnionMember::name).join(", ")
+                            ));
+                        }
+                        if m.repetition != Repetition::Optional {
+                            return Err(format!(
+                                "`{path}`: union member `{}` must be optional",
+                                m.name
+                            ));
+                        }
+                        last = expected;
+                        check_type(&m.data_type, path)?;
+                    }
+                    Ok(())
+                }
                 _ => Ok(()),
             }
         }
@@ -318,10 +433,12 @@ impl Schema {
     }
 }
 
+/// Appends the leaves of field `f`, whose JSON path is `path` and Parquet path `pq`, under a
+/// parent at definition level `def` and repetition level `rep`.
 fn collect_leaves(
     f: &Field,
-    parent: &ColumnPath,
-    parquet_parent: &str,
+    path: ColumnPath,
+    pq: String,
     def: i16,
     rep: i16,
     out: &mut Vec<LeafColumn>,
@@ -330,16 +447,6 @@ fn collect_leaves(
         Repetition::Required => (def, rep),
         Repetition::Optional => (def + 1, rep),
         Repetition::Repeated => (def + 1, rep + 1),
-    };
-    let path = if f.name == "element" && parent.0.last() == Some(&crate::path::PathStep::Element) {
-        parent.clone()
-    } else {
-        parent.key(f.json_key())
-    };
-    let pq = if parquet_parent.is_empty() {
-        f.name.clone()
-    } else {
-        format!("{parquet_parent}.{}", f.name)
     };
     match &f.data_type {
         DataType::Struct(fields) if fields.is_empty() => out.push(LeafColumn {
@@ -351,19 +458,32 @@ fn collect_leaves(
         }),
         DataType::Struct(fields) => {
             for c in fields {
-                collect_leaves(c, &path, &pq, def, rep, out);
+                let (p, q) = (path.key(c.json_key()), format!("{pq}.{}", c.name));
+                collect_leaves(c, p, q, def, rep, out);
+            }
+        }
+        DataType::Union(members) => {
+            // Members hold the field's own JSON value: the JSON path does not grow.
+            for m in members {
+                collect_leaves(m, path.clone(), format!("{pq}.{}", m.name), def, rep, out);
             }
         }
         DataType::List(element) => {
             // `repeated group list` adds one definition and one repetition level.
-            collect_leaves(
-                element,
-                &path.element(),
-                &format!("{pq}.list"),
-                def + 1,
-                rep + 1,
-                out,
-            );
+            let q = format!("{pq}.list.{}", element.name);
+            collect_leaves(element, path.element(), q, def + 1, rep + 1, out);
+        }
+        DataType::Map(value) => {
+            // `repeated group key_value` adds a level of each; the key is required.
+            out.push(LeafColumn {
+                path: path.clone(),
+                parquet_path: format!("{pq}.key_value.key"),
+                data_type: DataType::String,
+                max_def: def + 1,
+                max_rep: rep + 1,
+            });
+            let q = format!("{pq}.key_value.{}", value.name);
+            collect_leaves(value, path.map_value(), q, def + 1, rep + 1, out);
         }
         t => out.push(LeafColumn {
             path,
@@ -395,7 +515,7 @@ fn pq_repetition(r: Repetition) -> PqRepetition {
 fn field_to_parquet(f: &Field) -> Result<TypePtr> {
     let rep = pq_repetition(f.repetition);
     let t = match &f.data_type {
-        DataType::Null | DataType::String => {
+        DataType::Null | DataType::String | DataType::Json => {
             PqType::primitive_type_builder(&f.name, PhysicalType::BYTE_ARRAY)
                 .with_repetition(rep)
                 .with_logical_type(Some(LogicalType::String))
@@ -431,6 +551,30 @@ fn field_to_parquet(f: &Field) -> Result<TypePtr> {
             PqType::group_type_builder(&f.name)
                 .with_repetition(rep)
                 .with_fields(children)
+                .build()?
+        }
+        DataType::Union(members) => PqType::group_type_builder(&f.name)
+            .with_repetition(rep)
+            .with_fields(
+                members
+                    .iter()
+                    .map(field_to_parquet)
+                    .collect::<Result<Vec<_>>>()?,
+            )
+            .build()?,
+        DataType::Map(value) => {
+            let key = PqType::primitive_type_builder("key", PhysicalType::BYTE_ARRAY)
+                .with_repetition(PqRepetition::REQUIRED)
+                .with_logical_type(Some(LogicalType::String))
+                .build()?;
+            let key_value = PqType::group_type_builder("key_value")
+                .with_repetition(PqRepetition::REPEATED)
+                .with_fields(vec![Arc::new(key), field_to_parquet(value)?])
+                .build()?;
+            PqType::group_type_builder(&f.name)
+                .with_repetition(rep)
+                .with_logical_type(Some(LogicalType::Map))
+                .with_fields(vec![Arc::new(key_value)])
                 .build()?
         }
         DataType::List(element) => {
@@ -472,6 +616,21 @@ fn field_to_json(f: &Field) -> Value {
                 e.shift_remove("name");
             }
             m.insert("element".into(), e);
+        }
+        DataType::Map(value) => {
+            m.insert("type".into(), Value::String("map".into()));
+            let mut v = field_to_json(value);
+            if let Value::Object(v) = &mut v {
+                v.shift_remove("name");
+            }
+            m.insert("value".into(), v);
+        }
+        DataType::Union(members) => {
+            m.insert("type".into(), Value::String("union".into()));
+            m.insert(
+                "members".into(),
+                Value::Array(members.iter().map(field_to_json).collect()),
+            );
         }
         t => {
             m.insert("type".into(), Value::String(t.name().into()));
@@ -537,6 +696,31 @@ fn field_from_json(v: &Value, parent: &ColumnPath) -> std::result::Result<Field,
                 }
                 DataType::List(Box::new(element))
             }
+            Some("map") => {
+                let v = obj
+                    .get("value")
+                    .ok_or_else(|| format!("`{path}`: a map needs a \"value\""))?;
+                let mut value = field_from_json(v, &path.map_value())?;
+                value.name = "value".into();
+                value.key = None;
+                if value.repetition == Repetition::Repeated {
+                    return Err(format!("`{path}`: a map value cannot be repeated"));
+                }
+                DataType::Map(Box::new(value))
+            }
+            Some("union") => {
+                let members = obj
+                    .get("members")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| format!("`{path}`: a union needs a \"members\" array"))?;
+                DataType::Union(
+                    members
+                        .iter()
+                        .map(|m| field_from_json(m, parent))
+                        .collect::<std::result::Result<_, _>>()?,
+                )
+            }
+            Some("json") => DataType::Json,
             Some("struct") => DataType::Struct(Vec::new()),
             Some("null") => DataType::Null,
             Some("boolean") => DataType::Boolean,
@@ -546,7 +730,7 @@ fn field_from_json(v: &Value, parent: &ColumnPath) -> std::result::Result<Field,
             Some("decimal(38,0)") => DataType::Decimal,
             Some(other) => {
                 return Err(format!(
-                    "`{path}`: unknown type `{other}` (expected null, boolean, int64, decimal(38,0), double, string, list, or \"fields\" for a struct)"
+                    "`{path}`: unknown type `{other}` (expected null, boolean, int64, decimal(38,0), double, string, json, list, map, union, or \"fields\" for a struct)"
                 ))
             }
             None => return Err(format!("`{path}`: a field needs a \"type\" or \"fields\"")),

@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use crate::json::{Number, ParseError, Parser, ValueKind};
 use crate::path::ColumnPath;
-use crate::schema::{DataType, Field, Repetition, Schema};
+use crate::schema::{DataType, Field, Repetition, Schema, UnionMember};
 
 /// Values of one leaf column, in the physical type it is written as.
 #[derive(Debug, Clone, PartialEq)]
@@ -295,6 +295,8 @@ enum LeafType {
     Decimal,
     Double,
     String,
+    /// Strings as they are, other values as their JSON text (`--unions string`).
+    Json,
 }
 
 #[derive(Debug)]
@@ -310,6 +312,16 @@ enum NodeKind {
     },
     List {
         element: usize,
+    },
+    /// A union group: the member node for each JSON type the union holds, by
+    /// [`UnionMember`] order.
+    Union {
+        members: [Option<usize>; 7],
+    },
+    /// A map: the (required, string) key leaf and the value node.
+    Map {
+        key_leaf: usize,
+        value: usize,
     },
 }
 
@@ -459,6 +471,25 @@ impl Shredder {
                 let element = self.compile(element, path.element(), def + 1, rep + 1);
                 (NodeKind::List { element }, rep + 1)
             }
+            DataType::Union(fields) => {
+                let mut members = [None; 7];
+                for m in fields {
+                    // Members hold the union's own JSON value: same path.
+                    let id = self.compile(m, path.clone(), def, rep);
+                    if let Some(member) = UnionMember::from_name(&m.name) {
+                        members[member as usize] = Some(id);
+                    }
+                }
+                (NodeKind::Union { members }, rep)
+            }
+            DataType::Map(value) => {
+                // `repeated group key_value { required key; value }`.
+                self.leaves
+                    .push(LeafBuffer::new(def + 1, rep + 1, &DataType::String));
+                let key_leaf = self.leaves.len() - 1;
+                let value = self.compile(value, path.map_value(), def + 1, rep + 1);
+                (NodeKind::Map { key_leaf, value }, rep + 1)
+            }
             t => {
                 let ty = match t {
                     DataType::Null => LeafType::Null,
@@ -466,6 +497,7 @@ impl Shredder {
                     DataType::Int64 => LeafType::Int64,
                     DataType::Decimal => LeafType::Decimal,
                     DataType::Double => LeafType::Double,
+                    DataType::Json => LeafType::Json,
                     _ => LeafType::String,
                 };
                 self.leaves.push(LeafBuffer::new(def, rep, t));
@@ -644,6 +676,14 @@ impl Shredder {
                 self.scalar(p, node, leaf, ty, r, d)
             }
             NodeKind::Struct { .. } => self.object(p, node, r),
+            NodeKind::Union { members } => {
+                let members = *members;
+                self.union_value(p, node, members, r, d)
+            }
+            NodeKind::Map { key_leaf, value } => {
+                let (key_leaf, value) = (*key_leaf, *value);
+                self.map(p, node, key_leaf, value, r)
+            }
             NodeKind::List { element } => {
                 let (element, rep, leaves) = (*element, n.rep, n.leaves.clone());
                 let kind = p.peek()?;
@@ -668,6 +708,103 @@ impl Shredder {
                 Ok(())
             }
         }
+    }
+
+    /// A present value of a union: it goes to the member for its JSON type; every other member
+    /// is null at the union's level `d` (present union, absent member).
+    fn union_value(
+        &mut self,
+        p: &mut Parser<'_>,
+        node: usize,
+        members: [Option<usize>; 7],
+        r: i16,
+        d: i16,
+    ) -> ShredResult<()> {
+        let kind = p.peek()?;
+        let offset = p.pos();
+        let wanted: &[UnionMember] = match kind {
+            ValueKind::Bool => &[UnionMember::Boolean],
+            ValueKind::String => &[UnionMember::String],
+            ValueKind::Array => &[UnionMember::Array],
+            ValueKind::Object => &[UnionMember::Object],
+            ValueKind::Number => match p.peek_number()? {
+                Number::Int(_) => &[UnionMember::Long, UnionMember::Decimal, UnionMember::Double],
+                Number::Big(_) => &[UnionMember::Decimal],
+                Number::Float(_) => &[UnionMember::Double],
+            },
+            ValueKind::Null => unreachable!("value() takes nulls"),
+        };
+        let Some(chosen) = wanted.iter().find_map(|m| members[*m as usize]) else {
+            return self.mismatch(
+                offset,
+                node,
+                format!("is a union without a member for {} here", kind.name()),
+            );
+        };
+        for member in members.into_iter().flatten() {
+            if member != chosen {
+                let leaves = self.nodes[member].leaves.clone();
+                self.nulls(leaves, r, d);
+            }
+        }
+        self.item(p, chosen, r)
+    }
+
+    /// A present object written as a map: one key/value entry per member; `{}` is an empty
+    /// map (the map present, no entry). A key repeated in one object is a mismatch: the
+    /// earlier entry cannot be taken back out once later entries follow it.
+    fn map(
+        &mut self,
+        p: &mut Parser<'_>,
+        node: usize,
+        key_leaf: usize,
+        value: usize,
+        r: i16,
+    ) -> ShredResult<()> {
+        let kind = p.peek()?;
+        if kind != ValueKind::Object {
+            return self.mismatch(
+                p.pos(),
+                node,
+                format!(
+                    "is an object (a map) in the schema but {} here",
+                    kind.name()
+                ),
+            );
+        }
+        let (d, rep, leaves) = {
+            let n = &self.nodes[node];
+            (n.def, n.rep, n.leaves.clone())
+        };
+        p.begin_object()?;
+        let mut scratch = Vec::new();
+        let mut keys_seen: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+        let mut first = true;
+        let mut r_item = r;
+        while let Some(key) = p.next_key(first, &mut scratch)? {
+            first = false;
+            if !keys_seen.insert(key.to_vec()) {
+                let key = String::from_utf8_lossy(key).into_owned();
+                return Err(ShredError::Mismatch {
+                    offset: p.last_key_offset(),
+                    path: self.paths[node].clone(),
+                    reason: format!("holds the key {key:?} twice; a map keeps one entry per key"),
+                });
+            }
+            let buffer = &mut self.leaves[key_leaf];
+            let LeafValues::Bytes { data, ends } = &mut buffer.values else {
+                unreachable!("map keys are strings")
+            };
+            data.extend_from_slice(key);
+            ends.push(data.len() as u32);
+            buffer.levels(r_item, d + 1);
+            self.value(p, value, r_item, d + 1)?;
+            r_item = rep;
+        }
+        if first {
+            self.nulls(leaves, r, d);
+        }
+        Ok(())
     }
 
     fn object(&mut self, p: &mut Parser<'_>, node: usize, r: i16) -> ShredResult<()> {
@@ -778,6 +915,25 @@ impl Shredder {
                 }
                 ends.push(data.len() as u32);
             }
+            (LeafType::Json, kind) => {
+                let LeafValues::Bytes { data, ends } = &mut buffer.values else {
+                    unreachable!("json leaves hold bytes")
+                };
+                if kind == ValueKind::String {
+                    p.string_into(data)?;
+                } else {
+                    p.value_text_into(data)?;
+                }
+                if data.len() > u32::MAX as usize {
+                    return self.mismatch(
+                        offset,
+                        node,
+                        "holds more than 4 GiB of strings in one row group; lower --row-group-size"
+                            .into(),
+                    );
+                }
+                ends.push(data.len() as u32);
+            }
             (LeafType::Boolean, ValueKind::Bool) => {
                 let v = p.boolean()?;
                 let LeafValues::Boolean(values) = &mut buffer.values else {
@@ -828,6 +984,7 @@ impl Shredder {
                     LeafType::Decimal => "an integer",
                     LeafType::Double => "a number",
                     LeafType::String => "a string",
+                    LeafType::Json => unreachable!("json leaves take any value"),
                 };
                 return self.mismatch(
                     offset,

@@ -286,11 +286,13 @@ fn inference_failure_leaves_no_file_and_conflicts_name_both_places() {
     let dir = tempfile::tempdir().unwrap();
     let src = write(dir.path(), "c.ndjson", "{\"a\": 1}\n{\"a\": {\"b\": 1}}\n");
     let out = dir.path().join("c.parquet");
-    let err = convert(&[src.display().to_string()], &out, &options(2)).unwrap_err();
+    let mut o = options(2);
+    o.infer.unions = rustparquet_core::infer::UnionMode::Error;
+    let err = convert(&[src.display().to_string()], &out, &o).unwrap_err();
     assert!(matches!(err, Error::Conflict { .. }));
     assert_eq!(
         err.to_string(),
-        format!("`a` is an integer at {0}:1:7 but an object at {0}:2:7; JSON type conflicts are not supported yet (see docs/format.md)", src.display())
+        format!("`a` is an integer at {0}:1:7 but an object at {0}:2:7; with --unions error a field keeps one JSON type (the default, --unions union, keeps both; docs/format.md, unions)", src.display())
     );
     assert!(!out.exists());
 }
@@ -309,7 +311,7 @@ fn documents_deeper_than_the_limit_are_refused_by_line() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}:2:134: nested deeper than 128 levels (raise --max-depth, at most 10000)",
+            "{}:2:134: nested deeper than 128 levels (raise --max-depth, at most 1000)",
             src.display()
         )
     );

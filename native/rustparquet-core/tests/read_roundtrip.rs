@@ -5,14 +5,15 @@
 //!   input is compared with its null members removed (array elements that are null stay);
 //! * numbers of a field that held both integers and floats come back as doubles (equal as
 //!   numbers); every other value comes back identical;
-//! * empty arrays stay empty arrays, null arrays stay null, `{}` stays `{}`.
+//! * empty arrays stay empty arrays, null arrays stay null, `{}` stays `{}`;
+//! * a field whose values differ in JSON type (a union) gives every value back as it was.
 
 use proptest::prelude::*;
 use rustparquet_core::read::{self, ReadOptions};
 use rustparquet_core::{convert, ConvertOptions};
 use serde_json::{json, Map, Value};
 
-/// The shape documents are generated from: one JSON type per field, as our writer requires.
+/// The shape documents are generated from: one JSON type per field, or several ([`Template::Any`]).
 #[derive(Debug, Clone)]
 enum Template {
     Int,
@@ -22,6 +23,8 @@ enum Template {
     Bool,
     List(Box<Template>),
     Object(Vec<(String, Template)>),
+    /// Each value takes one of these shapes: the field becomes a union.
+    Any(Vec<Template>),
 }
 
 fn template() -> impl Strategy<Value = Template> {
@@ -34,6 +37,7 @@ fn template() -> impl Strategy<Value = Template> {
     leaf.prop_recursive(4, 24, 4, |inner| {
         prop_oneof![
             inner.clone().prop_map(|t| Template::List(Box::new(t))),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Template::Any),
             prop::collection::vec(inner, 0..4).prop_map(|fields| {
                 Template::Object(
                     fields
@@ -74,11 +78,14 @@ const STRINGS: [&str; 7] = [
     "\u{1}\u{1f}",
 ];
 
-fn value(t: &Template, rng: &mut Rng, depth: usize) -> Value {
+/// A value of shape `t`. Below a union (`exact`), integers stay within ±2^53: a union's
+/// integers and floats share one double member, which refuses integers it cannot hold exactly.
+fn value(t: &Template, rng: &mut Rng, exact: bool) -> Value {
     if rng.below(6) == 0 {
         return Value::Null;
     }
     match t {
+        Template::Int if exact => json!(rng.next() as i64 >> (11 + rng.below(50))),
         Template::Int => {
             let v = match rng.below(4) {
                 0 => i64::MAX,
@@ -86,6 +93,10 @@ fn value(t: &Template, rng: &mut Rng, depth: usize) -> Value {
                 _ => rng.next() as i64 >> rng.below(60),
             };
             json!(v)
+        }
+        Template::Any(alternatives) => {
+            let pick = &alternatives[rng.below(alternatives.len() as u64) as usize];
+            value(pick, rng, true)
         }
         Template::Number => {
             if rng.below(3) == 0 {
@@ -99,13 +110,13 @@ fn value(t: &Template, rng: &mut Rng, depth: usize) -> Value {
         Template::Bool => json!(rng.below(2) == 0),
         Template::List(e) => {
             let n = rng.below(4);
-            Value::Array((0..n).map(|_| value(e, rng, depth + 1)).collect())
+            Value::Array((0..n).map(|_| value(e, rng, exact)).collect())
         }
         Template::Object(fields) => {
             let mut m = Map::new();
             for (k, f) in fields {
                 if rng.below(5) != 0 {
-                    m.insert(k.clone(), value(f, rng, depth + 1));
+                    m.insert(k.clone(), value(f, rng, exact));
                 }
             }
             Value::Object(m)
@@ -186,7 +197,7 @@ proptest! {
             .map(|i| {
                 let mut doc = Map::new();
                 doc.insert("id".into(), json!(i));
-                if let Value::Object(m) = value(&top, &mut rng, 0) {
+                if let Value::Object(m) = value(&top, &mut rng, false) {
                     doc.extend(m);
                 }
                 Value::Object(doc)

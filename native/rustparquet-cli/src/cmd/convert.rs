@@ -35,6 +35,9 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "N", conflicts_with = "schema")]
     pub sample: Option<u64>,
 
+    #[command(flatten)]
+    pub infer: super::InferArgs,
+
     /// How documents are laid out: auto (a top-level array if the input starts with `[`,
     /// otherwise whitespace-separated documents), ndjson (whitespace-separated documents:
     /// NDJSON, concatenated or pretty-printed), or array.
@@ -47,7 +50,7 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "MODE", default_value = "fail")]
     pub on_error: String,
 
-    /// Deepest nesting of arrays and objects accepted (1..=10000).
+    /// Deepest nesting of arrays and objects accepted (1..=1000).
     #[arg(long, value_name = "N", default_value_t = rustparquet_core::DEFAULT_MAX_DEPTH)]
     pub max_depth: usize,
 
@@ -120,6 +123,7 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
         )?);
     }
     o.sample = args.sample;
+    o.infer = args.infer.options();
     o.input_format = match args.input_format.as_str() {
         "ndjson" => InputFormat::Stream,
         "array" => InputFormat::Array,

@@ -30,3 +30,37 @@ impl CliError {
 }
 
 pub type CliResult = Result<ExitCode, CliError>;
+
+/// The inference flags `convert` and `schema` share.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InferArgs {
+    /// What a field with values of several JSON types becomes: union (a group with one
+    /// member per type: `boolean`, `long`, `decimal`, `double`, `string`, `array`, `object`;
+    /// lossless), string (one string column holding non-string values as JSON text, as Spark
+    /// does), or error (stop, naming the field and where each type was seen).
+    #[arg(long, value_name = "MODE", default_value = "union", value_parser = ["union", "string", "error"])]
+    pub unions: String,
+
+    /// Write the object at PATH as a map<string, T> (its keys are data, not field names).
+    /// PATH as messages print it: `metrics.histograms`, `runs[].counters`. Repeatable.
+    #[arg(long = "map", value_name = "PATH")]
+    pub maps: Vec<String>,
+
+    /// An object path with more distinct keys than N (over all documents) becomes a map;
+    /// 0 turns detection off.
+    #[arg(long, value_name = "N", default_value_t = rustparquet_core::infer::DEFAULT_MAP_THRESHOLD)]
+    pub map_threshold: usize,
+}
+
+impl InferArgs {
+    /// The core's inference options.
+    pub fn options(&self) -> rustparquet_core::infer::InferOptions {
+        rustparquet_core::infer::InferOptions {
+            unions: self.unions.parse().unwrap_or_default(),
+            maps: rustparquet_core::infer::MapRules {
+                threshold: self.map_threshold,
+                paths: self.maps.clone(),
+            },
+        }
+    }
+}

@@ -24,6 +24,9 @@ pub struct SchemaArgs {
     #[arg(long, value_name = "N")]
     pub sample: Option<u64>,
 
+    #[command(flatten)]
+    pub infer: super::InferArgs,
+
     /// Input layout: auto, ndjson or array (as for `convert`).
     #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "ndjson", "array"])]
     pub input_format: String,
@@ -41,6 +44,7 @@ pub fn run(args: SchemaArgs) -> CliResult {
     }
     let options = ConvertOptions {
         sample: args.sample,
+        infer: args.infer.options(),
         max_depth: args.max_depth,
         input_format: match args.input_format.as_str() {
             "ndjson" => InputFormat::Stream,

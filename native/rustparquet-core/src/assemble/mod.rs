@@ -63,9 +63,9 @@ pub enum Shape {
     /// A Parquet MAP as a JSON object; non-string keys are written as their JSON text inside a
     /// string (`1` → `"1"`).
     Map { key: Box<Shape>, value: Box<Shape> },
-    // Extension point for union groups (a later issue): a group recorded as a union in the
-    // file's metadata becomes `Union(UnionLayout)`, written as whichever member is present.
-    // `Shape::build` is where the metadata is consulted; `bind` and `write_value` get one arm.
+    /// A union group we wrote (its `rustparquet.schema` type is `union`): the value is
+    /// whichever member is set, null when none is. Member shapes in column order.
+    Union(Vec<Shape>),
 }
 
 /// One member of a JSON object: its key, pre-escaped as `"key":`, and its shape.
@@ -181,6 +181,25 @@ fn build_shape(
         }
         ArrowType::Struct(children) => {
             if let Some(schema::Field {
+                data_type: DataType::Union(members),
+                ..
+            }) = our
+            {
+                if members.len() != children.len() {
+                    return Err(ShapeError(format!(
+                        "union `{}` has {} members in rustparquet.schema but {} columns",
+                        our.map(|f| f.name.as_str()).unwrap_or(""),
+                        members.len(),
+                        children.len()
+                    )));
+                }
+                let mut shapes = Vec::with_capacity(members.len());
+                for (c, m) in children.iter().zip(members) {
+                    shapes.push(build_shape(c.data_type(), Some(m), leaves, next)?);
+                }
+                return Ok(Shape::Union(shapes));
+            }
+            if let Some(schema::Field {
                 data_type: DataType::Struct(fs),
                 ..
             }) = our
@@ -204,10 +223,14 @@ fn build_shape(
                     entries.data_type()
                 )));
             };
+            let our_value = match our.map(|o| &o.data_type) {
+                Some(DataType::Map(v)) => Some(&**v),
+                _ => None,
+            };
             match &kv[..] {
                 [k, v] => Shape::Map {
                     key: Box::new(build_shape(k.data_type(), None, leaves, next)?),
-                    value: Box::new(build_shape(v.data_type(), None, leaves, next)?),
+                    value: Box::new(build_shape(v.data_type(), our_value, leaves, next)?),
                 },
                 // A MAP whose value column is missing: a set of keys, written as an array.
                 [k] => Shape::List(Box::new(build_shape(k.data_type(), None, leaves, next)?)),
@@ -369,6 +392,7 @@ enum Kind<'a> {
         element: Box<Col<'a>>,
     },
     Struct(Vec<(&'a [u8], Col<'a>)>),
+    Union(Vec<Col<'a>>),
     EmptyObject,
     Map {
         offsets: &'a [i32],
@@ -468,6 +492,17 @@ fn bind<'a>(
                 fields.push((&*m.key_json, bind(&m.shape, c, nf)?));
             }
             Kind::Struct(fields)
+        }
+        Shape::Union(members) => {
+            let s = array.as_struct_opt().ok_or_else(mismatch)?;
+            if s.num_columns() != members.len() {
+                return Err(mismatch());
+            }
+            let mut cols = Vec::with_capacity(members.len());
+            for (m, c) in members.iter().zip(s.columns()) {
+                cols.push(bind(m, c, nf)?);
+            }
+            Kind::Union(cols)
         }
         Shape::List(element) => match array.data_type() {
             ArrowType::List(_) => {
@@ -769,6 +804,7 @@ fn is_null_at(col: &Col<'_>, i: usize) -> bool {
     match &col.kind {
         Kind::AllNull => true,
         Kind::Dict { keys, values } => is_null_at(values, keys[i]),
+        Kind::Union(members) => members.iter().all(|m| is_null_at(m, i)),
         _ => false,
     }
 }
@@ -799,6 +835,10 @@ fn write_value(col: &Col<'_>, i: usize, out: &mut Vec<u8>, o: &AssembleOptions) 
             out.push(b']');
         }
         Kind::Struct(fields) => write_object(fields, i, out, o),
+        Kind::Union(members) => match members.iter().find(|m| !is_null_at(m, i)) {
+            Some(m) => write_value(m, i, out, o),
+            None => out.extend_from_slice(b"null"),
+        },
         Kind::EmptyObject => out.extend_from_slice(b"{}"),
         Kind::Map {
             offsets,

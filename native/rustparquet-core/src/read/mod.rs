@@ -11,7 +11,10 @@
 //! decoded its footer sizes are checked against [`ReadOptions::max_memory`] and the batch
 //! size is chosen from them (docs/reading.md, "Memory"). Every call into the decoder runs
 //! under `catch_unwind`: a corrupt file ends in an [`Error::Read`] naming the file, never in a
-//! panic. [`inspect`] reports a file's footer without decoding any page.
+//! panic. The Arrow reader and the assembler recurse once per schema level, so footers are
+//! parsed, and batches decoded and assembled, on threads whose stacks are sized for the file's
+//! depth; a file deeper than [`MAX_READ_DEPTH`] is refused before any recursive step.
+//! [`inspect`] reports a file's footer without decoding any page.
 
 pub mod inspect;
 
@@ -28,7 +31,7 @@ use parquet::arrow::arrow_reader::{
 };
 use parquet::arrow::ProjectionMask;
 use parquet::basic::{ConvertedType, Encoding, LogicalType, Type as PhysicalType};
-use parquet::file::metadata::{ParquetMetaData, RowGroupMetaData};
+use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader, RowGroupMetaData};
 use parquet::schema::types::ColumnDescriptor;
 
 use crate::assemble::{AssembleOptions, Assembler, Shape};
@@ -39,6 +42,47 @@ use crate::schema::{self, Repetition, Schema};
 pub const DEFAULT_MAX_MEMORY: u64 = 1 << 30;
 /// Default for [`ReadOptions::batch_rows`].
 pub const DEFAULT_BATCH_ROWS: usize = 4096;
+/// The deepest Parquet schema read, in levels from the root to a leaf column (a JSON array
+/// takes two or three levels): the bound of the embedded schema form
+/// ([`schema::MAX_SCHEMA_DEPTH`] field levels), so every file rustparquet writes is readable.
+/// Deeper files are refused with an [`Error::Read`] before anything recurses over the schema.
+pub const MAX_READ_DEPTH: usize = 3 * schema::MAX_SCHEMA_DEPTH + 8;
+
+/// Bytes of stack for a thread that decodes or assembles a schema `depth` levels deep. The
+/// Arrow reader needs about 4 KiB per level in an optimised build (measured: 2,001 levels
+/// overflowed 6 MiB, fit in 8 MiB); debug builds have much larger frames.
+pub fn read_stack_bytes(depth: usize) -> usize {
+    let per_level = if cfg!(debug_assertions) {
+        64 << 10
+    } else {
+        8 << 10
+    };
+    (4 << 20) + depth * per_level
+}
+
+/// Runs `f` on a new thread with a stack for schemas `depth` levels deep.
+fn on_read_stack<T: Send>(depth: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("rustparquet-read".into())
+            .stack_size(read_stack_bytes(depth))
+            .spawn_scoped(scope, f)
+            .map_err(|e| Error::Other(format!("cannot start a reading thread: {e}")))?
+            .join()
+            .map_err(|_| Error::Other("internal error: a reading thread panicked".into()))?
+    })
+}
+
+/// Levels from the root to the deepest leaf column.
+fn schema_depth(meta: &ParquetMetaData) -> usize {
+    let descr = meta.file_metadata().schema_descr();
+    descr
+        .columns()
+        .iter()
+        .map(|c| c.path().parts().len())
+        .max()
+        .unwrap_or(0)
+}
 
 /// How to read files back to JSON.
 #[derive(Debug, Clone)]
@@ -164,8 +208,26 @@ impl ParquetFile {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         check_magic(path, &file)?;
+        // Parsing the footer recurses over the schema before its depth is known.
+        on_read_stack(MAX_READ_DEPTH, || Self::open_file(path, file))
+    }
+
+    fn open_file(path: &Path, file: File) -> Result<Self> {
         let meta = guarded(path, || {
-            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+            let meta = ParquetMetaDataReader::new()
+                .parse_and_finish(&file)
+                .map_err(|e| read_err(path, "cannot read the Parquet footer", e))?;
+            let depth = schema_depth(&meta);
+            if depth > MAX_READ_DEPTH {
+                return Err(read_err(
+                    path,
+                    "",
+                    format!(
+                        "its schema is nested {depth} levels deep, more than the {MAX_READ_DEPTH} levels rustparquet reads"
+                    ),
+                ));
+            }
+            ArrowReaderMetadata::try_new(Arc::new(meta), ArrowReaderOptions::new())
                 .map_err(|e| read_err(path, "cannot read the Parquet footer", e))
         })?;
         let meta = repair_row_counts(path, meta)?;
@@ -271,10 +333,12 @@ impl ParquetFile {
     /// Writes the file's records as NDJSON to `sink`, at most `limit` of them; returns how
     /// many were written.
     ///
-    /// Two threads: one decodes row groups into batches, the other (the caller's) writes
-    /// JSON; one batch waits between them, so at most three are alive at once (counted in
-    /// [`ReadOptions::max_memory`]). A decoding error ends the output after the last good
-    /// batch; a write error (a closed pipe) stops the decoder.
+    /// Three threads: one decodes row groups into batches, one assembles them into JSON text,
+    /// and the caller's writes the text to `sink`; one batch waits between the first two, so
+    /// at most three are alive at once (counted in [`ReadOptions::max_memory`]), and one
+    /// 1 MiB buffer of text between the last two. The first two have stacks sized for the
+    /// file's depth. A decoding error ends the output after the last good batch; a write
+    /// error (a closed pipe) stops the others.
     pub fn write_ndjson(
         &self,
         options: &ReadOptions,
@@ -286,43 +350,89 @@ impl ParquetFile {
             None => (0..self.leaf_paths.len()).collect(),
         };
         let (tx, rx) = std::sync::mpsc::sync_channel::<(Arc<Assembler>, RecordBatch)>(1);
+        let (text_tx, text_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let stack = read_stack_bytes(schema_depth(self.metadata()));
+        let capacity = crate::assemble::FLUSH_BYTES + (64 << 10);
         std::thread::scope(|scope| {
             let leaves = &leaves;
-            let producer = scope.spawn(move || self.decode(leaves, options, limit, tx));
-            let consumed = (|| -> Result<u64> {
-                let mut out = Vec::with_capacity(crate::assemble::FLUSH_BYTES + (64 << 10));
-                let mut flush = |out: &mut Vec<u8>| -> Result<()> {
-                    let r = sink.write_all(out);
-                    out.clear();
-                    r.map_err(|e| Error::io("<output>", e))
-                };
-                let mut written = 0u64;
-                for (assembler, batch) in rx.iter() {
-                    let rows = match limit {
-                        Some(l) => usize::try_from(l.saturating_sub(written)).unwrap_or(usize::MAX),
-                        None => usize::MAX,
+            let thread = |name: &str| {
+                std::thread::Builder::new()
+                    .name(name.into())
+                    .stack_size(stack)
+            };
+            let producer = thread("rustparquet-decode")
+                .spawn_scoped(scope, move || self.decode(leaves, options, limit, tx))
+                .map_err(|e| Error::Other(format!("cannot start the decoding thread: {e}")))?;
+            let assembled =
+                thread("rustparquet-assemble").spawn_scoped(scope, move || -> Result<u64> {
+                    let mut out = Vec::with_capacity(capacity);
+                    let mut flush = |out: &mut Vec<u8>| -> Result<()> {
+                        let spare = spare_rx
+                            .try_recv()
+                            .unwrap_or_else(|_| Vec::with_capacity(capacity));
+                        let full = std::mem::replace(out, spare);
+                        // The writing side stopped (its error is the one reported).
+                        text_tx
+                            .send(full)
+                            .map_err(|_| Error::Other("output stopped".into()))
+                    };
+                    let mut written = 0u64;
+                    for (assembler, batch) in rx.iter() {
+                        let rows = match limit {
+                            Some(l) => {
+                                usize::try_from(l.saturating_sub(written)).unwrap_or(usize::MAX)
+                            }
+                            None => usize::MAX,
+                        }
+                        .min(batch.num_rows());
+                        guarded(&self.path, || {
+                            assembler.write_batch(&self.path, &batch, rows, &mut out, &mut flush)
+                        })?;
+                        written += rows as u64;
                     }
-                    .min(batch.num_rows());
-                    guarded(&self.path, || {
-                        assembler.write_batch(&self.path, &batch, rows, &mut out, &mut flush)
-                    })?;
-                    written += rows as u64;
+                    if !out.is_empty() {
+                        flush(&mut out)?;
+                    }
+                    Ok(written)
+                });
+            let assembler = match assembled {
+                Ok(handle) => handle,
+                Err(e) => {
+                    // `rx` went with the failed closure: the decoder stops at its next batch.
+                    let _ = producer.join();
+                    return Err(Error::Other(format!(
+                        "cannot start the assembling thread: {e}"
+                    )));
                 }
-                flush(&mut out)?;
-                Ok(written)
-            })();
-            // Unblocks the decoder if the writer stopped early.
-            drop(rx);
-            let produced = producer.join().unwrap_or_else(|_| {
-                Err(read_err(
+            };
+            let mut wrote: Result<()> = Ok(());
+            for mut text in text_rx.iter() {
+                if let Err(e) = sink.write_all(&text) {
+                    wrote = Err(Error::io("<output>", e));
+                    break;
+                }
+                text.clear();
+                let _ = spare_tx.send(text);
+            }
+            // Unblocks the assembler (and through it the decoder) if writing stopped early.
+            drop(text_rx);
+            let panicked = |what: &str| {
+                read_err(
                     &self.path,
                     "",
-                    "internal error: the decoding thread panicked",
-                ))
-            });
-            match (consumed, produced) {
-                (Err(e), _) | (Ok(_), Err(e)) => Err(e),
-                (Ok(n), Ok(())) => Ok(n),
+                    format!("internal error: the {what} thread panicked"),
+                )
+            };
+            let consumed = assembler
+                .join()
+                .unwrap_or_else(|_| Err(panicked("assembling")));
+            let produced = producer
+                .join()
+                .unwrap_or_else(|_| Err(panicked("decoding")));
+            match (wrote, consumed, produced) {
+                (Err(e), _, _) | (Ok(()), Err(e), _) | (Ok(()), Ok(_), Err(e)) => Err(e),
+                (Ok(()), Ok(n), Ok(())) => Ok(n),
             }
         })
     }
@@ -663,6 +773,13 @@ fn collect_type_paths(
                     return;
                 }
                 Some(schema::DataType::Struct(v)) => Some(&v[..]),
+                Some(schema::DataType::Union(members)) if members.len() == fs.len() => {
+                    // Members hold the union's own value: their leaves keep its path.
+                    for (f, m) in fs.iter().zip(members) {
+                        collect_type_paths(f.data_type(), Some(m), path, out);
+                    }
+                    return;
+                }
                 _ => None,
             };
             collect_leaf_paths(fs, ours, path, out)
