@@ -646,26 +646,13 @@ impl ParquetFileWriter {
         let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
         let (file, temp) = temp.into_parts();
         let registration = Registration::new(temp.to_path_buf());
-        let props = Arc::new(options.properties(schema)?);
-        let mut plain = options.clone();
-        plain.dictionary = false;
-        let props_plain = Arc::new(plain.properties(schema)?);
-        let message = schema.to_parquet()?;
-        let descriptor = SchemaDescriptor::new(message.clone());
-        let columns = descriptor.columns().to_vec();
-        let column_paths = schema.leaves().into_iter().map(|l| l.path).collect();
-        let writer = SerializedFileWriter::new(file, message, props.clone())?;
+        let (writer, encoder) = open_serialized(file, schema, options)?;
         Ok(ParquetFileWriter {
             writer,
             registration,
             temp,
             target: target.to_path_buf(),
-            encoder: Arc::new(ColumnEncoder {
-                columns,
-                column_paths,
-                props_plain,
-                props,
-            }),
+            encoder,
             rows: 0,
             row_groups: 0,
         })
@@ -678,16 +665,11 @@ impl ParquetFileWriter {
 
     /// Appends a row group encoded by [`ColumnEncoder::encode`] (of this file's encoder).
     pub fn append(&mut self, row_group: EncodedRowGroup) -> Result<()> {
-        if row_group.rows == 0 {
-            return Ok(());
+        let rows = row_group.rows;
+        if append_row_group(&mut self.writer, row_group)? {
+            self.rows += rows as u64;
+            self.row_groups += 1;
         }
-        let mut writer = self.writer.next_row_group()?;
-        for (bytes, close) in row_group.chunks {
-            writer.append_column(&bytes, close)?;
-        }
-        writer.close()?;
-        self.rows += row_group.rows as u64;
-        self.row_groups += 1;
         Ok(())
     }
 
@@ -711,6 +693,47 @@ impl ParquetFileWriter {
             .map_err(|e| Error::io(&target, e.error))?;
         Ok(stats)
     }
+}
+
+/// Starts a Parquet stream for `schema` on any sink (a file, or memory for the Spark source:
+/// see [`crate::stream`]) and builds the encoder of its columns.
+pub(crate) fn open_serialized<W: Write + Send>(
+    sink: W,
+    schema: &Schema,
+    options: &WriterOptions,
+) -> Result<(SerializedFileWriter<W>, Arc<ColumnEncoder>)> {
+    let props = Arc::new(options.properties(schema)?);
+    let mut plain = options.clone();
+    plain.dictionary = false;
+    let props_plain = Arc::new(plain.properties(schema)?);
+    let message = schema.to_parquet()?;
+    let descriptor = SchemaDescriptor::new(message.clone());
+    let columns = descriptor.columns().to_vec();
+    let column_paths = schema.leaves().into_iter().map(|l| l.path).collect();
+    let writer = SerializedFileWriter::new(sink, message, props.clone())?;
+    let encoder = Arc::new(ColumnEncoder {
+        columns,
+        column_paths,
+        props_plain,
+        props,
+    });
+    Ok((writer, encoder))
+}
+
+/// Splices an encoded row group into a Parquet stream; `false` (nothing written) if it is empty.
+pub(crate) fn append_row_group<W: Write + Send>(
+    writer: &mut SerializedFileWriter<W>,
+    row_group: EncodedRowGroup,
+) -> Result<bool> {
+    if row_group.rows == 0 {
+        return Ok(false);
+    }
+    let mut group = writer.next_row_group()?;
+    for (bytes, close) in row_group.chunks {
+        group.append_column(&bytes, close)?;
+    }
+    group.close()?;
+    Ok(true)
 }
 
 /// Temporary files of the writers that are open, so that a signal handler can remove them

@@ -71,6 +71,12 @@ pub enum Error {
     Thread(#[source] std::io::Error),
     #[error("writer handle is 0: it was already closed or aborted")]
     NullHandle,
+    /// A malformed JSON document under mode FAILFAST, or a mode that cannot be honoured.
+    #[error("{0}")]
+    Malformed(String),
+    /// The core library (schema, shredding, encoding), message as it gives it.
+    #[error("{0}")]
+    Core(#[from] rustparquet_core::Error),
     #[error("JNI: {0}")]
     Jni(#[from] jni::errors::Error),
 }

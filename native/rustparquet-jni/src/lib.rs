@@ -13,6 +13,7 @@ mod handle;
 mod ipc;
 mod jbytes;
 mod options;
+pub mod raw;
 mod stack;
 mod writer;
 
@@ -69,7 +70,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendBytes<'l>(
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
         // SAFETY: the Scala writer owns the handle and calls from one thread at a time.
-        let writer = unsafe { handle::borrow(handle) }?;
+        let writer = unsafe { handle::borrow::<TypedWriter>(handle) }?;
         let bytes = jbytes::array_prefix(env, &ipc, length)?;
         let depth = writer.depth();
         jbytes::to_java(env, stack::for_depth(depth, || writer.append_owned(bytes))?)
@@ -88,7 +89,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendDirect<'l>(
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
         // SAFETY: as in appendBytes.
-        let writer = unsafe { handle::borrow(handle) }?;
+        let writer = unsafe { handle::borrow::<TypedWriter>(handle) }?;
         let written = match jbytes::direct_prefix(env, &ipc, length)? {
             Some(lent) => {
                 let depth = writer.depth();
@@ -115,7 +116,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_close<'l>(
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
         // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
-        let writer = unsafe { handle::take(handle) }?;
+        let writer = unsafe { handle::take::<TypedWriter>(handle) }?;
         let depth = writer.depth();
         jbytes::to_java(env, stack::for_depth(depth, move || writer.finish())?)
     })
@@ -130,7 +131,251 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abort<'l>(
 ) {
     guard(&mut env, |_env| {
         // SAFETY: as in close.
-        drop(unsafe { handle::take(handle) }?);
+        drop(unsafe { handle::take::<TypedWriter>(handle) }?);
         Ok(())
+    })
+}
+
+// ---- the raw-JSON path (raw.rs) ----
+
+use jni::objects::JIntArray;
+use jni::sys::jlongArray;
+use raw::{Batch, JsonInferrer, JsonWriter, RawOptions};
+
+/// Runs raw-path work on the caller's thread for the default nesting limit, else on a big stack.
+fn raw_stack<T: Send>(max_depth: usize, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    if max_depth <= raw::INLINE_RAW_DEPTH {
+        work()
+    } else {
+        stack::on_deep_stack(work)
+    }
+}
+
+/// The documents of one batch, copied out of the JVM's arrays.
+fn batch_arrays(
+    env: &jni::Env<'_>,
+    data: &JByteArray<'_>,
+    ends: &JIntArray<'_>,
+    count: jint,
+) -> Result<(Vec<u8>, Vec<i32>)> {
+    let count = usize::try_from(count)
+        .ok()
+        .filter(|c| *c <= ends.len(env).unwrap_or(0))
+        .ok_or(Error::BadLength {
+            capacity: ends.len(env).unwrap_or(0),
+            len: i64::from(count),
+        })?;
+    let mut offsets = vec![0i32; count];
+    ends.get_region(env, 0, &mut offsets)?;
+    let length = offsets.last().copied().unwrap_or(0);
+    let bytes = jbytes::array_prefix(env, data, length)?;
+    Ok((bytes, offsets))
+}
+
+/// `openJson(options: Array[Byte]): Long`: a raw-JSON file writer (options: raw::RawOptions).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_openJson<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    options: JByteArray<'l>,
+) -> jlong {
+    guard(&mut env, |env| {
+        let options = RawOptions::from_json(&env.convert_byte_array(&options)?)?;
+        let depth = options.max_depth;
+        let writer = raw_stack(depth, move || JsonWriter::open(options))?;
+        Ok(handle::into_jlong(writer))
+    })
+}
+
+/// `appendJson(handle, data, ends, count, firstRow): Array[Byte]`: documents
+/// `data[ends(i-1) until ends(i)]` for `i < count`, the first being the task's row `firstRow`.
+/// Returns Parquet bytes ready for the file, or null.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendJson<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+    data: JByteArray<'l>,
+    ends: JIntArray<'l>,
+    count: jint,
+    first_row: jlong,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        // SAFETY: the Scala writer owns the handle (a JsonWriter) and calls from one thread.
+        let writer = unsafe { handle::borrow::<JsonWriter>(handle) }?;
+        let (bytes, offsets) = batch_arrays(env, &data, &ends, count)?;
+        let batch = Batch {
+            data: &bytes,
+            ends: &offsets,
+            first_row,
+        };
+        let out = raw_stack(writer.max_depth(), || writer.append(&batch))?;
+        jbytes::to_java(env, out)
+    })
+}
+
+/// `takeBadRecords(handle): Array[Byte]`: JSON lines of the malformed documents met since the
+/// last call (when bad records are kept), or null.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_takeBadRecords<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        // SAFETY: as in appendJson.
+        let writer = unsafe { handle::borrow::<JsonWriter>(handle) }?;
+        jbytes::to_java(env, writer.take_bad_records())
+    })
+}
+
+/// `jsonCounts(handle): Array[Long]`: documents written, blank rows skipped, malformed documents.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_jsonCounts<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+) -> jlongArray {
+    guard(&mut env, |env| {
+        // SAFETY: as in appendJson.
+        let writer = unsafe { handle::borrow::<JsonWriter>(handle) }?;
+        let counts = writer.counts();
+        let array = env.new_long_array(counts.len())?;
+        array.set_region(env, 0, &counts)?;
+        Ok(array.into_raw())
+    })
+}
+
+/// `closeJson(handle): Array[Byte]`: last row group and footer; consumes the handle.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_closeJson<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
+        let mut writer = unsafe { handle::take::<JsonWriter>(handle) }?;
+        let out = raw_stack(writer.max_depth(), move || writer.finish())?;
+        jbytes::to_java(env, out)
+    })
+}
+
+/// `abortJson(handle): Unit`: frees the writer without finishing the file.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abortJson<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+) {
+    guard(&mut env, |_env| {
+        // SAFETY: as in closeJson.
+        drop(unsafe { handle::take::<JsonWriter>(handle) }?);
+        Ok(())
+    })
+}
+
+/// `openInferrer(options: Array[Byte]): Long`: one partition's schema inference (options:
+/// raw::RawOptions without a schema).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_openInferrer<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    options: JByteArray<'l>,
+) -> jlong {
+    guard(&mut env, |env| {
+        let options = RawOptions::from_json(&env.convert_byte_array(&options)?)?;
+        Ok(handle::into_jlong(JsonInferrer::open(&options)?))
+    })
+}
+
+/// `inferJson(handle, data, ends, count, firstRow): Unit`: folds a batch into the inference.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_inferJson<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+    data: JByteArray<'l>,
+    ends: JIntArray<'l>,
+    count: jint,
+    first_row: jlong,
+) {
+    guard(&mut env, |env| {
+        // SAFETY: the Scala side owns the handle (a JsonInferrer) on one thread.
+        let inferrer = unsafe { handle::borrow::<JsonInferrer>(handle) }?;
+        let (bytes, offsets) = batch_arrays(env, &data, &ends, count)?;
+        let batch = Batch {
+            data: &bytes,
+            ends: &offsets,
+            first_row,
+        };
+        raw_stack(inferrer.max_depth(), || inferrer.add(&batch))
+    })
+}
+
+/// `finishInferrer(handle): Array[Byte]`: `{"schema":..,"documents":n,"bad":n,"blank":n}`;
+/// consumes the handle.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_finishInferrer<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        // SAFETY: the Scala side zeroed its copy; this is the handle's last use.
+        let inferrer = unsafe { handle::take::<JsonInferrer>(handle) }?;
+        jbytes::to_java(env, inferrer.finish()?.into_bytes())
+    })
+}
+
+/// `abortInferrer(handle): Unit`: frees an inference that will not finish.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abortInferrer<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    handle: jlong,
+) {
+    guard(&mut env, |_env| {
+        // SAFETY: as in finishInferrer.
+        drop(unsafe { handle::take::<JsonInferrer>(handle) }?);
+        Ok(())
+    })
+}
+
+/// `sparkSchema(schema: Array[Byte]): Array[Byte]`: checks a schema (rustparquet JSON form) and
+/// returns the Spark schema JSON its files carry.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_sparkSchema<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    schema: JByteArray<'l>,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        let text = String::from_utf8(env.convert_byte_array(&schema)?)
+            .map_err(|e| Error::Malformed(format!("schema: not UTF-8: {e}")))?;
+        let schema =
+            rustparquet_core::schema::Schema::from_json_str(&text, Some("(option schema)"))?;
+        jbytes::to_java(env, raw::spark_schema_json(&schema).into_bytes())
+    })
+}
+
+/// `mergeSchemas(a, b, unionMode): Array[Byte]`: two partitions' inferred schemas merged by
+/// the inference rules (`rustparquet_core::infer::merge_schemas`), for the driver.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_mergeSchemas<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    a: JByteArray<'l>,
+    b: JByteArray<'l>,
+    union_mode: JByteArray<'l>,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        let text = |bytes: Vec<u8>| {
+            String::from_utf8(bytes).map_err(|e| Error::Malformed(format!("not UTF-8: {e}")))
+        };
+        let a = text(env.convert_byte_array(&a)?)?;
+        let b = text(env.convert_byte_array(&b)?)?;
+        let mode = text(env.convert_byte_array(&union_mode)?)?;
+        jbytes::to_java(env, raw::merge_schema_json(&a, &b, &mode)?.into_bytes())
     })
 }

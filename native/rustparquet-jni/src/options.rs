@@ -19,6 +19,9 @@ pub const DEFAULT_ROW_GROUP_BYTES: u64 = 128 * 1024 * 1024;
 /// Spark's `parquet.page.size` default: 1 MiB per data page.
 pub const DEFAULT_PAGE_BYTES: u64 = 1024 * 1024;
 
+/// Spark's footer key for its row schema (`ParquetWriteSupport.SPARK_METADATA_KEY`).
+pub const SPARK_ROW_METADATA: &str = "org.apache.spark.sql.parquet.row.metadata";
+
 const COMPRESSIONS: &str = "snappy, zstd, gzip, lz4, none (Spark 3.5 cannot read brotli)";
 
 #[derive(Debug, Clone, Deserialize)]
@@ -119,6 +122,22 @@ impl WriterOptions {
             builder = builder.set_column_bloom_filter_enabled(column_path(column), true);
         }
         Ok(builder.build())
+    }
+}
+
+impl WriterOptions {
+    /// The same settings for the core's writer (the raw-JSON path): one encoding thread, since
+    /// each Spark task already has a core of its own; no row cap per row group, as Spark.
+    pub fn core_options(&self) -> Result<rustparquet_core::write::WriterOptions> {
+        let mut options = rustparquet_core::write::WriterOptions::default();
+        options.compression = self.codec()?;
+        options.row_group_bytes = to_usize(self.row_group_bytes());
+        options.row_group_rows = u32::MAX as usize;
+        options.data_page_bytes = to_usize(self.page_bytes.unwrap_or(DEFAULT_PAGE_BYTES));
+        options.dictionary = self.dictionary;
+        options.bloom_filter_columns = self.bloom_filter_columns.clone();
+        options.encode_threads = 1;
+        Ok(options)
     }
 }
 

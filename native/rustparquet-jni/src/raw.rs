@@ -1,0 +1,483 @@
+//! The raw-JSON path (`option("jsonColumn", ...)`): a task's documents arrive as batches of
+//! UTF-8 bytes (one `byte[]` holding the documents back to back, an `int[]` of their end
+//! offsets; one JNI call per batch) and go to the core's shredder untouched, through
+//! [`rustparquet_core::stream::DocumentWriter`] into an in-memory sink whose bytes go back to
+//! the JVM as on the typed path. [`JsonInferrer`] is the per-partition half of the distributed
+//! schema inference; [`spark_schema_json`] is the Spark schema a file's footer carries so that
+//! `spark.read.parquet` returns the schema the Parquet columns mean.
+//!
+//! Malformed documents follow Spark's modes (docs/spark.md, "Malformed documents"): FAILFAST
+//! fails the task with the document's partition, row, line, column and first characters;
+//! DROPMALFORMED leaves it out; PERMISSIVE writes a row whose only value is the document's
+//! text in the corrupt-record column. In the last two modes each bad document is also kept, as
+//! one JSON line, for the JVM to store under `badRecordsPath`.
+
+use std::sync::Arc;
+
+use rustparquet_core::error::Location;
+use rustparquet_core::infer::{InferOptions, SchemaInferrer, UnionMode};
+use rustparquet_core::json::Parser;
+use rustparquet_core::schema::{DataType, Field, Repetition, Schema};
+use rustparquet_core::stream::{DocumentWriter, Outcome};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::{Error, Result};
+use crate::options::WriterOptions;
+
+/// Characters of a bad document quoted in a FAILFAST message.
+const QUOTED_CHARS: usize = 120;
+
+/// What to do with a malformed document (Spark's `mode` option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Mode {
+    Failfast,
+    Dropmalformed,
+    Permissive,
+}
+
+/// The raw path's options document, as `RustParquetOptions.toNativeJsonRaw` sends it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawOptions {
+    /// The file options shared with the typed path (path, codec, sizes, footer metadata).
+    pub writer: WriterOptions,
+    /// The schema in rustparquet's JSON form (docs/format.md).
+    #[serde(default)]
+    pub schema: Option<serde_json::Value>,
+    pub mode: Mode,
+    /// The column a PERMISSIVE write puts a malformed document's text in.
+    #[serde(default = "default_corrupt")]
+    pub corrupt_column: String,
+    /// Whether bad documents are kept for `badRecordsPath`.
+    #[serde(default)]
+    pub keep_bad: bool,
+    /// Spark's partition id of the task, for positions in messages.
+    #[serde(default)]
+    pub partition: i64,
+    #[serde(default = "default_depth")]
+    pub max_depth: usize,
+    /// What inference makes of a field seen with several JSON types: union, string or error.
+    #[serde(default)]
+    pub union_mode: Option<String>,
+}
+
+fn default_corrupt() -> String {
+    "_corrupt_record".to_owned()
+}
+
+fn default_depth() -> usize {
+    rustparquet_core::DEFAULT_MAX_DEPTH
+}
+
+impl RawOptions {
+    pub fn from_json(bytes: &[u8]) -> Result<Self> {
+        let options: RawOptions = serde_json::from_slice(bytes)?;
+        if options.max_depth == 0 || options.max_depth > MAX_RAW_DEPTH {
+            return Err(Error::BadOption {
+                option: "maxDepth",
+                value: options.max_depth.to_string(),
+                allowed: "a depth from 1 to 190 (Spark cannot plan deeper schemas)",
+            });
+        }
+        Ok(options)
+    }
+
+    /// The union mode (`unionMode`, default union).
+    pub fn unions(&self) -> Result<UnionMode> {
+        match &self.union_mode {
+            None => Ok(UnionMode::default()),
+            Some(name) => name
+                .to_ascii_lowercase()
+                .parse()
+                .map_err(|_| Error::BadOption {
+                    option: "unionMode",
+                    value: name.clone(),
+                    allowed: "union, string or error",
+                }),
+        }
+    }
+
+    fn schema(&self) -> Result<Schema> {
+        let text = self
+            .schema
+            .as_ref()
+            .map(|v| v.to_string())
+            .ok_or_else(|| Error::Core(rustparquet_core::Error::Options("no schema".into())))?;
+        Ok(Schema::from_json_str(&text, Some("(option schema)"))?)
+    }
+}
+
+/// The deepest documents the raw path takes: Spark's code generation cannot plan much deeper
+/// schemas (about 200 levels, see SPARK-FACTS).
+pub const MAX_RAW_DEPTH: usize = 190;
+
+/// Nesting up to which a call runs on the JVM's task thread (1 MiB stack): the shredder's
+/// recursion needs about 3 KiB per level in release builds; deeper limits use the big stack.
+pub const INLINE_RAW_DEPTH: usize = 128;
+
+/// Documents of one JNI batch: `data[ends[i-1]..ends[i]]` is document `i`.
+pub struct Batch<'a> {
+    pub data: &'a [u8],
+    pub ends: &'a [i32],
+    /// Row index (within the task) of the first document.
+    pub first_row: i64,
+}
+
+impl<'a> Batch<'a> {
+    fn documents(&self) -> impl Iterator<Item = Result<(i64, &'a [u8])>> + '_ {
+        let mut start = 0usize;
+        self.ends.iter().enumerate().map(move |(i, &end)| {
+            let end = usize::try_from(end)
+                .ok()
+                .filter(|e| *e >= start && *e <= self.data.len())
+                .ok_or(Error::BadLength {
+                    capacity: self.data.len(),
+                    len: i64::from(end),
+                })?;
+            let doc = &self.data[start..end];
+            start = end;
+            Ok((self.first_row + i as i64, doc))
+        })
+    }
+}
+
+/// A bad document's position and reason, as messages and bad-record lines show it.
+struct BadDocument {
+    row: i64,
+    line: u64,
+    column: u64,
+    reason: String,
+}
+
+impl BadDocument {
+    fn new(row: i64, error: &rustparquet_core::Error) -> Self {
+        let text = error.to_string();
+        let (line, column, reason) = match error.location() {
+            Some(at) => (
+                at.line,
+                at.column,
+                text.strip_prefix(&format!("{at}: "))
+                    .unwrap_or(&text)
+                    .to_owned(),
+            ),
+            None => (0, 0, text),
+        };
+        BadDocument {
+            row,
+            line,
+            column,
+            reason,
+        }
+    }
+
+    fn position(&self, partition: i64) -> String {
+        format!(
+            "partition {partition}, row {}, line {}, column {}",
+            self.row, self.line, self.column
+        )
+    }
+
+    fn failfast(&self, file: &str, partition: i64, doc: &[u8]) -> Error {
+        let text = String::from_utf8_lossy(doc);
+        let quoted: String = text.chars().take(QUOTED_CHARS).collect();
+        let more = if text.chars().count() > QUOTED_CHARS {
+            "..."
+        } else {
+            ""
+        };
+        Error::Malformed(format!(
+            "{file}: malformed JSON document at {}: {} (document: {quoted}{more}); mode FAILFAST stops at the first one: use mode DROPMALFORMED or PERMISSIVE, with badRecordsPath to keep them",
+            self.position(partition),
+            self.reason
+        ))
+    }
+
+    /// One JSON line of a `badRecordsPath` file.
+    fn record(&self, partition: i64, doc: &[u8]) -> String {
+        json!({
+            "partition": partition,
+            "row": self.row,
+            "line": self.line,
+            "column": self.column,
+            "error": self.reason,
+            "document": String::from_utf8_lossy(doc),
+        })
+        .to_string()
+    }
+}
+
+/// One task file of the raw path.
+pub struct JsonWriter {
+    file: String,
+    writer: DocumentWriter<Vec<u8>>,
+    mode: Mode,
+    corrupt_column: String,
+    keep_bad: bool,
+    partition: i64,
+    max_depth: usize,
+    /// JSON lines of bad documents not yet taken by the JVM.
+    bad_records: Vec<String>,
+    /// Documents written, blank rows skipped, malformed documents.
+    counts: [i64; 3],
+}
+
+impl JsonWriter {
+    pub fn open(options: RawOptions) -> Result<Self> {
+        let schema = options.schema()?;
+        if options.mode == Mode::Permissive
+            && !schema.fields.iter().any(|f| {
+                f.name == options.corrupt_column && matches!(f.data_type, DataType::String)
+            })
+        {
+            return Err(Error::Malformed(format!(
+                "mode PERMISSIVE needs a string column `{}` in the schema for malformed documents",
+                options.corrupt_column
+            )));
+        }
+        let writer_options = options.writer.core_options()?;
+        let mut writer =
+            DocumentWriter::new(Vec::new(), &schema, &writer_options, options.max_depth)?;
+        for (key, value) in &options.writer.key_value_metadata {
+            writer.add_key_value_metadata(key, value);
+        }
+        writer.add_key_value_metadata(
+            crate::options::SPARK_ROW_METADATA,
+            &spark_schema_json(&schema),
+        );
+        Ok(JsonWriter {
+            file: options.writer.path.clone(),
+            writer,
+            mode: options.mode,
+            corrupt_column: options.corrupt_column,
+            keep_bad: options.keep_bad,
+            partition: options.partition,
+            max_depth: options.max_depth,
+            bad_records: Vec::new(),
+            counts: [0; 3],
+        })
+    }
+
+    /// The nesting limit, which picks the stack the calls run on.
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// Shreds a batch of documents; returns the Parquet bytes ready for the file.
+    pub fn append(&mut self, batch: &Batch<'_>) -> Result<Vec<u8>> {
+        for item in batch.documents() {
+            let (row, doc) = item?;
+            let name = "document";
+            match self.writer.write_document(doc, name)? {
+                Outcome::Written => self.counts[0] += 1,
+                Outcome::Blank => self.counts[1] += 1,
+                Outcome::Bad(error) => {
+                    let bad = BadDocument::new(row, &error);
+                    if self.mode == Mode::Failfast {
+                        return Err(bad.failfast(&self.file, self.partition, doc));
+                    }
+                    self.counts[2] += 1;
+                    if self.keep_bad {
+                        self.bad_records.push(bad.record(self.partition, doc));
+                    }
+                    if self.mode == Mode::Permissive {
+                        let row_doc = json!({ &self.corrupt_column: String::from_utf8_lossy(doc) })
+                            .to_string();
+                        match self.writer.write_document(row_doc.as_bytes(), name)? {
+                            Outcome::Written => {}
+                            _ => {
+                                return Err(Error::Malformed(format!(
+                                    "{}: internal error: the corrupt-record row of {} was refused",
+                                    self.file,
+                                    bad.position(self.partition)
+                                )))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.take_output()
+    }
+
+    /// The bad documents' JSON lines since the last call, newline-terminated.
+    pub fn take_bad_records(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for line in self.bad_records.drain(..) {
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    /// Documents written, blank rows skipped, malformed documents.
+    pub fn counts(&self) -> [i64; 3] {
+        self.counts
+    }
+
+    fn take_output(&mut self) -> Result<Vec<u8>> {
+        Ok(std::mem::take(self.writer.sink_mut()?))
+    }
+
+    /// Writes the last row group and the footer; returns the file's remaining bytes.
+    pub fn finish(&mut self) -> Result<Vec<u8>> {
+        self.writer.finish()?;
+        self.take_output()
+    }
+}
+
+/// Per-partition schema inference: documents folded into a [`SchemaInferrer`].
+pub struct JsonInferrer {
+    inferrer: SchemaInferrer,
+    mode: Mode,
+    partition: i64,
+    max_depth: usize,
+    bad: i64,
+    blank: i64,
+}
+
+impl JsonInferrer {
+    pub fn open(options: &RawOptions) -> Result<Self> {
+        let infer = InferOptions {
+            unions: options.unions()?,
+            ..InferOptions::default()
+        };
+        Ok(JsonInferrer {
+            inferrer: SchemaInferrer::with_options(options.max_depth, infer),
+            mode: options.mode,
+            partition: options.partition,
+            max_depth: options.max_depth,
+            bad: 0,
+            blank: 0,
+        })
+    }
+
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// Folds in a batch of documents. Malformed ones fail under FAILFAST and are counted
+    /// otherwise (the write pass reports each one); a type conflict between documents always fails.
+    pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
+        for item in batch.documents() {
+            let (row, doc) = item?;
+            let mut p = Parser::new(doc, 0, self.max_depth);
+            if p.at_end() {
+                self.blank += 1;
+                continue;
+            }
+            let name: Arc<str> = Arc::from(format!("partition {}, row {row}", self.partition));
+            let locate = |offset: usize| Location {
+                file: name.clone(),
+                line: 1 + doc[..offset.min(doc.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64,
+                column: 1 + doc[..offset.min(doc.len())]
+                    .iter()
+                    .rev()
+                    .take_while(|&&b| b != b'\n')
+                    .filter(|&&b| (b & 0xc0) != 0x80)
+                    .count() as u64,
+            };
+            let error = match self.inferrer.add_document(&mut p, &locate) {
+                Ok(()) if p.at_end() => continue,
+                Ok(()) => rustparquet_core::Error::Json {
+                    at: locate(p.pos()),
+                    reason:
+                        "unexpected data after the document (a row must hold one JSON document)"
+                            .into(),
+                },
+                Err(e @ rustparquet_core::Error::Conflict { .. }) => return Err(e.into()),
+                Err(e) => e,
+            };
+            if self.mode == Mode::Failfast {
+                let bad = BadDocument::new(row, &error);
+                return Err(bad.failfast("schema inference", self.partition, doc));
+            }
+            self.bad += 1;
+        }
+        Ok(())
+    }
+
+    /// `{"schema": <schema JSON>, "documents": n, "bad": n, "blank": n}`.
+    pub fn finish(&self) -> Result<String> {
+        Ok(json!({
+            "schema": self.inferrer.finish()?.to_json(),
+            "documents": self.inferrer.documents(),
+            "bad": self.bad,
+            "blank": self.blank,
+        })
+        .to_string())
+    }
+}
+
+/// Merges two partitions' schemas (rustparquet JSON form) by the inference rules.
+pub fn merge_schema_json(a: &str, b: &str, union_mode: &str) -> Result<String> {
+    let mode: UnionMode = union_mode.parse().map_err(|_| Error::BadOption {
+        option: "unionMode",
+        value: union_mode.to_owned(),
+        allowed: "union, string or error",
+    })?;
+    let a = Schema::from_json_str(a, Some("(partition schema)"))?;
+    let b = Schema::from_json_str(b, Some("(partition schema)"))?;
+    Ok(rustparquet_core::infer::merge_schemas(&a, &b, mode)?.to_json_string())
+}
+
+/// Spark's schema JSON (`StructType.json`) for the columns a [`Schema`] writes: what Spark's
+/// reader would derive from the Parquet schema, stored under Spark's row-metadata key.
+pub fn spark_schema_json(schema: &Schema) -> String {
+    let fields: Vec<_> = if schema.fields.is_empty() {
+        vec![spark_field(&Field::optional(
+            rustparquet_core::schema::EMPTY_OBJECT_PLACEHOLDER,
+            DataType::Boolean,
+        ))]
+    } else {
+        schema.fields.iter().map(spark_field).collect()
+    };
+    json!({"type": "struct", "fields": fields}).to_string()
+}
+
+fn spark_field(f: &Field) -> serde_json::Value {
+    let (data_type, nullable) = match f.repetition {
+        Repetition::Repeated => (
+            json!({"type": "array", "elementType": spark_type(&f.data_type), "containsNull": false}),
+            false,
+        ),
+        r => (spark_type(&f.data_type), r == Repetition::Optional),
+    };
+    json!({"name": f.name, "type": data_type, "nullable": nullable, "metadata": {}})
+}
+
+fn spark_type(t: &DataType) -> serde_json::Value {
+    match t {
+        DataType::Null | DataType::String | DataType::Json => json!("string"),
+        DataType::Boolean => json!("boolean"),
+        DataType::Int64 => json!("long"),
+        DataType::Double => json!("double"),
+        DataType::Decimal => json!("decimal(38,0)"),
+        DataType::List(element) => json!({
+            "type": "array",
+            "elementType": spark_type(&element.data_type),
+            "containsNull": element.repetition != Repetition::Required,
+        }),
+        DataType::Map(value) => json!({
+            "type": "map",
+            "keyType": "string",
+            "valueType": spark_type(&value.data_type),
+            "valueContainsNull": value.repetition != Repetition::Required,
+        }),
+        DataType::Struct(fields) if fields.is_empty() => json!({
+            "type": "struct",
+            "fields": [spark_field(&Field::optional(
+                rustparquet_core::schema::EMPTY_OBJECT_PLACEHOLDER,
+                DataType::Boolean,
+            ))],
+        }),
+        DataType::Struct(fields) | DataType::Union(fields) => json!({
+            "type": "struct",
+            "fields": fields.iter().map(spark_field).collect::<Vec<_>>(),
+        }),
+    }
+}
