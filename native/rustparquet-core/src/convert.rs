@@ -373,7 +373,10 @@ pub fn stack_bytes(max_depth: usize) -> usize {
 
 /// Runs `f` on a thread whose stack fits documents `max_depth` deep, so that no input can
 /// overflow the stack whatever thread the caller is on (a test thread has 2 MiB).
-fn with_stack<T: Send>(max_depth: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+pub(crate) fn with_stack<T: Send>(
+    max_depth: usize,
+    f: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("rustparquet-convert".into())

@@ -15,6 +15,7 @@
 
 pub mod assemble;
 pub mod convert;
+pub mod dataset;
 pub mod error;
 pub mod infer;
 pub mod input;

@@ -356,6 +356,7 @@ impl Schema {
         fn check(fields: &[Field], path: &ColumnPath) -> std::result::Result<(), String> {
             let mut seen_names = std::collections::HashSet::new();
             let mut seen_keys = std::collections::HashSet::new();
+            let mut prev_key = None;
             for f in fields {
                 if !seen_names.insert(f.name.to_lowercase()) {
                     return Err(format!(
@@ -364,9 +365,16 @@ impl Schema {
                         f.name
                     ));
                 }
-                if !seen_keys.insert(f.json_key()) {
-                    return Err(format!("`{}`: JSON key used twice", path.key(f.json_key())));
+                // Siblings sharing a JSON key hold its values by type (a dataset's evolved
+                // field, docs/format.md); they must be adjacent.
+                let repeats_previous = prev_key == Some(f.json_key());
+                if !seen_keys.insert(f.json_key()) && !repeats_previous {
+                    return Err(format!(
+                        "`{}`: JSON key used by fields that are not adjacent",
+                        path.key(f.json_key())
+                    ));
                 }
+                prev_key = Some(f.json_key());
                 check_type(&f.data_type, &path.key(f.json_key()))?;
             }
             Ok(())

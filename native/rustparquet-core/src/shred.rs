@@ -339,6 +339,18 @@ struct Node {
     leaves: Range<usize>,
 }
 
+/// The JSON types a field of type `t` can hold, as union members.
+fn covered_members(t: &DataType) -> Vec<UnionMember> {
+    match t {
+        DataType::Union(members) => members
+            .iter()
+            .filter_map(|m| UnionMember::from_name(&m.name))
+            .collect(),
+        DataType::Json => UnionMember::ALL.to_vec(),
+        t => UnionMember::of(t).into_iter().collect(),
+    }
+}
+
 /// Why a document could not be shredded. The buffers are rolled back to before it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ShredError {
@@ -443,14 +455,16 @@ impl Shredder {
                 )
             }
             DataType::Struct(fields) => {
-                let children: Vec<usize> = fields
-                    .iter()
-                    .map(|c| self.compile(c, path.key(c.json_key()), def, rep))
-                    .collect();
-                let keys: Vec<Box<[u8]>> = fields
-                    .iter()
-                    .map(|c| c.json_key().as_bytes().into())
-                    .collect();
+                let mut children = Vec::new();
+                let mut keys: Vec<Box<[u8]>> = Vec::new();
+                for group in fields.chunk_by(|a, b| a.json_key() == b.json_key()) {
+                    let key = group[0].json_key();
+                    children.push(match group {
+                        [one] => self.compile(one, path.key(key), def, rep),
+                        siblings => self.compile_siblings(siblings, path.key(key), def, rep),
+                    });
+                    keys.push(key.as_bytes().into());
+                }
                 let index = keys
                     .iter()
                     .cloned()
@@ -513,6 +527,39 @@ impl Shredder {
         let node = &mut self.nodes[id];
         node.kind = kind;
         node.rep = rep;
+        node.leaves = first_leaf..self.leaves.len();
+        id
+    }
+
+    /// Sibling fields sharing one JSON key (a dataset's evolved field, docs/format.md): a node
+    /// that sends each value to the last sibling whose type covers the value's JSON type, the
+    /// others null. Like a union whose members sit in the parent, so it adds no level.
+    fn compile_siblings(
+        &mut self,
+        fields: &[Field],
+        path: ColumnPath,
+        parent_def: i16,
+        parent_rep: i16,
+    ) -> usize {
+        let first_leaf = self.leaves.len();
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            kind: NodeKind::Union { members: [None; 7] },
+            repetition: Repetition::Optional,
+            def: parent_def,
+            rep: parent_rep,
+            leaves: 0..0,
+        });
+        self.paths.push(path.clone());
+        let mut members = [None; 7];
+        for f in fields {
+            let node = self.compile(f, path.clone(), parent_def, parent_rep);
+            for member in covered_members(&f.data_type) {
+                members[member as usize] = Some(node);
+            }
+        }
+        let node = &mut self.nodes[id];
+        node.kind = NodeKind::Union { members };
         node.leaves = first_leaf..self.leaves.len();
         id
     }
@@ -741,12 +788,14 @@ impl Shredder {
                 format!("is a union without a member for {} here", kind.name()),
             );
         };
-        for member in members.into_iter().flatten() {
-            if member != chosen {
-                let leaves = self.nodes[member].leaves.clone();
-                self.nulls(leaves, r, d);
-            }
-        }
+        // Every other column of the union (or of the siblings, including any superseded one
+        // that no member maps to any more): members' leaves are contiguous ranges.
+        let (all, mine) = (
+            self.nodes[node].leaves.clone(),
+            self.nodes[chosen].leaves.clone(),
+        );
+        self.nulls(all.start..mine.start, r, d);
+        self.nulls(mine.end..all.end, r, d);
         self.item(p, chosen, r)
     }
 

@@ -23,8 +23,20 @@ pub struct ConvertArgs {
     pub inputs: Vec<String>,
 
     /// The Parquet file to write. It appears only when complete.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: PathBuf,
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        required_unless_present = "dataset",
+        conflicts_with = "dataset"
+    )]
+    pub output: Option<PathBuf>,
+
+    /// Append the documents to the dataset in directory DIR as a new part file; the
+    /// dataset's schema evolves so that every part stays readable together (Spark's
+    /// mergeSchema; docs/format.md, datasets).
+    #[arg(long, value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
 
     /// Write with this schema (rustparquet's JSON schema form, as printed by
     /// `rustparquet schema --format rustparquet`) instead of inferring one.
@@ -223,17 +235,29 @@ pub fn run(args: ConvertArgs) -> CliResult {
             bar.finish_and_clear();
         })
     });
-    let result = rustparquet_core::convert(&args.inputs, &args.output, &opts);
+    let result = match (&args.dataset, &args.output) {
+        (Some(dir), _) => rustparquet_core::dataset::append(&args.inputs, dir, &opts)
+            .map(|a| (a.convert, a.part, a.added_columns)),
+        (None, Some(output)) => rustparquet_core::convert(&args.inputs, output, &opts)
+            .map(|s| (s, output.clone(), Vec::new())),
+        (None, None) => Err(rustparquet_core::Error::Options(
+            "give --output FILE or --dataset DIR".into(),
+        )),
+    };
     done.store(true, Ordering::Relaxed);
     if let Some(bar) = bar {
         let _ = bar.join();
     }
-    let summary = result?;
+    let (summary, written, added_columns) = result?;
     if !args.quiet {
-        eprintln!(
-            "{}",
-            summary_line(&summary, &args.output, started.elapsed())
-        );
+        eprintln!("{}", summary_line(&summary, &written, started.elapsed()));
+        if !added_columns.is_empty() {
+            eprintln!(
+                "rustparquet: the dataset gained {} columns: {}",
+                added_columns.len(),
+                added_columns.join(", ")
+            );
+        }
         if summary.bad_documents > 0 {
             let what = match &opts.on_error {
                 OnError::Quarantine(p) => format!(

@@ -66,6 +66,9 @@ pub enum Shape {
     /// A union group we wrote (its `rustparquet.schema` type is `union`): the value is
     /// whichever member is set, null when none is. Member shapes in column order.
     Union(Vec<Shape>),
+    /// Adjacent columns of one JSON key (a dataset's evolved field: the original column and
+    /// the columns added for new JSON types): the value is whichever column is set.
+    Siblings(Vec<Shape>),
 }
 
 /// One member of a JSON object: its key, pre-escaped as `"key":`, and its shape.
@@ -77,6 +80,14 @@ pub struct Member {
 }
 
 impl Member {
+    /// How many columns (Arrow fields) the member's value is read from.
+    fn columns(&self) -> usize {
+        match &self.shape {
+            Shape::Siblings(shapes) => shapes.len(),
+            _ => 1,
+        }
+    }
+
     fn new(key: &str, shape: Shape) -> Self {
         let mut key_json = Vec::with_capacity(key.len() + 3);
         scalar::write_str(&mut key_json, key);
@@ -129,11 +140,26 @@ fn build_members(
     leaves: &[&ColumnDescriptor],
     next: &mut usize,
 ) -> std::result::Result<Vec<Member>, ShapeError> {
-    let mut members = Vec::with_capacity(fields.len());
+    let mut members: Vec<Member> = Vec::with_capacity(fields.len());
+    let mut previous_key: Option<&str> = None;
     for f in fields {
         let our = ours.and_then(|o| o.iter().find(|c| c.name == *f.name()));
         let shape = build_shape(f.data_type(), our, leaves, next)?;
         let key = our.map(|o| o.json_key()).unwrap_or(f.name());
+        // Our adjacent fields of one JSON key are one member (docs/format.md, datasets).
+        let same_key = our.is_some() && previous_key == Some(key);
+        previous_key = our.map(|o| o.json_key());
+        if let (true, Some(last)) = (same_key, members.last_mut()) {
+            let first = std::mem::replace(&mut last.shape, Shape::EmptyObject);
+            last.shape = match first {
+                Shape::Siblings(mut shapes) => {
+                    shapes.push(shape);
+                    Shape::Siblings(shapes)
+                }
+                first => Shape::Siblings(vec![first, shape]),
+            };
+            continue;
+        }
         members.push(Member::new(key, shape));
     }
     Ok(members)
@@ -442,20 +468,17 @@ impl Assembler {
         };
         // No members but one column: a file of `{}` documents (its placeholder column).
         let only_placeholder = self.members.is_empty() && batch.num_columns() == 1;
-        if batch.num_columns() != self.members.len() && !only_placeholder {
-            return Err(shape_err(ShapeError(format!(
-                "batch has {} columns, expected {}",
-                batch.num_columns(),
-                self.members.len()
-            ))));
-        }
-        let mut cols = Vec::with_capacity(self.members.len());
-        for (m, a) in self.members.iter().zip(batch.columns()) {
-            cols.push((
-                &*m.key_json,
-                bind(&m.shape, a, self.options.non_finite).map_err(shape_err)?,
-            ));
-        }
+        let cols = match bind_members(&self.members, batch.columns(), self.options.non_finite) {
+            Some(cols) => cols.map_err(shape_err)?,
+            None if only_placeholder => Vec::new(),
+            None => {
+                return Err(shape_err(ShapeError(format!(
+                    "batch has {} columns, expected {}",
+                    batch.num_columns(),
+                    self.members.iter().map(Member::columns).sum::<usize>()
+                ))))
+            }
+        };
         for row in 0..rows.min(batch.num_rows()) {
             write_object(&cols, row, out, &self.options);
             out.push(b'\n');
@@ -465,6 +488,44 @@ impl Assembler {
         }
         Ok(())
     }
+}
+
+/// Binds object members to their arrays (a member of sibling columns takes several); `None`
+/// when the number of arrays does not match.
+fn bind_members<'a>(
+    members: &'a [Member],
+    arrays: &'a [ArrayRef],
+    nf: NonFinite,
+) -> Option<std::result::Result<Vec<(&'a [u8], Col<'a>)>, ShapeError>> {
+    if members.iter().map(Member::columns).sum::<usize>() != arrays.len() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(members.len());
+    let mut next = 0;
+    for m in members {
+        let col = match &m.shape {
+            Shape::Siblings(shapes) => {
+                let mut cols = Vec::with_capacity(shapes.len());
+                for (shape, a) in shapes.iter().zip(&arrays[next..]) {
+                    match bind(shape, a, nf) {
+                        Ok(c) => cols.push(c),
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                Col {
+                    validity: None,
+                    kind: Kind::Union(cols),
+                }
+            }
+            shape => match bind(shape, &arrays[next], nf) {
+                Ok(c) => c,
+                Err(e) => return Some(Err(e)),
+            },
+        };
+        next += m.columns();
+        out.push((&*m.key_json, col));
+    }
+    Some(Ok(out))
 }
 
 fn bind<'a>(
@@ -484,15 +545,9 @@ fn bind<'a>(
         Shape::EmptyObject => Kind::EmptyObject,
         Shape::Struct(members) => {
             let s = array.as_struct_opt().ok_or_else(mismatch)?;
-            if s.num_columns() != members.len() {
-                return Err(mismatch());
-            }
-            let mut fields = Vec::with_capacity(members.len());
-            for (m, c) in members.iter().zip(s.columns()) {
-                fields.push((&*m.key_json, bind(&m.shape, c, nf)?));
-            }
-            Kind::Struct(fields)
+            Kind::Struct(bind_members(members, s.columns(), nf).ok_or_else(mismatch)??)
         }
+        Shape::Siblings(_) => return Err(mismatch()),
         Shape::Union(members) => {
             let s = array.as_struct_opt().ok_or_else(mismatch)?;
             if s.num_columns() != members.len() {
