@@ -1,0 +1,238 @@
+"""Spark plumbing of the compatibility suites: finding a Java that Spark 3.5 runs on and the
+rustparquet jar, starting a local SparkSession, and comparing row sets.
+
+Row sets are compared as sorted multisets of plain Python values (Rows become dicts, maps dicts,
+arrays lists) with a float tolerance; a mismatch raises an AssertionError naming what was
+compared and showing the first differing rows as a diff, so a failure can be read without
+rerunning anything.
+"""
+
+import difflib
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Spark 3.5 runs on Java 8, 11 and 17 (21 is not supported by 3.5's Arrow and Hadoop).
+SUPPORTED_JAVA = (17, 11, 8)
+
+
+def java_version(home: Path):
+    """The major version of the JDK/JRE at `home`, or None when it has no working java."""
+    java = home / "bin" / "java"
+    if not java.exists():
+        return None
+    try:
+        out = subprocess.run([str(java), "-version"], capture_output=True, text=True, timeout=60).stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', out)
+    if not m:
+        return None
+    major = int(m.group(1))
+    return int(m.group(2)) if major == 1 else major  # "1.8.0_x" is Java 8
+
+
+def find_java_home() -> Path:
+    """A Java home Spark 3.5 runs on: $JAVA_HOME if it is one, else a Java 17 under
+    /usr/lib/jvm, else the `java` on PATH. Machines may carry newer JDKs (e.g. 25) that
+    Spark 3.5 cannot run on, so a version is checked, not just presence."""
+    candidates = []
+    if os.environ.get("JAVA_HOME"):
+        candidates.append(Path(os.environ["JAVA_HOME"]))
+    jvm = Path("/usr/lib/jvm")
+    if jvm.is_dir():
+        candidates += sorted(p for p in jvm.iterdir() if "17" in p.name)
+    on_path = subprocess.run(["sh", "-c", "command -v java"], capture_output=True, text=True).stdout.strip()
+    if on_path:
+        candidates.append(Path(os.path.realpath(on_path)).parent.parent)
+    seen = []
+    for home in candidates:
+        version = java_version(home)
+        seen.append(f"{home} ({version or 'no java'})")
+        if version in SUPPORTED_JAVA:
+            return home
+    pytest.fail(
+        "no Java that Spark 3.5 runs on (8, 11 or 17); scripts/setup installs openjdk-17-jre-headless. "
+        f"Looked at: {', '.join(seen) or 'nothing'}",
+        pytrace=False,
+    )
+
+
+def find_jar() -> Path:
+    """The data source jar scripts/build-jar leaves in jvm/target (scripts/test builds it first)."""
+    jars = [
+        j
+        for j in sorted((ROOT / "jvm" / "target").glob("rustparquet-spark_2.12-*.jar"))
+        if not re.search(r"-(sources|javadoc|tests)\.jar$", j.name)
+    ]
+    if not jars:
+        pytest.fail("jvm/target/rustparquet-spark_2.12-*.jar not found: run scripts/build-jar first", pytrace=False)
+    return jars[-1]
+
+
+def start_spark(app_name: str, warehouse: Path):
+    """A local[2] SparkSession with the rustparquet jar, UI and progress bars off, two shuffle
+    partitions, UTC, and JSON output that keeps null fields (so toJSON() and `rustparquet cat`
+    both write every field)."""
+    os.environ["JAVA_HOME"] = str(find_java_home())
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    os.environ["TZ"] = "UTC"
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName(app_name)
+        .config("spark.jars", str(find_jar()))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", "2g")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.sql.jsonGenerator.ignoreNullFields", "false")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        # plans print their whole PushedFilters (the pushdown checks read them)
+        .config("spark.sql.maxMetadataStringLength", "100000")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain values and row-set comparison
+
+
+def plain(value):
+    """Spark's Python values as plain, comparable structures: Row → dict, bytearray → bytes."""
+    from pyspark.sql import Row
+
+    if isinstance(value, Row):
+        return {k: plain(v) for k, v in zip(value.__fields__, value)}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, bytearray):
+        return bytes(value)
+    return value
+
+
+def _canonical(value):
+    """A JSON-able form whose text orders rows; floats rounded so that the tolerance of
+    `same_value` cannot reorder rows, exact types kept apart by tags."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return ["i", value]
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ["f", "nan"]
+        return ["f", f"{value:.6g}"]
+    if isinstance(value, Decimal):
+        return ["d", str(value)]
+    if isinstance(value, bytes):
+        return ["b", value.hex()]
+    if isinstance(value, (datetime, date)):
+        return ["t", value.isoformat()]
+    if isinstance(value, dict):
+        return ["o", sorted(([json.dumps(_canonical(k)), _canonical(v)] for k, v in value.items()), key=lambda kv: kv[0])]
+    if isinstance(value, list):
+        return ["a", [_canonical(v) for v in value]]
+    return ["s", value]
+
+
+def canonical_text(row) -> str:
+    return json.dumps(_canonical(row), ensure_ascii=False, sort_keys=True)
+
+
+def same_value(a, b, rel=1e-9, abs_tol=1e-12) -> bool:
+    """Equality with a float tolerance (NaN equals NaN); types must agree (1 is not 1.0)."""
+    if isinstance(a, float) and isinstance(b, float):
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k], rel, abs_tol) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_value(x, y, rel, abs_tol) for x, y in zip(a, b))
+    return a == b
+
+
+def _show(row, width=400) -> str:
+    text = json.dumps(row, ensure_ascii=False, default=str, sort_keys=False)
+    return text if len(text) <= width else text[:width] + f"... ({len(text)} chars)"
+
+
+def assert_same_rows(got, expected, what: str, context: str = ""):
+    """`got` and `expected` (lists of plain rows) hold the same rows in any order.
+
+    On a mismatch the message names `what`, repeats `context` (the query), gives the counts and
+    shows the first differing rows of both sides (in sorted order) plus a unified diff."""
+    got_sorted = sorted(got, key=canonical_text)
+    exp_sorted = sorted(expected, key=canonical_text)
+    if len(got_sorted) == len(exp_sorted) and all(same_value(g, e) for g, e in zip(got_sorted, exp_sorted)):
+        return
+    # Rounding at a float boundary can order two equal-within-tolerance sets differently:
+    # before failing, match each expected row to any unused tolerant-equal row.
+    if len(got_sorted) == len(exp_sorted) and len(got_sorted) <= 5000:
+        unused = list(got_sorted)
+        for e in exp_sorted:
+            for i, g in enumerate(unused):
+                if same_value(g, e):
+                    del unused[i]
+                    break
+            else:
+                break
+        else:
+            return
+    first = next(
+        (i for i, (g, e) in enumerate(zip(got_sorted, exp_sorted)) if not same_value(g, e)),
+        min(len(got_sorted), len(exp_sorted)),
+    )
+    lines = [f"{what}: {len(got_sorted)} rows, expected {len(exp_sorted)}; first difference at sorted row {first}"]
+    if context:
+        lines.append(f"query: {context}")
+    shown = 0
+    for i in range(first, min(first + 50, max(len(got_sorted), len(exp_sorted)))):
+        if i < len(got_sorted) and i < len(exp_sorted) and same_value(got_sorted[i], exp_sorted[i]):
+            continue
+        shown += 1
+        if shown > 3:
+            break
+        g = _show(got_sorted[i]) if i < len(got_sorted) else "<none>"
+        e = _show(exp_sorted[i]) if i < len(exp_sorted) else "<none>"
+        lines.append(f"  row {i}\n    got:      {g}\n    expected: {e}")
+    diff = difflib.unified_diff(
+        [_show(r) for r in exp_sorted[first : first + 20]],
+        [_show(r) for r in got_sorted[first : first + 20]],
+        "expected",
+        "got",
+        lineterm="",
+        n=1,
+    )
+    lines.append("\n".join(list(diff)[:40]))
+    raise AssertionError("\n".join(lines))
+
+
+def collect_plain(df):
+    """The DataFrame's rows as dicts of plain values; repeated column names get a `#n` suffix."""
+    names, seen = [], {}
+    for name in df.columns:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return [{n: plain(v) for n, v in zip(names, row)} for row in df.collect()]

@@ -1,0 +1,114 @@
+"""Spark 3.5 reads what rustparquet writes, and rustparquet reads what Spark writes.
+
+For each dataset (datasets.py) and direction:
+  cli, datasource   rustparquet writes (the CLI; df.write.format("rustparquet")) → spark.read.parquet
+  spark-cat         Spark writes Parquet → `rustparquet cat` → JSON
+every row is compared with Spark's reference read of the same JSON and with Spark's own Parquet
+output (test_rows), and every query of the battery (queries.py) gives the same sorted row set
+(test_query). For spark-cat, test_rows compares the JSON that `rustparquet cat` prints with
+Spark's own df.toJSON() of the same DataFrame, value for value (parsed JSON, no normalisation:
+these datasets hold no timestamps or binary; see test_spark_types.py for those).
+"""
+
+import json
+import re
+
+import pytest
+
+from datasets import DATASETS, PreparedCache
+from queries import queries_for
+from spark_support import assert_same_rows, collect_plain, start_spark
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory):
+    session = start_spark("rustparquet-spark-compat", tmp_path_factory.mktemp("warehouse"))
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def prepared(spark, tmp_path_factory):
+    return PreparedCache(spark, tmp_path_factory.mktemp("datasets"))
+
+
+def _marks(dataset, query, direction):
+    marks = [pytest.mark.matrix(dataset=dataset.name, query=query, direction=direction)]
+    if dataset.slow:
+        marks.append(pytest.mark.slow)
+    return marks
+
+
+ROW_CASES = [
+    pytest.param(d.name, direction, id=f"{d.name}:{direction}", marks=_marks(d, "(all rows)", direction))
+    for d in DATASETS
+    for direction in d.directions
+]
+
+QUERY_CASES = [
+    pytest.param(d.name, q, direction, id=f"{d.name}:{q.name}:{direction}", marks=_marks(d, q.name, direction))
+    for d in DATASETS
+    for q in queries_for(d.family)
+    for direction in d.directions
+]
+
+
+@pytest.mark.parametrize("dataset,direction", ROW_CASES)
+def test_rows(prepared, dataset, direction):
+    p = prepared.get(dataset)
+    reference = _reference_rows(p)
+    if direction == "spark-cat":
+        # Value for value: the JSON `rustparquet cat` printed for Spark's file against Spark's toJSON().
+        with open(p.paths["spark-cat"], encoding="utf-8") as f:
+            got = [json.loads(line) for line in f if line.strip()]
+        expected = [json.loads(s) for s in p.frames["spark"].toJSON().collect()]
+        assert_same_rows(got, expected, f"{dataset}: rustparquet cat of Spark's Parquet vs Spark's toJSON()")
+        # ... and Spark reads that JSON back to the same rows.
+        assert_same_rows(collect_plain(p.frames["spark-cat"]), reference, f"{dataset}: spark-cat rows")
+        return
+    frame = p.frames[direction]
+    assert frame.schema == p.schema, f"{dataset}/{direction}: schema\n{frame.schema.simpleString()}\n!= {p.schema.simpleString()}"
+    assert_same_rows(collect_plain(frame), reference, f"{dataset}/{direction}: rows vs Spark's JSON reference")
+
+
+def _reference_rows(p):
+    """The rows of Spark's JSON read, checked once against Spark's own Parquet round trip."""
+    if not hasattr(p, "reference_rows"):
+        rows = collect_plain(p.frames["json"])
+        assert rows, f"{p.dataset.name}: the reference has no rows"
+        assert_same_rows(collect_plain(p.frames["spark"]), rows, f"{p.dataset.name}: Spark's Parquet vs Spark's JSON (reference check)")
+        p.reference_rows = rows
+    return p.reference_rows
+
+
+def _run(spark, frame, sql):
+    frame.createOrReplaceTempView("t")
+    df = spark.sql(sql)
+    return df, collect_plain(df)
+
+
+def _pushed_filters(df) -> str:
+    plan = df._jdf.queryExecution().executedPlan().toString()
+    found = re.findall(r"PushedFilters: \[([^\]]*)\]", plan)
+    return " ".join(found)
+
+
+@pytest.mark.parametrize("dataset,query,direction", QUERY_CASES)
+def test_query(spark, prepared, dataset, query, direction):
+    p = prepared.get(dataset)
+    sql = query.text(p.schema)
+    refs = getattr(p, "query_refs", None)
+    if refs is None:
+        refs = p.query_refs = {}
+    if query.name not in refs:
+        _, expected = _run(spark, p.frames["json"], sql)
+        _, from_spark_parquet = _run(spark, p.frames["spark"], sql)
+        assert_same_rows(from_spark_parquet, expected, f"{dataset}/{query.name}: Spark's Parquet vs Spark's JSON (reference check)", sql)
+        refs[query.name] = expected
+    expected = refs[query.name]
+    df, got = _run(spark, p.frames[direction], sql)
+    assert_same_rows(got, expected, f"{dataset}/{query.name}/{direction}", sql)
+    if query.pushdown and direction in ("cli", "datasource"):
+        pushed = _pushed_filters(df)
+        for column in query.pushdown:
+            assert column in pushed, f"{dataset}/{query.name}/{direction}: `{column}` not pushed into the Parquet scan: [{pushed}]"
