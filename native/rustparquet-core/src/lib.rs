@@ -23,6 +23,7 @@ pub mod json;
 pub mod path;
 pub mod read;
 pub mod schema;
+pub mod schema_format;
 pub mod shred;
 pub mod stream;
 pub mod write;
@@ -35,6 +36,14 @@ pub mod write;
 pub const MAX_DEPTH_LIMIT: usize = 1_000;
 /// The default nesting limit.
 pub const DEFAULT_MAX_DEPTH: usize = 128;
+/// The default for [`ConvertOptions::max_document_bytes`] (`--max-document-size`): a document
+/// is held whole while it is parsed, so this bounds the input buffer.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 256 << 20;
+/// The largest `--max-document-size` allowed (a Parquet page holds at most 2 GiB).
+pub const MAX_DOCUMENT_LIMIT: usize = 1 << 30;
+/// The default for [`ConvertOptions::max_columns`] (`--max-columns`): each open column holds
+/// about 30 KB of writer state before any data, so this bounds the writer's fixed memory.
+pub const DEFAULT_MAX_COLUMNS: usize = 20_000;
 
 pub use convert::{convert, ConvertOptions, ConvertSummary};
 pub use error::{Error, Location, Result};

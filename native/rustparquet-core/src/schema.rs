@@ -34,7 +34,7 @@ pub const BIG_INTEGER_PRECISION: u8 = 38;
 pub const MAX_SCHEMA_DEPTH: usize = 1000;
 
 /// The deepest bracket nesting of a JSON text (strings skipped), without parsing it.
-fn json_nesting(text: &[u8]) -> usize {
+pub(crate) fn json_nesting(text: &[u8]) -> usize {
     let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
     for &b in text {
         if in_string {
