@@ -39,7 +39,9 @@ ARROW_RS = os.path.join(ROOT, "target", "release", "arrow-rs-convert")
 PARSE_FLOOR = os.path.join(ROOT, "target", "release", "parse-floor")
 
 # Standard corpora (gen_corpus.py profile -> documents), see ../shared/bench/README.md.
-CORPORA = {"activedata": 141000, "wide": 65000}
+CORPORA = {"activedata": 141000, "wide": 65000, "heterogeneous": 23200}
+# Paths of the heterogeneous corpus whose JSON type drifts (gen_corpus.py, _conflict).
+CONFLICT_PATHS = ["account_admin", "build.date", "task.tags", "result.ok", "repo.push.id"]
 QUICK_DOCS = 5000
 
 NOTES_BEGIN = "<!-- notes:begin (kept by scripts/bench when it rewrites this file) -->"
@@ -62,6 +64,7 @@ class Tool:
     prepare: Optional[Callable[["Ctx"], None]] = None  # untimed step before the runs
     writes: bool = True
     threads: str = "default"
+    only: Optional[List[str]] = None  # run on these corpora only (None: all)
 
 
 @dataclass
@@ -109,6 +112,14 @@ def chdb_structure(ctx: Ctx):
                        stderr=subprocess.PIPE, check=True)
 
 
+def pyspark_available():
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark not installed in .venv (scripts/setup installs it)"
+    return None
+
+
 def peer(tool, *extra):
     return lambda ctx: [PY, PEERS_PY, tool, ctx.input, ctx.out, *extra]
 
@@ -134,6 +145,8 @@ TOOLS = [
          lambda c: [PY, PEERS_PY, "chdb", c.input, c.out, "--structure-file",
                     os.path.join(c.outdir, "chdb.structure.txt")],
          prepare=chdb_structure),
+    Tool("spark", "Spark 3.5 read.json → write.parquet (local[2], JVM start included)", "peer",
+         peer("spark", "--threads", "2"), pyspark_available, threads="2", only=["heterogeneous"]),
     Tool("arrow-rs", "arrow-rs (arrow_json + ArrowWriter)", "peer",
          lambda c: [ARROW_RS, c.input, c.out], lambda: _missing(ARROW_RS, "arrow-rs-convert"),
          threads="1"),
@@ -406,8 +419,13 @@ def ndjson_check(path):
 
 
 def read_input(outdir):
-    """The Parquet file the read section reads: DuckDB's conversion output, else rustparquet's."""
-    for key in DEFAULT_READ_INPUTS:
+    """The Parquet file the read section reads: DuckDB's conversion output, else rustparquet's.
+    On the heterogeneous corpus DuckDB's file is one map of JSON text per row, so every tool
+    reads rustparquet's (union groups) instead."""
+    order = DEFAULT_READ_INPUTS
+    if "heterogeneous" in os.path.basename(outdir):
+        order = ["rustparquet"] + [k for k in DEFAULT_READ_INPUTS if k != "rustparquet"]
+    for key in order:
         path = os.path.join(outdir, key + ".parquet")
         if os.path.isfile(path):
             return key, path
@@ -660,6 +678,54 @@ def size_section(corpus, outdir, results):
     out.append("Per column: `.venv/bin/python scripts/bench.d/sizes.py --top 30 --labels "
                f"{keys} " + " ".join(os.path.relpath(p, ROOT) for p in files.values()) + "`")
     return "\n".join(out)
+
+
+def describe_type(t) -> str:
+    """A short name for how a drifting field came out: a union group, JSON text, ..."""
+    import pyarrow as pa
+
+    members = {"boolean", "long", "decimal", "double", "string", "array", "object"}
+    if pa.types.is_struct(t) and t.num_fields and {t.field(i).name for i in range(t.num_fields)} <= members:
+        return "typed: union<" + ", ".join(t.field(i).name for i in range(t.num_fields)) + ">"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "string (JSON text for non-strings)"
+    text = str(t)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def conflict_section(outdir, results):
+    """How each tool stored the fields whose JSON type drifts, and whether it finished."""
+    import pyarrow.parquet as pq
+
+    lines = ["Fields whose JSON type drifts (`" + "`, `".join(CONFLICT_PATHS) + "`), as each tool wrote them:", "",
+             "| tool | finished | " + " | ".join(f"`{p}`" for p in CONFLICT_PATHS) + " |",
+             "|---|---|" + "---|" * len(CONFLICT_PATHS)]
+    for r in results:
+        if not r.tool.writes or r.skipped:
+            continue
+        name = f"**{r.tool.label}**" if r.tool.kind == "ours" else r.tool.label
+        if r.failed or not r.ok_runs:
+            why = r.failed.error if r.failed else "no run"
+            lines.append(f"| {name} | no: {why.replace('|', '/')[:120]} |" + " |" * len(CONFLICT_PATHS))
+            continue
+        parts = sizes.parquet_parts(os.path.join(outdir, r.tool.key + ".parquet"))
+        schema = pq.read_schema(parts[0]) if parts else None
+        cells = []
+        for path in CONFLICT_PATHS:
+            t, steps = schema, path.split(".")
+            try:
+                field = schema.field(steps[0])
+                t = field.type
+                for step in steps[1:]:
+                    t = t.field(step).type
+                cells.append(describe_type(t))
+            except (KeyError, AttributeError, TypeError):
+                if len(schema) == 1:
+                    cells.append(f"no column: each row is one `{schema[0].name}` {describe_type(schema[0].type)}")
+                else:
+                    cells.append("no column")
+        lines.append(f"| {name} | yes | " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)
 
 
 def read_begin(corpus):
@@ -918,12 +984,15 @@ def main(argv):
             lines = count_lines(path)
             log(f"\n== {corpus}: {os.path.relpath(path, ROOT)} ({mb(in_bytes):.1f} MB, {lines} documents)")
             ctx = Ctx(corpus, path, outdir)
-            results = [run_tool(t, ctx, args.runs, args.timeout, args.idle_wait, log) for t in tools]
+            results = [run_tool(t, ctx, args.runs, args.timeout, args.idle_wait, log)
+                       for t in tools if t.only is None or corpus in t.only]
             entry.update({"input": path, "bytes": in_bytes, "lines": lines, "results": results})
             corpora_done.append(entry)
             save_raw(raw_path, meta, corpora_done)
             table, _fastest, _ = corpus_table(corpus, path, in_bytes, lines, results)
             sizes_md = size_section(corpus, outdir, results)
+            if corpus == "heterogeneous":
+                sizes_md += "\n\n" + conflict_section(outdir, results)
             log("\n" + table + "\n\n" + sizes_md)
         if do_read:
             rd = run_read(corpus, outdir, read_tools, args, log)

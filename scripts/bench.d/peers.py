@@ -98,6 +98,30 @@ def chdb_structure(inp):
     return ", ".join(cols)
 
 
+def run_spark(inp, out, threads, _structure):
+    """Spark 3.5's own path: read.json (schema inferred over all rows; conflicting types become
+    strings) -> write.parquet, in local[N]. The JVM start is part of the measured time; the
+    conversion alone is printed to stderr."""
+    import glob
+    import os
+    import time
+
+    if not os.environ.get("JAVA_HOME"):
+        homes = sorted(glob.glob("/usr/lib/jvm/*17*"))
+        if homes:
+            os.environ["JAVA_HOME"] = homes[0]
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.master(f"local[{int(threads or 2)}]")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.driver.memory", "4g").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    started = time.time()
+    spark.read.json(inp).write.mode("overwrite").option("compression", "snappy").parquet(out)
+    print(f"spark conversion in-process: {time.time() - started:.2f} s", file=sys.stderr)
+    spark.stop()
+
+
 # ---- Parquet -> NDJSON (the read section of scripts/bench) --------------------------------------
 
 def run_duckdb_cat(inp, out, threads, _structure):
@@ -160,6 +184,7 @@ def run_pyarrow_cat(inp, out, threads, _structure):
 
 
 TOOLS = {
+    "spark": run_spark,
     "duckdb-cat": run_duckdb_cat,
     "polars-cat": run_polars_cat,
     "pyarrow-cat": run_pyarrow_cat,
