@@ -143,11 +143,17 @@ impl<W: Write + Send> DocumentWriter<W> {
                 path,
                 reason,
             }) => {
+                // A document that is not JSON at all is reported as such, even when a value
+                // before the syntax error already did not fit the schema.
+                let mut q = Parser::new(doc, 0, self.max_depth);
+                if let Err(e) = q.skip_value() {
+                    return Ok(Outcome::Bad(parse_error(e, &locate, self.max_depth)));
+                }
                 return Ok(Outcome::Bad(Error::Mismatch {
                     at: locate(offset),
                     path,
                     reason,
-                }))
+                }));
             }
         }
         if !p.at_end() {
@@ -248,12 +254,13 @@ mod tests {
         options.row_group_rows = 2;
         let mut w = DocumentWriter::new(Vec::new(), &schema(), &options, 64)?;
         w.add_key_value_metadata("k", "v");
-        let docs: [&[u8]; 8] = [
+        let docs: [&[u8]; 9] = [
             br#"{"id": 1, "tags": ["a", null], "o": {"x": 1.5}}"#,
             b"   ",
             b"{\"id\": 2,\n \"tags\": [}",
             br#"{"id": 3} {"id": 4}"#,
             br#"{"id": "x"}"#,
+            br#"{"id": "x", "tags": [}"#,
             br#"{"id": 5, "tags": [], "o": null}"#,
             b"[1]",
             br#"{"id": 6}"#,
@@ -274,8 +281,9 @@ mod tests {
                 "row 2:2:11: invalid JSON: expected a value, found '}'",
                 "row 3:1:11: invalid JSON: unexpected data after the document (a row must hold one JSON document)",
                 "row 4:1:8: `id` is an integer in the schema but a string here",
+                "row 5:1:22: invalid JSON: expected a value, found '}'",
                 "written",
-                "row 6:1:1: `<document>` is an array; each document must be a JSON object (see docs/format.md, top-level values)",
+                "row 7:1:1: `<document>` is an array; each document must be a JSON object (see docs/format.md, top-level values)",
                 "written",
             ]
         );
@@ -288,7 +296,7 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(
             crate::read::to_ndjson_string(&path, &Default::default())?,
-            "{\"id\":1,\"tags\":[\"a\",null],\"o\":{\"x\":1.5}}\n{\"id\":5,\"tags\":[],\"o\":null}\n{\"id\":6}\n"
+            "{\"id\":1,\"tags\":[\"a\",null],\"o\":{\"x\":1.5}}\n{\"id\":5,\"tags\":[],\"o\":null}\n{\"id\":6,\"tags\":null,\"o\":null}\n"
         );
         let meta = parquet::file::reader::FileReader::metadata(
             &parquet::file::serialized_reader::SerializedFileReader::new(bytes::Bytes::from(

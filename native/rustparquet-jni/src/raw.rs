@@ -43,9 +43,10 @@ pub enum Mode {
 pub struct RawOptions {
     /// The file options shared with the typed path (path, codec, sizes, footer metadata).
     pub writer: WriterOptions,
-    /// The schema in rustparquet's JSON form (docs/format.md).
+    /// The schema in rustparquet's JSON form (docs/format.md), as text: a schema nests three
+    /// JSON levels per field level, beyond what a generic JSON value may nest here.
     #[serde(default)]
-    pub schema: Option<serde_json::Value>,
+    pub schema: Option<String>,
     pub mode: Mode,
     /// The column a PERMISSIVE write puts a malformed document's text in.
     #[serde(default = "default_corrupt")]
@@ -102,10 +103,9 @@ impl RawOptions {
     fn schema(&self) -> Result<Schema> {
         let text = self
             .schema
-            .as_ref()
-            .map(|v| v.to_string())
+            .as_deref()
             .ok_or_else(|| Error::Core(rustparquet_core::Error::Options("no schema".into())))?;
-        Ok(Schema::from_json_str(&text, Some("(option schema)"))?)
+        Ok(Schema::from_json_str(text, Some("(option schema)"))?)
     }
 }
 
@@ -214,6 +214,7 @@ pub struct JsonWriter {
     writer: DocumentWriter<Vec<u8>>,
     mode: Mode,
     corrupt_column: String,
+    has_corrupt_column: bool,
     keep_bad: bool,
     partition: i64,
     max_depth: usize,
@@ -226,16 +227,10 @@ pub struct JsonWriter {
 impl JsonWriter {
     pub fn open(options: RawOptions) -> Result<Self> {
         let schema = options.schema()?;
-        if options.mode == Mode::Permissive
-            && !schema.fields.iter().any(|f| {
-                f.name == options.corrupt_column && matches!(f.data_type, DataType::String)
-            })
-        {
-            return Err(Error::Malformed(format!(
-                "mode PERMISSIVE needs a string column `{}` in the schema for malformed documents",
-                options.corrupt_column
-            )));
-        }
+        let has_corrupt_column = schema
+            .fields
+            .iter()
+            .any(|f| f.name == options.corrupt_column && matches!(f.data_type, DataType::String));
         let writer_options = options.writer.core_options()?;
         let mut writer =
             DocumentWriter::new(Vec::new(), &schema, &writer_options, options.max_depth)?;
@@ -251,6 +246,7 @@ impl JsonWriter {
             writer,
             mode: options.mode,
             corrupt_column: options.corrupt_column,
+            has_corrupt_column,
             keep_bad: options.keep_bad,
             partition: options.partition,
             max_depth: options.max_depth,
@@ -280,6 +276,14 @@ impl JsonWriter {
                     self.counts[2] += 1;
                     if self.keep_bad {
                         self.bad_records.push(bad.record(self.partition, doc));
+                    }
+                    if self.mode == Mode::Permissive && !self.has_corrupt_column {
+                        return Err(Error::Malformed(format!(
+                            "{}: malformed JSON document at {}: mode PERMISSIVE needs a string column `{}` in the schema to keep it in",
+                            self.file,
+                            bad.position(self.partition),
+                            self.corrupt_column
+                        )));
                     }
                     if self.mode == Mode::Permissive {
                         let row_doc = json!({ &self.corrupt_column: String::from_utf8_lossy(doc) })
@@ -327,6 +331,13 @@ impl JsonWriter {
     }
 }
 
+/// What became of one document in inference.
+enum Fold {
+    Taken,
+    Blank,
+    Bad,
+}
+
 /// Per-partition schema inference: documents folded into a [`SchemaInferrer`].
 pub struct JsonInferrer {
     inferrer: SchemaInferrer,
@@ -358,47 +369,69 @@ impl JsonInferrer {
     }
 
     /// Folds in a batch of documents. Malformed ones fail under FAILFAST and are counted
-    /// otherwise (the write pass reports each one); a type conflict between documents always fails.
+    /// otherwise (the write pass reports each one); a type conflict between documents always
+    /// fails. A malformed document may fail half way, after part of it was folded in: then the
+    /// batch is folded again from the state before it without the malformed documents, so they
+    /// add no field to the schema (as in Spark's inference). Snapshots cost a clone of the
+    /// inferred tree per batch of thousands of documents.
     pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
+        let before = self.inferrer.clone();
+        let mut bad_rows = Vec::new();
         for item in batch.documents() {
             let (row, doc) = item?;
-            let mut p = Parser::new(doc, 0, self.max_depth);
-            if p.at_end() {
-                self.blank += 1;
-                continue;
+            match self.fold(row, doc)? {
+                Fold::Taken => {}
+                Fold::Blank => self.blank += 1,
+                Fold::Bad => bad_rows.push(row),
             }
-            let name: Arc<str> = Arc::from(format!("partition {}, row {row}", self.partition));
-            let locate = |offset: usize| Location {
+        }
+        if !bad_rows.is_empty() {
+            self.bad += bad_rows.len() as i64;
+            self.inferrer = before;
+            for item in batch.documents() {
+                let (row, doc) = item?;
+                if !bad_rows.contains(&row) {
+                    self.fold(row, doc)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn fold(&mut self, row: i64, doc: &[u8]) -> Result<Fold> {
+        let mut p = Parser::new(doc, 0, self.max_depth);
+        if p.at_end() {
+            return Ok(Fold::Blank);
+        }
+        let name: Arc<str> = Arc::from(format!("partition {}, row {row}", self.partition));
+        let locate = |offset: usize| {
+            let before = &doc[..offset.min(doc.len())];
+            Location {
                 file: name.clone(),
-                line: 1 + doc[..offset.min(doc.len())]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count() as u64,
-                column: 1 + doc[..offset.min(doc.len())]
+                line: 1 + before.iter().filter(|&&b| b == b'\n').count() as u64,
+                column: 1 + before
                     .iter()
                     .rev()
                     .take_while(|&&b| b != b'\n')
                     .filter(|&&b| (b & 0xc0) != 0x80)
                     .count() as u64,
-            };
-            let error = match self.inferrer.add_document(&mut p, &locate) {
-                Ok(()) if p.at_end() => continue,
-                Ok(()) => rustparquet_core::Error::Json {
-                    at: locate(p.pos()),
-                    reason:
-                        "unexpected data after the document (a row must hold one JSON document)"
-                            .into(),
-                },
-                Err(e @ rustparquet_core::Error::Conflict { .. }) => return Err(e.into()),
-                Err(e) => e,
-            };
-            if self.mode == Mode::Failfast {
-                let bad = BadDocument::new(row, &error);
-                return Err(bad.failfast("schema inference", self.partition, doc));
             }
-            self.bad += 1;
+        };
+        let error = match self.inferrer.add_document(&mut p, &locate) {
+            Ok(()) if p.at_end() => return Ok(Fold::Taken),
+            Ok(()) => rustparquet_core::Error::Json {
+                at: locate(p.pos()),
+                reason: "unexpected data after the document (a row must hold one JSON document)"
+                    .into(),
+            },
+            Err(e @ rustparquet_core::Error::Conflict { .. }) => return Err(e.into()),
+            Err(e) => e,
+        };
+        if self.mode == Mode::Failfast {
+            let bad = BadDocument::new(row, &error);
+            return Err(bad.failfast("schema inference", self.partition, doc));
         }
-        Ok(())
+        Ok(Fold::Bad)
     }
 
     /// `{"schema": <schema JSON>, "documents": n, "bad": n, "blank": n}`.

@@ -35,6 +35,48 @@ private[spark] class NativeWriter {
 
   /** Frees the writer without finishing the file. Consumes the handle. */
   @native def abort(handle: Long): Unit
+
+  // ---- the raw-JSON path (native/rustparquet-jni/src/raw.rs) ----
+
+  /** Opens a raw-JSON file writer; `options` is the raw options JSON ([[RawJsonOptions.nativeJson]]). */
+  @native def openJson(options: Array[Byte]): Long
+
+  /**
+   * Shreds documents `data(ends(i - 1) until ends(i))` for `i < count` (the first is the task's
+   * row `firstRow`). Malformed ones follow the mode (FAILFAST throws).
+   * @return Parquet bytes ready for the file, or null
+   */
+  @native def appendJson(handle: Long, data: Array[Byte], ends: Array[Int], count: Int, firstRow: Long): Array[Byte]
+
+  /** JSON lines of the malformed documents met since the last call (when kept), or null. */
+  @native def takeBadRecords(handle: Long): Array[Byte]
+
+  /** Documents written, blank rows skipped, malformed documents. */
+  @native def jsonCounts(handle: Long): Array[Long]
+
+  /** Last row group and footer; returns the file's last bytes. Consumes the handle. */
+  @native def closeJson(handle: Long): Array[Byte]
+
+  /** Frees a raw-JSON writer without finishing its file. Consumes the handle. */
+  @native def abortJson(handle: Long): Unit
+
+  /** Starts one partition's schema inference. */
+  @native def openInferrer(options: Array[Byte]): Long
+
+  /** Folds a batch of documents (as for [[appendJson]]) into the inference. */
+  @native def inferJson(handle: Long, data: Array[Byte], ends: Array[Int], count: Int, firstRow: Long): Unit
+
+  /** `{"schema": .., "documents": n, "bad": n, "blank": n}`. Consumes the handle. */
+  @native def finishInferrer(handle: Long): Array[Byte]
+
+  /** Frees an inference that will not finish. Consumes the handle. */
+  @native def abortInferrer(handle: Long): Unit
+
+  /** Merges two partitions' schemas (rustparquet JSON) by the inference rules of `unionMode`. */
+  @native def mergeSchemas(a: Array[Byte], b: Array[Byte], unionMode: Array[Byte]): Array[Byte]
+
+  /** Checks a schema (rustparquet JSON) and returns the Spark schema JSON its files carry. */
+  @native def sparkSchema(schema: Array[Byte]): Array[Byte]
 }
 
 private[spark] object NativeWriter {

@@ -9,20 +9,21 @@ import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.InternalRow
 import org.apache.spark.sql.execution.datasources.{FileFormat, OutputWriterFactory, PartitionedFile}
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat
-import org.apache.spark.sql.sources.{DataSourceRegister, Filter}
+import org.apache.spark.sql.sources.Filter
+import org.apache.spark.util.SerializableConfiguration
 import org.apache.spark.sql.types._
 import org.apache.spark.sql.vectorized.ColumnarBatch
 
 /**
- * The `rustparquet` data source. Writes go through Spark's `FileFormatWriter` (save modes,
- * `partitionBy`, `maxRecordsPerFile`, the commit protocol) into [[RustParquetOutputWriter]]s;
- * reads are Spark's own Parquet reader, since the files are plain Parquet.
+ * The `rustparquet` file format (registered as `rustparquet` through [[RustParquetDataSource]]).
+ * Writes go through Spark's `FileFormatWriter` (save modes, `partitionBy`, `maxRecordsPerFile`,
+ * the commit protocol) into [[RustParquetOutputWriter]]s (typed rows) or
+ * [[RawJsonOutputWriter]]s (`jsonColumn`: raw JSON documents); reads are Spark's own Parquet
+ * reader, since the files are plain Parquet.
  */
-class RustParquetFileFormat extends FileFormat with DataSourceRegister with Serializable {
+class RustParquetFileFormat extends FileFormat with Serializable {
 
   private def parquet = new ParquetFileFormat
-
-  override def shortName(): String = "rustparquet"
 
   override def toString: String = "RustParquet"
 
@@ -46,10 +47,24 @@ class RustParquetFileFormat extends FileFormat with DataSourceRegister with Seri
     val rustOptions = new RustParquetOptions(options, conf)
     // Checked by the native side on the driver, so a bad value fails before any task starts. A
     // driver on another platform than the executors (no library for it) leaves this to the tasks.
-    if (NativeLoader.available) {
-      NativeWriter.loaded.validateOptions(rustOptions.toNativeJson("(options)", dataSchema))
+    def validate(schema: Option[StructType]): Unit = if (NativeLoader.available) {
+      NativeWriter.loaded.validateOptions(
+        RustParquetOptions.Json.writeValueAsBytes(rustOptions.nativeOptions("(options)", schema)))
     }
-    new RustParquetOutputWriterFactory(rustOptions, conf.sessionLocalTimeZone)
+    rustOptions.raw match {
+      case Some(raw) =>
+        RawJsonPlan.checkColumns(dataSchema, raw.jsonColumn, Nil)
+        val schema = raw.resolvedSchema.getOrElse(throw new IllegalArgumentException(
+          "option `jsonColumn`: write with format(\"rustparquet\"), which resolves the documents' schema first"))
+        val malformed = options.get(RawJsonPlan.WriteIdKey).flatMap(id => Option(RawJsonPlan.writes.get(id)))
+          .getOrElse(sparkSession.sparkContext.longAccumulator("rustparquet malformed documents"))
+        validate(None)
+        new RawJsonOutputWriterFactory(rustOptions, raw, schema, malformed,
+          new SerializableConfiguration(job.getConfiguration))
+      case None =>
+        validate(Some(dataSchema))
+        new RustParquetOutputWriterFactory(rustOptions, conf.sessionLocalTimeZone)
+    }
   }
 
   override def supportDataType(dataType: DataType): Boolean = RustParquetFileFormat.supported(dataType)

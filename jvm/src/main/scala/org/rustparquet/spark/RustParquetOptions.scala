@@ -59,11 +59,11 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
       s"option `transfer`: '$transfer' is not supported; use one of ${Transfers.mkString(", ")}")
   }
 
-  first("jsonColumn").foreach { column =>
-    throw new IllegalArgumentException(
-      s"option `jsonColumn` ('$column'): the raw JSON path is not available in this build; " +
-        "write a typed DataFrame (e.g. spark.read.json(...)) instead")
-  }
+  /** `jsonColumn`: the string column holding one raw JSON document per row (the raw-JSON path). */
+  val jsonColumn: Option[String] = first("jsonColumn")
+
+  /** The raw path's options, when `jsonColumn` is set. */
+  val raw: Option[RawJsonOptions] = jsonColumn.map(c => new RawJsonOptions(c, parameters))
 
   /** The file name extension Spark's Parquet writer would use for this codec. */
   def extension: String = compression match {
@@ -74,7 +74,14 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
   }
 
   /** The options document the native writer parses (native/rustparquet-jni/src/options.rs). */
-  def toNativeJson(path: String, schema: StructType): Array[Byte] = {
+  def toNativeJson(path: String, schema: StructType): Array[Byte] =
+    Json.writeValueAsString(nativeOptions(path, Some(schema))).getBytes(StandardCharsets.UTF_8)
+
+  /**
+   * The file options as a map; `schema` is the Spark schema of a typed write (the raw path's
+   * Spark schema is derived by the native side from the rustparquet schema).
+   */
+  def nativeOptions(path: String, schema: Option[StructType]): java.util.Map[String, Any] = {
     val doc = new java.util.LinkedHashMap[String, Any]()
     doc.put("path", path)
     doc.put("compression", compression)
@@ -85,11 +92,11 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
     val metadata = new java.util.LinkedHashMap[String, String]()
     // What Spark's ParquetWriteSupport writes: the row schema, and the version that tells the
     // reader the dates and timestamps are proleptic Gregorian (no rebasing).
-    metadata.put(SparkRowMetadataKey, schema.json)
+    schema.foreach(s => metadata.put(SparkRowMetadataKey, s.json))
     metadata.put(SparkVersionMetadataKey, org.apache.spark.SPARK_VERSION_SHORT)
     doc.put("keyValueMetadata", metadata)
-    doc.put("nestingDepth", nestingDepth(schema))
-    Json.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)
+    schema.foreach(s => doc.put("nestingDepth", nestingDepth(s)))
+    doc
   }
 }
 
@@ -99,7 +106,7 @@ private[spark] object RustParquetOptions {
   val SparkRowMetadataKey = "org.apache.spark.sql.parquet.row.metadata"
   val SparkVersionMetadataKey = "org.apache.spark.version"
 
-  private val Json = new ObjectMapper()
+  private[spark] val Json = new ObjectMapper()
 
   /** Levels of nesting of the deepest column (1 for a flat schema), counted as the native side does. */
   def nestingDepth(schema: StructType): Int = (0 +: schema.fields.map(f => fieldDepth(f.dataType))).max
@@ -111,7 +118,7 @@ private[spark] object RustParquetOptions {
     case _ => 0
   })
 
-  private def bytes(option: String, value: String): Long =
+  private[spark] def bytes(option: String, value: String): Long =
     try JavaUtils.byteStringAsBytes(value.trim)
     catch {
       case e: NumberFormatException =>

@@ -1,0 +1,266 @@
+package org.rustparquet.spark
+
+import java.io.File
+import java.nio.charset.StandardCharsets
+import java.nio.file.Files
+
+import scala.concurrent.{Await, Future}
+import scala.concurrent.ExecutionContext.Implicits.global
+import scala.concurrent.duration._
+
+import org.apache.spark.{SparkException, TaskContext}
+import org.apache.spark.sql.{DataFrame, Row, SparkSession}
+import org.apache.spark.sql.functions.{col, udf}
+import org.apache.spark.sql.types._
+import org.scalatest.BeforeAndAfterAll
+import org.scalatest.funsuite.AnyFunSuite
+
+/**
+ * The raw-JSON path end to end: `spark.read.text(...)` written with
+ * `format("rustparquet").option("jsonColumn", "value")`, read back with Spark's own reader.
+ * One session: 4 task slots on 2 cores, a task may fail once, speculation on (in local mode
+ * Spark never launches the copy on the same executor, so it only checks nothing breaks).
+ */
+class RawJsonWriteSuite extends AnyFunSuite with BeforeAndAfterAll {
+
+  private var spark: SparkSession = _
+  private var scratch: File = _
+
+  override def beforeAll(): Unit = {
+    scratch = Files.createTempDirectory("rustparquet-raw").toFile
+    spark = SparkSession.builder()
+      .master("local[4,2]")
+      .appName("RawJsonWriteSuite")
+      .config("spark.ui.enabled", "false")
+      .config("spark.driver.host", "127.0.0.1")
+      .config("spark.speculation", "true")
+      .config("spark.speculation.interval", "100ms")
+      .config("spark.speculation.quantile", "0.5")
+      .config("spark.speculation.minTaskRuntime", "50ms")
+      .getOrCreate()
+  }
+
+  override def afterAll(): Unit = {
+    try if (spark != null) spark.stop()
+    finally deleteRecursively(scratch)
+  }
+
+  private def deleteRecursively(f: File): Unit = {
+    Option(f.listFiles()).foreach(_.foreach(deleteRecursively))
+    f.delete()
+  }
+
+  private var counter = 0
+  private def freshPath(name: String): String = {
+    counter += 1
+    new File(scratch, s"$name-$counter").getAbsolutePath
+  }
+
+  /** The lines as a text file, read back with `spark.read.text` in `partitions` partitions. */
+  private def text(lines: Seq[String], partitions: Int = 1): DataFrame = {
+    val file = new File(freshPath("in") + ".json")
+    Files.write(file.toPath, lines.mkString("", "\n", "\n").getBytes(StandardCharsets.UTF_8))
+    spark.read.text(file.getPath).repartition(partitions)
+  }
+
+  private def files(dir: String): Seq[File] = {
+    def walk(f: File): Seq[File] =
+      if (f.isDirectory) Option(f.listFiles()).toSeq.flatten.flatMap(walk) else if (f.exists()) Seq(f) else Nil
+    walk(new File(dir))
+  }
+
+  private def dataFiles(dir: String): Seq[File] = files(dir).filter(f => f.getName.startsWith("part-") && f.getName.endsWith(".parquet"))
+
+  /** Everything but data files, `_SUCCESS` and the CRC files Hadoop's local file system adds. */
+  private def strayFiles(dir: String): Seq[String] =
+    files(dir).map(_.getName).filterNot(n => n.endsWith(".parquet") || n == "_SUCCESS" || n.endsWith(".crc"))
+
+  private val nested = Seq(
+    """{"id": 1, "a": {"b": [1, 2], "c": "x"}, "u": 1, "e": [], "o": {}, "big": 12345678901234567890}""",
+    """{"id": 2, "a": null, "u": "two", "e": null, "o": {"k": null}}""",
+    """{"id": 3, "a": {"b": []}, "u": [true], "e": [{"z": 1.5}]}""",
+    "",
+    """{"id": 4, "a": {"b": [null]}, "u": {"v": 1}}""")
+
+  test("inferred schema: nested values, unions, null and empty kept apart, read back by Spark") {
+    val out = freshPath("inferred")
+    text(nested, 2).write.format("rustparquet").option("jsonColumn", "value").save(out)
+    val back = spark.read.parquet(out)
+    assert(back.schema.simpleString ===
+      "struct<id:bigint,a:struct<b:array<bigint>,c:string>," +
+        "u:struct<long:bigint,string:string,array:array<boolean>,object:struct<v:bigint>>," +
+        "e:array<struct<z:double>>,o:struct<k:string>,big:decimal(38,0)>")
+    val rows = back.orderBy("id").collect()
+    assert(rows.map(_.getLong(0)).toSeq === Seq(1L, 2L, 3L, 4L))
+    val a = back.orderBy("id").select(col("a.b")).collect().map(r => Option(r.getSeq[Any](0)).map(_.toList))
+    assert(a.toSeq === Seq(Some(List(1L, 2L)), None, Some(Nil), Some(List(null))))
+    val e = back.orderBy("id").select(col("e")).collect().map(r => Option(r.getSeq[Row](0)).map(_.map(_.get(0)).toList))
+    assert(e.toSeq === Seq(Some(Nil), None, Some(List(1.5)), None))
+    val u = back.orderBy("id").select(col("u.long"), col("u.string")).collect().map(r => (r.get(0), r.get(1)))
+    assert(u.toSeq === Seq((1L, null), (null, "two"), (null, null), (null, null)))
+    assert(back.orderBy("id").select(col("big")).head().getDecimal(0).toString === "12345678901234567890")
+    // The footer's Spark schema is the schema Spark reads, and format("rustparquet") reads too.
+    assert(spark.read.format("rustparquet").load(out).schema === back.schema)
+    assert(strayFiles(out).isEmpty, strayFiles(out).mkString(", "))
+  }
+
+  test("a DDL schema is the schema written; types the raw path cannot store are refused") {
+    val out = freshPath("ddl")
+    val ddl = "id BIGINT NOT NULL, tags ARRAY<STRING>, m MAP<STRING, DOUBLE>, s STRUCT<x: BOOLEAN>"
+    text(Seq("""{"id": 1, "tags": ["a"], "m": {"k": 0.5}, "s": {"x": true}}""", """{"id": 2}"""))
+      .write.format("rustparquet").option("jsonColumn", "value").option("schema", ddl).save(out)
+    val back = spark.read.parquet(out)
+    // Spark reads every file column as nullable, as for its own files; the footer keeps NOT NULL.
+    assert(back.schema === StructType.fromDDL(ddl.replace(" NOT NULL", "")))
+    assert(back.orderBy("id").collect().toSeq ===
+      Seq(Row(1L, Seq("a"), Map("k" -> 0.5), Row(true)), Row(2L, null, null, null)))
+    val refused = intercept[IllegalArgumentException] {
+      text(Seq("{}")).write.format("rustparquet").option("jsonColumn", "value")
+        .option("schema", "n INT").save(freshPath("ddl-int"))
+    }
+    assert(refused.getMessage.contains("`n` has type int, which the raw JSON path does not store (use bigint)"),
+      refused.getMessage)
+  }
+
+  test("documents 128 levels deep are written on the task's own stack; deeper ones are malformed") {
+    def deep(levels: Int) = "{\"d\": " + "[" * (levels - 1) + "1" + "]" * (levels - 1) + "}"
+    val out = freshPath("deep")
+    text(Seq(deep(128), deep(128)), 2).write.format("rustparquet").option("jsonColumn", "value").save(out)
+    assert(spark.read.parquet(out).count() === 2)
+    val error = intercept[SparkException] {
+      text(Seq(deep(129))).write.format("rustparquet").option("jsonColumn", "value").save(freshPath("too-deep"))
+    }
+    val message = Iterator.iterate[Throwable](error)(_.getCause).takeWhile(_ != null).map(_.getMessage).mkString("\n")
+    assert(message.contains("nested deeper than 128 levels"), message)
+  }
+
+  private val withBad = Seq(
+    """{"id": 1}""",
+    """{"id": 2, "x": [1, }""",
+    """{"id": 3}""",
+    """{"id": 4} trailing""")
+
+  test("FAILFAST (the default) fails naming the document's partition, row, line, column and text") {
+    val out = freshPath("failfast")
+    val error = intercept[SparkException] {
+      text(withBad).write.format("rustparquet").option("jsonColumn", "value")
+        .option("schema", "id BIGINT, x ARRAY<BIGINT>").save(out)
+    }
+    val message = Iterator.iterate[Throwable](error)(_.getCause).takeWhile(_ != null).map(_.getMessage).mkString("\n")
+    assert(message.contains("malformed JSON document at partition 0, row 1, line 1, column 20: invalid JSON: " +
+      "expected a value, found '}' (document: {\"id\": 2, \"x\": [1, })"), message)
+    assert(dataFiles(out).isEmpty, dataFiles(out).mkString(", "))
+    // Inference fails the same way, before anything is written.
+    val inferred = intercept[SparkException] {
+      text(withBad).write.format("rustparquet").option("jsonColumn", "value").save(freshPath("failfast-infer"))
+    }
+    assert(Iterator.iterate[Throwable](inferred)(_.getCause).takeWhile(_ != null).map(_.getMessage)
+      .exists(_.contains("schema inference: malformed JSON document at partition 0, row 1")))
+  }
+
+  test("DROPMALFORMED drops bad documents and badRecordsPath keeps each with its position") {
+    val out = freshPath("drop")
+    val bad = freshPath("bad")
+    text(withBad).write.format("rustparquet").option("jsonColumn", "value")
+      .option("mode", "DROPMALFORMED").option("badRecordsPath", bad).save(out)
+    assert(spark.read.parquet(out).orderBy("id").collect().map(_.getLong(0)).toSeq === Seq(1L, 3L))
+    val kept = spark.read.json(bad + "/*/part-*.json").orderBy("row")
+    assert(kept.select("partition", "row", "line", "column").collect().toSeq === Seq(Row(0L, 1L, 1L, 20L), Row(0L, 3L, 1L, 11L)))
+    assert(kept.select("document").collect().map(_.getString(0)).toSeq === Seq(withBad(1), withBad(3)))
+    assert(kept.select("error").head().getString(0) === "invalid JSON: expected a value, found '}'")
+    assert(files(bad).map(_.getName).filterNot(_.endsWith(".crc")).forall(_.matches("part-\\d{5}\\.json")), files(bad))
+  }
+
+  test("PERMISSIVE keeps a bad document's text in _corrupt_record, as Spark's JSON reader does") {
+    val out = freshPath("permissive")
+    text(withBad).write.format("rustparquet").option("jsonColumn", "value").option("mode", "PERMISSIVE").save(out)
+    val back = spark.read.parquet(out)
+    assert(back.schema.fieldNames.toSeq === Seq("id", "_corrupt_record"))
+    assert(back.collect().toSet === Set(Row(1L, null), Row(null, withBad(1)), Row(3L, null), Row(null, withBad(3))))
+  }
+
+  test("save modes, partitionBy and maxRecordsPerFile on the raw path") {
+    val out = freshPath("modes")
+    val docs = (0 until 100).map(i => s"""{"id": $i, "tags": ["t${i % 3}"]}""")
+    val df = text(docs, 2).selectExpr("value", "cast(get_json_object(value, '$.id') % 2 as int) as half")
+    def write(mode: String) = df.write.format("rustparquet").option("jsonColumn", "value").mode(mode)
+      .partitionBy("half").option("maxRecordsPerFile", 20).save(out)
+    write("errorifexists")
+    assert(new File(out, "_SUCCESS").exists())
+    assert(new File(out).list().filter(_.startsWith("half=")).sorted.toSeq === Seq("half=0", "half=1"))
+    assert(dataFiles(out).length >= 6, dataFiles(out).map(_.getName))
+    val first = spark.read.parquet(out)
+    assert(first.count() === 100 && first.select("id").distinct().count() === 100)
+    assert(first.where("half = 1").select("id").collect().forall(_.getLong(0) % 2 == 1))
+    val exists = intercept[Exception](write("errorifexists"))
+    assert(exists.getMessage.contains("already exists"), exists.getMessage)
+    write("append")
+    assert(spark.read.parquet(out).count() === 200)
+    write("overwrite")
+    assert(spark.read.parquet(out).count() === 100)
+    text(Seq("""{"other": 1}""")).write.format("rustparquet").option("jsonColumn", "value").mode("ignore").save(out)
+    assert(spark.read.parquet(out).count() === 100)
+    assert(strayFiles(out).isEmpty, strayFiles(out).mkString(", "))
+  }
+
+  test("a task failing on its first attempt: rows and bad records exactly once, no stray files") {
+    val out = freshPath("retried")
+    val bad = freshPath("retried-bad")
+    val failOnce = udf { (s: String) =>
+      val ctx = TaskContext.get()
+      if (ctx.partitionId() == 1 && ctx.attemptNumber() == 0 && s.contains("\"id\": 350,")) {
+        throw new IllegalStateException("injected failure on the first attempt")
+      }
+      s
+    }
+    val docs = (0 until 1000).map(i => if (i % 100 == 7) s"""{"id": $i, oops}""" else s"""{"id": $i, "s": "v$i"}""")
+    text(docs).repartition(4, col("value")).select(failOnce(col("value")).as("value"))
+      .write.format("rustparquet").option("jsonColumn", "value").option("batchRows", 50)
+      .option("mode", "DROPMALFORMED").option("badRecordsPath", bad).save(out)
+    val back = spark.read.parquet(out)
+    assert(back.count() === 990 && back.select("id").distinct().count() === 990)
+    assert(dataFiles(out).length === 4)
+    assert(strayFiles(out).isEmpty, strayFiles(out).mkString(", "))
+    val kept = spark.read.json(bad + "/*/*.json")
+    assert(kept.count() === 10 && kept.select("document").distinct().count() === 10)
+    assert(files(bad).map(_.getName).filterNot(_.endsWith(".crc")).forall(_.matches("part-\\d{5}\\.json")), files(bad))
+  }
+
+  test("two raw writes at once in one JVM (two tasks per core)") {
+    val a = freshPath("twin-a")
+    val b = freshPath("twin-b")
+    val docs = (0 until 20000).map(i => s"""{"id": $i, "nested": {"list": [$i, ${i + 1}], "s": "x$i"}}""")
+    val dfA = text(docs, 4)
+    val dfB = text(docs.map(_.replace("nested", "other")), 4)
+    val writes = Seq(
+      Future(dfA.write.format("rustparquet").option("jsonColumn", "value").option("batchRows", 64).save(a)),
+      Future(dfB.write.format("rustparquet").option("jsonColumn", "value").option("batchRows", 64).save(b)))
+    writes.foreach(Await.result(_, 5.minutes))
+    for ((dir, field) <- Seq(a -> "nested", b -> "other")) {
+      val back = spark.read.parquet(dir)
+      assert(back.count() === 20000 && back.select("id").distinct().count() === 20000)
+      assert(back.where("id = 777").select(col(s"$field.list"), col(s"$field.s")).head() === Row(Seq(777L, 778L), "x777"))
+    }
+  }
+
+  test("a raw write cancelled mid-write leaves no data files and no bad-record files") {
+    val out = freshPath("cancelled")
+    val bad = freshPath("cancelled-bad")
+    val slow = udf { (s: String) => if (s.hashCode % 200 == 0) Thread.sleep(20); s }
+    val docs = (0 until 200000).map(i => if (i % 1000 == 1) "{bad" else s"""{"id": $i}""")
+    val df = text(docs, 4).select(slow(col("value")).as("value"))
+    val session = spark
+    val writing = Future {
+      session.sparkContext.setJobGroup("cancel-raw", "cancelled raw write", interruptOnCancel = true)
+      df.write.format("rustparquet").option("jsonColumn", "value").option("schema", "id BIGINT")
+        .option("mode", "DROPMALFORMED").option("badRecordsPath", bad).option("batchRows", 100).save(out)
+    }
+    Thread.sleep(4000)
+    spark.sparkContext.cancelJobGroup("cancel-raw")
+    val error = intercept[SparkException](Await.result(writing, 2.minutes))
+    assert(error.getMessage.contains("cancel"), error.getMessage)
+    Thread.sleep(500) // task completion listeners run after the job is reported cancelled
+    assert(dataFiles(out).isEmpty, dataFiles(out).mkString(", "))
+    assert(files(bad).filterNot(_.getName.endsWith(".crc")).isEmpty, files(bad).mkString(", "))
+  }
+}
