@@ -949,24 +949,10 @@ impl Shredder {
         let offset = p.pos();
         let buffer = &mut self.leaves[leaf];
         match (ty, kind) {
-            (LeafType::String, ValueKind::String) => {
+            // JSON text columns take any value: strings as they are, others as JSON text.
+            (LeafType::String, ValueKind::String) | (LeafType::Json, _) => {
                 let LeafValues::Bytes { data, ends } = &mut buffer.values else {
                     unreachable!("string leaves hold bytes")
-                };
-                p.string_into(data)?;
-                if data.len() > u32::MAX as usize {
-                    return self.mismatch(
-                        offset,
-                        node,
-                        "holds more than 4 GiB of strings in one row group; lower --row-group-size"
-                            .into(),
-                    );
-                }
-                ends.push(data.len() as u32);
-            }
-            (LeafType::Json, kind) => {
-                let LeafValues::Bytes { data, ends } = &mut buffer.values else {
-                    unreachable!("json leaves hold bytes")
                 };
                 if kind == ValueKind::String {
                     p.string_into(data)?;

@@ -11,34 +11,13 @@ use rustparquet_core::read::{to_ndjson_string, ReadOptions};
 use rustparquet_core::{convert, ConvertOptions, Error};
 use serde_json::{json, Value};
 
+mod common;
+use common::{read_back, without_nulls};
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
-}
-
-fn read_back(path: &Path) -> Vec<Value> {
-    let mut o = ReadOptions::default();
-    o.assemble.omit_nulls = true;
-    to_ndjson_string(path, &o)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-/// The document as our reader gives it back with `omit_nulls`: null members dropped.
-fn without_nulls(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
-        other => other.clone(),
-    }
 }
 
 /// Numbers compare by value (an int in a double column comes back as a float).

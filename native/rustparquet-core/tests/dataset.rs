@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use rustparquet_core::dataset::{self, SCHEMA_FILE};
-use rustparquet_core::read::{to_ndjson_string, ReadOptions};
 use rustparquet_core::schema::Schema;
 use rustparquet_core::ConvertOptions;
 use serde_json::{json, Value};
+
+mod common;
+use common::{read_back as ours, without_nulls};
 
 fn batches() -> Vec<Vec<Value>> {
     vec![
@@ -31,29 +33,6 @@ fn batches() -> Vec<Vec<Value>> {
             json!({"id": 6, "owner": {"primary": "jackie"}}),
         ],
     ]
-}
-
-fn ours(path: &Path) -> Vec<Value> {
-    let mut o = ReadOptions::default();
-    o.assemble.omit_nulls = true;
-    to_ndjson_string(path, &o)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn without_nulls(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
-        other => other.clone(),
-    }
 }
 
 /// Each leaf column's Parquet path and physical/logical type, as the footer says.

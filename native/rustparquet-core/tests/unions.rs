@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use rustparquet_core::infer::{MapRules, UnionMode};
-use rustparquet_core::read::{to_ndjson_string, ReadOptions};
 use rustparquet_core::{convert, ConvertOptions};
 use serde_json::{json, Value};
+
+mod common;
+use common::{read_back as ours, without_nulls};
 
 fn write_docs(dir: &Path, name: &str, docs: &[Value]) -> PathBuf {
     let p = dir.join(name);
@@ -24,17 +26,6 @@ fn convert_docs(docs: &[Value], options: &ConvertOptions) -> (tempfile::TempDir,
     let out = dir.path().join("out.parquet");
     convert(&[src.display().to_string()], &out, options).unwrap();
     (dir, out)
-}
-
-/// Our reader's documents, null members left out (Parquet cannot tell them from missing).
-fn ours(path: &Path) -> Vec<Value> {
-    let mut o = ReadOptions::default();
-    o.assemble.omit_nulls = true;
-    to_ndjson_string(path, &o)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 /// The rows as the `parquet` crate's record API gives them: groups as JSON objects.
@@ -78,19 +69,6 @@ fn field_json(f: &parquet::record::Field) -> Value {
                 .collect(),
         ),
         other => panic!("unexpected record value {other:?}"),
-    }
-}
-
-fn without_nulls(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
-        other => other.clone(),
     }
 }
 
