@@ -1335,6 +1335,25 @@ fn parquet_to_schema(text: &str) -> std::result::Result<Schema, String> {
         ));
     }
     let message = parquet::schema::parser::parse_message_type(text).map_err(|e| e.to_string())?;
+    schema_from_message(&message)
+}
+
+/// Our schema for a Parquet message type (a file's footer): what [`from_parquet_text`] reads,
+/// for files another writer made (ours carry their schema in `rustparquet.schema`). Unions are
+/// recognised by their layout; JSON keys, JSON text and always-null fields cannot be told.
+/// `source_name` names the file in errors.
+pub fn from_parquet_type(message: &PqType, source_name: Option<&str>) -> Result<Schema> {
+    let schema = schema_from_message(message).map_err(|reason| Error::Schema {
+        source_name: source_name.map(str::to_string),
+        reason: format!("parquet form: {reason}"),
+    })?;
+    Schema::from_json_str(&schema.to_json_string(), source_name)
+}
+
+fn schema_from_message(message: &PqType) -> std::result::Result<Schema, String> {
+    if !message.is_group() {
+        return Err("expected a message (a group), found a primitive type".into());
+    }
     let children = message.get_fields();
     let fields = children
         .iter()

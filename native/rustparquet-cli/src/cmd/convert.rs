@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustparquet_core::input::{InputFormat, OnError, Progress};
-use rustparquet_core::schema::Schema;
 use rustparquet_core::{ConvertOptions, ConvertSummary};
 
 use super::{CliError, CliResult};
@@ -38,10 +37,15 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "DIR")]
     pub dataset: Option<PathBuf>,
 
-    /// Write with this schema (rustparquet's JSON schema form, as printed by
-    /// `rustparquet schema --format rustparquet`) instead of inferring one.
+    /// Write with this schema instead of inferring one: any form `rustparquet schema
+    /// --format` prints but tree (rustparquet, ddl, spark-json, parquet, json-schema).
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+
+    /// The form of the --schema file (default: recognised from its content).
+    #[arg(long, value_name = "FORMAT", default_value = "auto", requires = "schema",
+          value_parser = ["auto", "ddl", "spark-json", "parquet", "json-schema", "rustparquet"])]
+    pub schema_format: String,
 
     /// Infer the schema from the first N documents only (default: all documents).
     #[arg(long, value_name = "N", conflicts_with = "schema")]
@@ -127,12 +131,7 @@ pub struct ConvertArgs {
 fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
     let mut o = ConvertOptions::default();
     if let Some(path) = &args.schema {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::Usage(format!("--schema {}: {e}", path.display())))?;
-        o.schema = Some(Schema::from_json_str(
-            &text,
-            Some(&path.display().to_string()),
-        )?);
+        o.schema = Some(super::schema::read_schema_file(path, &args.schema_format)?);
     }
     o.sample = args.sample;
     o.infer = args.infer.options();

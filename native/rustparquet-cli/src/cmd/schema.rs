@@ -1,9 +1,14 @@
-//! `rustparquet schema`: print the schema inferred from JSON documents.
+//! `rustparquet schema`: print the schema inferred from JSON documents, stored in Parquet files,
+//! or read from a schema file, in any of the forms of `rustparquet_core::schema_format`.
 
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rustparquet_core::input::{expand_inputs, InputFormat};
-use rustparquet_core::schema::{DataType, Field, Repetition, Schema};
+use rustparquet_core::read::ParquetFile;
+use rustparquet_core::schema::Schema;
+use rustparquet_core::schema_format::{self, SchemaFormat};
 use rustparquet_core::ConvertOptions;
 
 use super::{CliError, CliResult};
@@ -11,14 +16,26 @@ use super::{CliError, CliResult};
 /// Arguments of `rustparquet schema`.
 #[derive(clap::Args, Debug)]
 pub struct SchemaArgs {
-    /// Input files, globs, or `-` for standard input (as for `convert`).
-    #[arg(required = true, value_name = "INPUT")]
+    /// Input files, globs, or `-` for standard input (as for `convert`); or Parquet files
+    /// (their stored schema, merged when there are several).
+    #[arg(required_unless_present = "schema", value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// Output form: tree (readable), rustparquet (the JSON form `convert --schema` reads),
-    /// parquet (the Parquet message type).
-    #[arg(long, short, value_name = "FORMAT", default_value = "tree", value_parser = ["tree", "rustparquet", "parquet"])]
+    /// Output form: tree (readable), ddl (Spark DDL: `spark.read.schema(...)`), spark-json
+    /// (`StructType.fromJson`), parquet (the message type), json-schema (draft 2020-12), or
+    /// rustparquet (the JSON form stored in our files). `convert --schema` reads all but tree.
+    #[arg(long, short, value_name = "FORMAT", default_value = "tree",
+          value_parser = ["tree", "ddl", "spark-json", "parquet", "json-schema", "rustparquet"])]
     pub format: String,
+
+    /// Print this schema file (any form `convert --schema` reads) instead of inferring one.
+    #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+    pub schema: Option<PathBuf>,
+
+    /// The form of --schema FILE (default: recognised from its content).
+    #[arg(long, value_name = "FORMAT", default_value = "auto",
+          value_parser = ["auto", "ddl", "spark-json", "parquet", "json-schema", "rustparquet"])]
+    pub schema_format: String,
 
     /// Infer from the first N documents only.
     #[arg(long, value_name = "N")]
@@ -38,6 +55,31 @@ pub struct SchemaArgs {
 
 /// Runs `schema`.
 pub fn run(args: SchemaArgs) -> CliResult {
+    let format = SchemaFormat::from_name(&args.format)
+        .ok_or_else(|| CliError::Usage(format!("--format: unknown form `{}`", args.format)))?;
+    let schema = match &args.schema {
+        Some(path) => read_schema_file(path, &args.schema_format)?,
+        None => match parquet_inputs(&args.inputs)? {
+            Some(files) => stored_schema(&files, &args)?,
+            None => infer(&args)?,
+        },
+    };
+    println!("{}", schema_format::render(&schema, format)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a schema file in any form but the tree (`form` "auto": recognised from the content).
+pub fn read_schema_file(path: &Path, form: &str) -> Result<Schema, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("--schema {}: {e}", path.display())))?;
+    let name = path.display().to_string();
+    Ok(match SchemaFormat::from_name(form) {
+        Some(f) => schema_format::parse(&text, f, Some(&name))?,
+        None => schema_format::parse_any(&text, Some(&name))?,
+    })
+}
+
+fn infer(args: &SchemaArgs) -> Result<Schema, CliError> {
     let mut inputs = expand_inputs(&args.inputs)?;
     for input in &mut inputs {
         input.spill_stdin()?;
@@ -53,57 +95,52 @@ pub fn run(args: SchemaArgs) -> CliResult {
         },
         ..ConvertOptions::default()
     };
-    let schema = rustparquet_core::convert::infer_schema(&inputs, &options)?;
-    let text = match args.format.as_str() {
-        "rustparquet" => serde_json::to_string_pretty(&schema.to_json())
-            .map_err(|e| CliError::Usage(e.to_string()))?,
-        "parquet" => {
-            let mut out = Vec::new();
-            parquet::schema::printer::print_schema(&mut out, &*schema.to_parquet()?);
-            String::from_utf8_lossy(&out).trim_end().to_string()
-        }
-        _ => tree(&schema),
-    };
-    println!("{text}");
-    Ok(ExitCode::SUCCESS)
+    Ok(rustparquet_core::convert::infer_schema(&inputs, &options)?)
 }
 
-/// A readable tree: one line per field, `name: type`, nested by indentation.
-fn tree(schema: &Schema) -> String {
-    fn type_name(t: &DataType) -> String {
-        match t {
-            DataType::List(e) => format!("array<{}>", type_name(&e.data_type)),
-            DataType::Struct(f) if f.is_empty() => "object {}".into(),
-            DataType::Struct(_) => "object".into(),
-            t => t.name().to_string(),
-        }
+/// The files, when every input is a Parquet file (by its magic bytes); `None` for JSON inputs.
+fn parquet_inputs(args: &[String]) -> Result<Option<Vec<PathBuf>>, CliError> {
+    if args.iter().any(|a| a == "-") {
+        return Ok(None);
     }
-    fn walk(fields: &[Field], indent: usize, out: &mut String) {
-        for f in fields {
-            let key = match &f.key {
-                Some(k) => format!("{} (JSON key {k:?})", f.name),
-                None => f.name.clone(),
-            };
-            let rep = match f.repetition {
-                Repetition::Required => " required",
-                Repetition::Repeated => " repeated",
-                Repetition::Optional => "",
-            };
-            out.push_str(&format!(
-                "{}{key}: {}{rep}\n",
-                "  ".repeat(indent),
-                type_name(&f.data_type)
-            ));
-            let mut t = &f.data_type;
-            while let DataType::List(e) = t {
-                t = &e.data_type;
-            }
-            if let DataType::Struct(children) = t {
-                walk(children, indent + 1, out);
-            }
-        }
+    let Ok(files) = rustparquet_core::read::expand_inputs(args) else {
+        return Ok(None);
+    };
+    let is_parquet = |p: &PathBuf| {
+        let mut magic = [0u8; 4];
+        std::fs::File::open(p)
+            .and_then(|mut f| f.read_exact(&mut magic))
+            .is_ok_and(|_| &magic == b"PAR1")
+    };
+    let parquet = files.iter().filter(|p| is_parquet(p)).count();
+    match parquet {
+        0 => Ok(None),
+        n if n == files.len() => Ok(Some(files)),
+        _ => Err(CliError::Usage(
+            "give either JSON inputs or Parquet files, not both".into(),
+        )),
     }
-    let mut out = String::new();
-    walk(&schema.fields, 0, &mut out);
-    out.trim_end().to_string()
+}
+
+/// The schema stored in each file (ours), or read from its footer (other writers'), merged by
+/// the union rules of `--unions`.
+fn stored_schema(files: &[PathBuf], args: &SchemaArgs) -> Result<Schema, CliError> {
+    let mut merged: Option<Schema> = None;
+    for path in files {
+        let file = ParquetFile::open(path)?;
+        let schema = match file.our_schema() {
+            Some(s) => s.clone(),
+            None => schema_format::from_parquet_type(
+                file.metadata().file_metadata().schema(),
+                Some(&path.display().to_string()),
+            )?,
+        };
+        merged = Some(match merged {
+            None => schema,
+            Some(m) => {
+                rustparquet_core::infer::merge_schemas(&m, &schema, args.infer.options().unions)?
+            }
+        });
+    }
+    merged.ok_or_else(|| CliError::Usage("no input".into()))
 }
