@@ -38,8 +38,11 @@ pub struct ConvertOptions {
     pub input_format: InputFormat,
     /// Deepest nesting accepted (at most [`crate::MAX_DEPTH_LIMIT`]).
     pub max_depth: usize,
-    /// Largest document accepted, in bytes.
+    /// Largest document accepted, in bytes (at most [`crate::MAX_DOCUMENT_LIMIT`]).
     pub max_document_bytes: usize,
+    /// Most leaf columns a file may have; a wider schema (inferred or given) is refused
+    /// before anything is written.
+    pub max_columns: usize,
     /// How inference treats conflicting types and map-like objects.
     pub infer: InferOptions,
     pub writer: WriterOptions,
@@ -61,7 +64,8 @@ impl Default for ConvertOptions {
             on_error: OnError::Fail,
             input_format: InputFormat::Auto,
             max_depth: crate::DEFAULT_MAX_DEPTH,
-            max_document_bytes: 1 << 30,
+            max_document_bytes: crate::DEFAULT_MAX_DOCUMENT_BYTES,
+            max_columns: crate::DEFAULT_MAX_COLUMNS,
             infer: InferOptions::default(),
             writer: WriterOptions::default(),
             threads: 2,
@@ -147,6 +151,30 @@ impl ConvertOptions {
                 "max-depth must be between 1 and {}",
                 crate::MAX_DEPTH_LIMIT
             )));
+        }
+        if self.max_document_bytes == 0 || self.max_document_bytes > crate::MAX_DOCUMENT_LIMIT {
+            return Err(Error::Options(format!(
+                "max-document-size must be between 1 and {} bytes",
+                crate::MAX_DOCUMENT_LIMIT
+            )));
+        }
+        if self.max_columns == 0 {
+            return Err(Error::Options("max-columns must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// Refuses a schema with more leaf columns than [`ConvertOptions::max_columns`].
+    fn check_columns(&self, schema: &Schema) -> Result<()> {
+        let columns = schema.leaves().len();
+        if columns > self.max_columns {
+            return Err(Error::Schema {
+                source_name: None,
+                reason: format!(
+                    "{columns} columns, more than the limit of {} (each open column takes memory while writing; raise --max-columns, or store objects keyed by ids as maps: --map PATH)",
+                    self.max_columns
+                ),
+            });
         }
         Ok(())
     }
@@ -418,6 +446,7 @@ pub fn convert_with_schema(
     schema: &Schema,
     options: &ConvertOptions,
 ) -> Result<ConvertSummary> {
+    options.check_columns(schema)?;
     if options.threads >= 2 && chunkable(inputs, options.input_format)? {
         if let Some(summary) = convert_parallel(inputs, output, schema, options)? {
             return Ok(summary);

@@ -362,10 +362,21 @@ impl Default for ReadSettings<'_> {
             format: InputFormat::Auto,
             max_depth: crate::DEFAULT_MAX_DEPTH,
             block_bytes: 8 << 20,
-            max_document_bytes: 1 << 30,
+            max_document_bytes: crate::DEFAULT_MAX_DOCUMENT_BYTES,
             progress: None,
             cancel: None,
         }
+    }
+}
+
+/// The error for a document (or a line, in the parallel reader) longer than the limit.
+fn too_large(at: Location, limit: usize) -> Error {
+    Error::Unsupported {
+        at,
+        reason: format!(
+            "a document larger than {limit} bytes, the limit (raise --max-document-size, at most {})",
+            crate::MAX_DOCUMENT_LIMIT
+        ),
     }
 }
 
@@ -380,8 +391,10 @@ pub(crate) struct Locator<'a> {
     pub buf: &'a [u8],
     /// Line number of `buf[0]`.
     pub base_line: u64,
-    /// A known (offset, line) in this window, moving forward as documents do.
-    pub cursor: Cell<(usize, u64)>,
+    /// A known (offset, line, column) in this window, moving forward as documents do, so
+    /// that locating is linear overall even for many places on one long line (inference
+    /// locates every new key: a million keys on one line must not rescan the line each time).
+    pub cursor: Cell<(usize, u64, u64)>,
 }
 
 impl Locator<'_> {
@@ -390,26 +403,27 @@ impl Locator<'_> {
             name,
             buf,
             base_line,
-            cursor: Cell::new((0, base_line)),
+            cursor: Cell::new((0, base_line, 1)),
         }
     }
 
     pub fn locate(&self, offset: usize) -> Location {
         let offset = offset.min(self.buf.len());
-        let (mut at, mut line) = self.cursor.get();
+        let (mut at, mut line, mut column) = self.cursor.get();
         if offset < at {
-            at = 0;
-            line = self.base_line;
+            (at, line, column) = (0, self.base_line, 1);
         }
-        line += count_lines(&self.buf[at..offset]);
-        self.cursor.set((offset, line));
-        let line_start = memchr::memrchr(b'\n', &self.buf[..offset]).map_or(0, |i| i + 1);
         // Columns count characters, not bytes.
-        let column = self.buf[line_start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xc0) != 0x80)
-            .count() as u64
-            + 1;
+        let chars = |s: &[u8]| s.iter().filter(|&&b| (b & 0xc0) != 0x80).count() as u64;
+        let between = &self.buf[at..offset];
+        match memchr::memrchr(b'\n', between) {
+            None => column += chars(between),
+            Some(last) => {
+                line += count_lines(between);
+                column = chars(&between[last + 1..]) + 1;
+            }
+        }
+        self.cursor.set((offset, line, column));
         Location {
             file: self.name.clone(),
             line,
@@ -631,15 +645,13 @@ pub fn read_documents(
                 line: base_line,
                 column: 1,
             };
-            return Err(Error::Unsupported {
-                at,
-                reason: format!(
-                    "a document larger than {} bytes (the limit)",
-                    settings.max_document_bytes
-                ),
-            });
+            return Err(too_large(at, settings.max_document_bytes));
         }
-        let want = filled + settings.block_bytes;
+        // What is left unconsumed is one incomplete document: grow by at least its size, so
+        // that a long document is parsed again O(log n) times, not once per block, but never
+        // much past the limit.
+        let grow = filled.min(settings.max_document_bytes - filled);
+        let want = filled + settings.block_bytes.max(grow);
         if buf.len() < want {
             buf.resize(want, 0);
         }
@@ -789,17 +801,12 @@ impl<'a> Chunker<'a> {
             // One line longer than the chunk: read on, up to the document size limit.
             searched = data.len();
             if data.len() > self.settings.max_document_bytes {
-                return Err(Error::Unsupported {
-                    at: Location {
-                        file: name.clone(),
-                        line: self.base_line,
-                        column: 1,
-                    },
-                    reason: format!(
-                        "a document larger than {} bytes (the limit)",
-                        self.settings.max_document_bytes
-                    ),
-                });
+                let at = Location {
+                    file: name.clone(),
+                    line: self.base_line,
+                    column: 1,
+                };
+                return Err(too_large(at, self.settings.max_document_bytes));
             }
         };
         if let Some(cut) = cut {
@@ -857,4 +864,44 @@ pub(crate) fn chunkable(inputs: &[Input], format: InputFormat) -> Result<bool> {
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `locate` must give: lines and columns (in characters) counted from the start.
+    fn naive(buf: &[u8], base_line: u64, offset: usize) -> (u64, u64) {
+        let before = &buf[..offset];
+        let line = base_line + before.iter().filter(|&&b| b == b'\n').count() as u64;
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = 1 + before[start..]
+            .iter()
+            .filter(|&&b| (b & 0xc0) != 0x80)
+            .count() as u64;
+        (line, column)
+    }
+
+    #[test]
+    fn locations_agree_with_counting_from_the_start_in_any_order() {
+        let buf = "{\"a\":\"é\",\n\"bé\": [1,\n\n 2]}\n{\"😀\":1}".as_bytes();
+        let name: Arc<str> = "f".into();
+        let locator = Locator::new(&name, buf, 7);
+        // Forward, backward and repeated offsets (the cursor only moves forward cheaply).
+        let offsets: Vec<usize> = (0..=buf.len())
+            .chain((0..=buf.len()).rev())
+            .chain([3, 3, 20, 5, buf.len()])
+            .collect();
+        for offset in offsets {
+            let at = locator.locate(offset);
+            assert_eq!(
+                (at.line, at.column),
+                naive(buf, 7, offset),
+                "offset {offset}"
+            );
+        }
+    }
 }

@@ -70,6 +70,16 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "N", default_value_t = rustparquet_core::DEFAULT_MAX_DEPTH)]
     pub max_depth: usize,
 
+    /// Largest document accepted (a document is held whole while it is parsed): e.g. 64MiB,
+    /// at most 1GiB. A longer document stops the run, whatever --on-error says.
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = super::cat::parse_size)]
+    pub max_document_size: u64,
+
+    /// Most columns (leaf fields) in the file; a wider schema is refused before anything is
+    /// written (each open column takes about 30 KB while writing).
+    #[arg(long, value_name = "N", default_value_t = rustparquet_core::DEFAULT_MAX_COLUMNS)]
+    pub max_columns: usize,
+
     /// Compression codec: snappy, zstd, zstd(LEVEL), gzip, gzip(LEVEL), lz4, none.
     #[arg(short, long, value_name = "CODEC", default_value = "snappy")]
     pub compression: String,
@@ -153,6 +163,8 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
         },
     };
     o.max_depth = args.max_depth;
+    o.max_document_bytes = usize::try_from(args.max_document_size).unwrap_or(usize::MAX);
+    o.max_columns = args.max_columns;
     let w = &mut o.writer;
     // Writer options take the flag's own name, so that their messages name the flag.
     let mut set = |flag: &str, value: &str| {
