@@ -1552,14 +1552,20 @@ fn looks_like_union(fields: &[Field]) -> bool {
 fn js_object(fields: &[Field]) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
-    for f in fields {
-        let s = match f.repetition {
-            Repetition::Repeated => json!({"type": "array", "items": js_type(&f.data_type)}),
-            Repetition::Required => {
+    // Adjacent siblings sharing a JSON key (a dataset's evolved field) hold its values by
+    // type: one property admitting any of their types.
+    for group in fields.chunk_by(|a, b| a.json_key() == b.json_key()) {
+        let f = &group[0];
+        let s = match (group.len(), f.repetition) {
+            (1, Repetition::Repeated) => json!({"type": "array", "items": js_type(&f.data_type)}),
+            (1, Repetition::Required) => {
                 required.push(Value::String(f.json_key().to_string()));
                 js_type(&f.data_type)
             }
-            Repetition::Optional => js_nullable(js_type(&f.data_type)),
+            (1, Repetition::Optional) => js_nullable(js_type(&f.data_type)),
+            _ => js_nullable(json!({
+                "anyOf": group.iter().map(|f| js_type(&f.data_type)).collect::<Vec<_>>()
+            })),
         };
         props.insert(f.json_key().to_string(), s);
     }
@@ -2497,6 +2503,36 @@ mod tests {
                 field("extra", DataType::Json),
                 field("anything", DataType::Json),
             ]
+        );
+    }
+
+    #[test]
+    fn sibling_fields_sharing_a_key_survive_the_spark_forms_and_merge_in_json_schema() {
+        // A dataset whose `x` was a long, then a string: `x` and `x__string` (key `x`).
+        let mut sibling = field("x__string", DataType::String);
+        sibling.key = Some("x".into());
+        let s = Schema::new(vec![
+            field("x", DataType::Int64),
+            sibling,
+            field("y", DataType::Null),
+        ]);
+        assert_eq!(round_trip(&s, SchemaFormat::Ddl), s);
+        assert_eq!(round_trip(&s, SchemaFormat::SparkJson), s);
+        let v: Value = serde_json::from_str(&to_json_schema(&s)).unwrap();
+        assert_eq!(
+            v["properties"]["x"],
+            json!({"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}]})
+        );
+        // Read back, the key's values are one union.
+        assert_eq!(
+            round_trip(&s, SchemaFormat::JsonSchema).fields[0],
+            field(
+                "x",
+                union(vec![
+                    ("long", DataType::Int64),
+                    ("string", DataType::String)
+                ])
+            )
         );
     }
 
