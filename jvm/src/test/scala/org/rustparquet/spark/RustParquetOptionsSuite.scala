@@ -38,7 +38,12 @@ class RustParquetOptionsSuite extends AnyFunSuite {
     assert(message("transfer" -> "pigeon") === "option `transfer`: 'pigeon' is not supported; use one of direct, bytes")
     assert(message("dictionary" -> "yes") === "option `dictionary`: 'yes' is not true or false")
     assert(message("rowGroupSize" -> "big") === "option `rowGroupSize`: 'big' is not a size such as 134217728 or 128m")
-    assert(message("jsonColumn" -> "value").startsWith("option `jsonColumn` ('value'): the raw JSON path is not available"))
+    assert(message("jsonColumn" -> "value", "mode" -> "sometimes") ===
+      "option `mode`: 'SOMETIMES' is not one of FAILFAST, DROPMALFORMED, PERMISSIVE")
+    assert(message("jsonColumn" -> "value", "unionMode" -> "merge") ===
+      "option `unionMode`: 'merge' is not one of union, string, error")
+    assert(message("jsonColumn" -> "value", "maxDepth" -> "500") ===
+      "option `maxDepth`: '500' is not a depth from 1 to 190")
   }
 
   test("the native options document carries Spark's footer metadata") {
