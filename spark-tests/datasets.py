@@ -3,8 +3,7 @@ suite compares.
 
 A dataset is NDJSON documents (generated, real-world from ../shared/testdata, or hand-written in
 spark-tests/data) plus the rustparquet flags to convert them with. `Prepared` turns one dataset
-into Spark DataFrames, all over the same schema S (the Spark schema of rustparquet's file, or the
-dataset's explicit DDL when the CLI cannot write it):
+into Spark DataFrames, all over the same schema S (the Spark schema of rustparquet's file):
 
   json        spark.read.schema(S).json(source)           reference 1 (Spark's JSON reader)
   spark       reference 1 written by df.write.parquet     reference 2 (Spark's Parquet writer)
@@ -24,7 +23,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
 import pytest
 
@@ -70,14 +69,8 @@ class Dataset:
     family: str  # the query battery it uses (the large variants share their small one's)
     source: Callable[[Path], Path] = field(compare=False)
     convert_args: tuple = ()
-    # Spark DDL of S when the CLI does not write this dataset's layout (e.g. maps before
-    # `--map`); then there is no `cli` direction.
-    ddl: Optional[str] = None
     slow: bool = False
-
-    @property
-    def directions(self):
-        return ("cli", "datasource", "spark-cat") if self.ddl is None else ("datasource", "spark-cat")
+    directions = ("cli", "datasource", "spark-cat")
 
 
 # Several row groups per file, so that Spark's row-group skipping (nested predicate pushdown)
@@ -97,12 +90,20 @@ DATASETS = [
         "maps",
         "maps",
         _bundled("maps.ndjson"),
-        ddl="id BIGINT, attrs MAP<STRING, STRING>, counts MAP<STRING, BIGINT>, "
-        "nested MAP<STRING, STRUCT<items: ARRAY<STRUCT<v: BIGINT, w: STRING>>>>, "
-        "tags_by_lang MAP<STRING, ARRAY<STRING>>",
+        ("--map", "attrs", "--map", "counts", "--map", "nested", "--map", "tags_by_lang"),
     ),
+    # Unions (docs/format.md): conflicting JSON types become a group with one member per type.
+    Dataset("heterogeneous", "heterogeneous", _generated("heterogeneous", SMALL_DOCS["heterogeneous"]), SMALL_ROW_GROUPS),
+    Dataset("account_admin", "account_admin", _bundled("account_admin.ndjson")),
     Dataset("activedata_large", "activedata", _generated("activedata", LARGE_DOCS["activedata"]), ("--row-group-rows", "5000"), slow=True),
     Dataset("wide_large", "wide", _generated("wide", LARGE_DOCS["wide"]), ("--row-group-rows", "5000"), slow=True),
+    Dataset(
+        "heterogeneous_large",
+        "heterogeneous",
+        _generated("heterogeneous", LARGE_DOCS["heterogeneous"]),
+        ("--row-group-rows", "5000"),
+        slow=True,
+    ),
 ]
 BY_NAME = {d.name: d for d in DATASETS}
 
@@ -202,21 +203,17 @@ class Prepared:
         self.source = dataset.source(workdir)
         self.paths = {}
         ref_source = self.source
-        if dataset.ddl is None:
-            cli = workdir / "rustparquet-cli.parquet"
-            run_rustparquet("convert", self.source, "-o", cli, "--quiet", *dataset.convert_args)
-            self.paths["cli"] = cli
-            self.schema = spark.read.parquet(str(cli)).schema
-            self.stored = stored_schema(cli)
-            if _needs_projection({"fields": self.stored["fields"]}):
-                ref_source = workdir / "reference.ndjson"
-                root = {"fields": self.stored["fields"]}
-                with open(ref_source, "w", encoding="utf-8") as out:
-                    for doc in read_documents(self.source):
-                        out.write(json.dumps(project(doc, root), ensure_ascii=False) + "\n")
-        else:
-            self.schema = spark.read.schema(dataset.ddl).json(str(self.source)).schema
-            self.stored = None
+        cli = workdir / "rustparquet-cli.parquet"
+        run_rustparquet("convert", self.source, "-o", cli, "--quiet", *dataset.convert_args)
+        self.paths["cli"] = cli
+        self.schema = spark.read.parquet(str(cli)).schema
+        self.stored = stored_schema(cli)
+        if _needs_projection({"fields": self.stored["fields"]}):
+            ref_source = workdir / "reference.ndjson"
+            root = {"fields": self.stored["fields"]}
+            with open(ref_source, "w", encoding="utf-8") as out:
+                for doc in read_documents(self.source):
+                    out.write(json.dumps(project(doc, root), ensure_ascii=False) + "\n")
         self.ref_source = ref_source
         json_df = spark.read.schema(self.schema).option("mode", "FAILFAST").json(str(ref_source))
         self.paths["spark"] = workdir / "spark-parquet"
@@ -242,9 +239,8 @@ class Prepared:
             "spark": spark.read.parquet(str(self.paths["spark"])),
             "datasource": spark.read.parquet(str(self.paths["datasource"])),
             "spark-cat": spark.read.schema(self.schema).option("mode", "FAILFAST").json(str(cat_out)),
+            "cli": spark.read.parquet(str(cli)),
         }
-        if "cli" in self.paths:
-            self.frames["cli"] = spark.read.parquet(str(self.paths["cli"]))
 
 
 class PreparedCache:

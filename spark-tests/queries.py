@@ -309,6 +309,82 @@ BY_FAMILY = {
         ),
         Query("edge_pushdown_big", "SELECT id, big FROM t WHERE big > 0", pushdown=("big",)),
     ],
+    "heterogeneous": [
+        Query(
+            "het_admin_members",
+            "SELECT _id, account_admin.string AS s, account_admin.long AS l, size(account_admin.array) AS n, "
+            "account_admin.object.name AS name, account_admin.object.id.long AS oid, account_admin.object.id.string AS sid FROM t",
+        ),
+        Query(
+            "het_admin_member_counts",
+            "SELECT count(account_admin) AS n, count(account_admin.string) AS s, count(account_admin.long) AS l, "
+            "count(account_admin.array) AS a, count(account_admin.object) AS o FROM t",
+        ),
+        Query(
+            "het_admin_array_posexplode",
+            "SELECT _id, pos, e.long AS l, e.string AS s FROM t LATERAL VIEW posexplode(account_admin.array) x AS pos, e",
+        ),
+        Query(
+            "het_tags_array_or_object",
+            "SELECT g.name AS name, g.value AS value, count(*) AS n FROM t LATERAL VIEW explode(task.tags.array) x AS g "
+            "GROUP BY g.name, g.value UNION ALL SELECT 'object' AS name, task.tags.object.label AS value, count(*) AS n FROM t "
+            "WHERE task.tags.object IS NOT NULL GROUP BY task.tags.object.label",
+        ),
+        Query(
+            "het_union_inside_array_of_objects",
+            "SELECT _id, si, st.timing.double AS bare, st.timing.object.duration AS dur, st.status.long AS sl, "
+            "st.status.string AS ss, st.message.array AS marr FROM t LATERAL VIEW posexplode(result.subtests) s AS si, st",
+        ),
+        Query(
+            "het_union_3lvl_values",
+            "SELECT v.value.boolean AS b, v.value.double AS d, v.value.string AS s, size(v.value.array) AS n_array, "
+            "count(v.value.object) AS n_object, count(*) AS n FROM t LATERAL VIEW explode(result.subtests) s AS st "
+            "LATERAL VIEW explode(st.assertions) x AS a LATERAL VIEW explode(a.values) y AS v "
+            "GROUP BY v.value.boolean, v.value.double, v.value.string, size(v.value.array)",
+        ),
+        Query(
+            "het_group_by_union_members",
+            "SELECT result.ok.boolean AS b, result.ok.long AS l, result.ok.string AS s, count(*) AS n, "
+            "avg(result.duration.double) AS avg_duration, count(result.duration.string) AS text_durations FROM t "
+            "GROUP BY result.ok.boolean, result.ok.long, result.ok.string",
+        ),
+        Query(
+            "het_pushdown_union_member",
+            "SELECT _id, build.date.long AS d FROM t WHERE build.date.long > 1483200000",
+            pushdown=("build.date.long",),
+        ),
+    ],
+    "account_admin": [
+        Query(
+            "aa_members",
+            "SELECT id, account_admin.string AS s, account_admin.double AS d, account_admin.boolean AS b, "
+            "size(account_admin.array) AS n, account_admin.object.role AS role, account_admin.object.level.long AS level_l, "
+            "account_admin.object.level.string AS level_s, account_admin.object.name.string AS name_s, "
+            "account_admin.object.name.object.first AS first FROM t",
+        ),
+        Query(
+            "aa_member_counts",
+            "SELECT count(*) AS rows, count(account_admin) AS n, count(account_admin.string) AS s, "
+            "count(account_admin.double) AS d, count(account_admin.boolean) AS b, count(account_admin.array) AS a, "
+            "count(account_admin.object) AS o FROM t",
+        ),
+        Query(
+            "aa_array_of_unions_2lvl",
+            "SELECT id, pos, e.long AS l, e.string AS s, e.object.k AS k, j, ee.long AS el, ee.array AS ea FROM t "
+            "LATERAL VIEW posexplode(account_admin.array) x AS pos, e LATERAL VIEW OUTER posexplode(e.array) y AS j, ee",
+        ),
+        Query(
+            "aa_union_in_array_of_objects",
+            "SELECT id, pos, p.v.long AS l, p.v.string AS s, p.v.boolean AS b, p.v.array AS a, p.v.object.deep AS deep, "
+            "p.w AS w FROM t LATERAL VIEW OUTER posexplode(perms) x AS pos, p",
+        ),
+        Query("aa_decimal_and_double", "SELECT id, score.decimal AS dec, score.double AS dbl FROM t WHERE score IS NOT NULL"),
+        Query(
+            "aa_pushdown_member",
+            "SELECT id FROM t WHERE account_admin.string = 'alice' OR account_admin.double > 10",
+            pushdown=("account_admin.string", "account_admin.double"),
+        ),
+    ],
     "maps": [
         Query(
             "map_access",

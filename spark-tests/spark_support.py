@@ -130,11 +130,14 @@ def plain(value):
     return value
 
 
-def _canonical(value):
+def _canonical(value, loose=False):
     """A JSON-able form whose text orders rows; floats rounded so that the tolerance of
-    `same_value` cannot reorder rows, exact types kept apart by tags."""
+    `same_value` cannot reorder rows, exact types kept apart by tags (unless `loose`: then
+    an int and a float of the same value sort together)."""
     if isinstance(value, bool) or value is None:
         return value
+    if loose and isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
+        return ["n", f"{float(value):.6g}"]
     if isinstance(value, int):
         return ["i", value]
     if isinstance(value, float):
@@ -148,44 +151,56 @@ def _canonical(value):
     if isinstance(value, (datetime, date)):
         return ["t", value.isoformat()]
     if isinstance(value, dict):
-        return ["o", sorted(([json.dumps(_canonical(k)), _canonical(v)] for k, v in value.items()), key=lambda kv: kv[0])]
+        items = ([json.dumps(_canonical(k, loose)), _canonical(v, loose)] for k, v in value.items())
+        return ["o", sorted(items, key=lambda kv: kv[0])]
     if isinstance(value, list):
-        return ["a", [_canonical(v) for v in value]]
+        return ["a", [_canonical(v, loose) for v in value]]
     return ["s", value]
 
 
-def canonical_text(row) -> str:
-    return json.dumps(_canonical(row), ensure_ascii=False, sort_keys=True)
+def canonical_text(row, loose=False) -> str:
+    return json.dumps(_canonical(row, loose), ensure_ascii=False, sort_keys=True)
 
 
-def same_value(a, b, rel=1e-9, abs_tol=1e-12) -> bool:
-    """Equality with a float tolerance (NaN equals NaN); types must agree (1 is not 1.0)."""
+def same_value(a, b, rel=1e-9, abs_tol=1e-12, loose=False) -> bool:
+    """Equality with a float tolerance (NaN equals NaN); types must agree (1 is not 1.0)
+    unless `loose`, where numbers compare by value (2 == 2.0, exactly)."""
     if isinstance(a, float) and isinstance(b, float):
         if math.isnan(a) or math.isnan(b):
             return math.isnan(a) and math.isnan(b)
         return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
+    if loose and isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        return a == b
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same_value(a[k], b[k], rel, abs_tol) for k in a)
+        return a.keys() == b.keys() and all(same_value(a[k], b[k], rel, abs_tol, loose) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(same_value(x, y, rel, abs_tol) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same_value(x, y, rel, abs_tol, loose) for x, y in zip(a, b))
     return a == b
 
 
-def _show(row, width=400) -> str:
+def _show(row, width=600) -> str:
     text = json.dumps(row, ensure_ascii=False, default=str, sort_keys=False)
     return text if len(text) <= width else text[:width] + f"... ({len(text)} chars)"
 
 
-def assert_same_rows(got, expected, what: str, context: str = ""):
+def assert_same_rows(got, expected, what: str, context: str = "", loose_numbers=False):
     """`got` and `expected` (lists of plain rows) hold the same rows in any order.
 
     On a mismatch the message names `what`, repeats `context` (the query), gives the counts and
     shows the first differing rows of both sides (in sorted order) plus a unified diff."""
-    got_sorted = sorted(got, key=canonical_text)
-    exp_sorted = sorted(expected, key=canonical_text)
-    if len(got_sorted) == len(exp_sorted) and all(same_value(g, e) for g, e in zip(got_sorted, exp_sorted)):
+    loose = loose_numbers
+
+    def key(row):
+        return canonical_text(row, loose)
+
+    def same(a, b):
+        return same_value(a, b, loose=loose)
+
+    got_sorted = sorted(got, key=key)
+    exp_sorted = sorted(expected, key=key)
+    if len(got_sorted) == len(exp_sorted) and all(same(g, e) for g, e in zip(got_sorted, exp_sorted)):
         return
     # Rounding at a float boundary can order two equal-within-tolerance sets differently:
     # before failing, match each expected row to any unused tolerant-equal row.
@@ -193,7 +208,7 @@ def assert_same_rows(got, expected, what: str, context: str = ""):
         unused = list(got_sorted)
         for e in exp_sorted:
             for i, g in enumerate(unused):
-                if same_value(g, e):
+                if same(g, e):
                     del unused[i]
                     break
             else:
@@ -201,7 +216,7 @@ def assert_same_rows(got, expected, what: str, context: str = ""):
         else:
             return
     first = next(
-        (i for i, (g, e) in enumerate(zip(got_sorted, exp_sorted)) if not same_value(g, e)),
+        (i for i, (g, e) in enumerate(zip(got_sorted, exp_sorted)) if not same(g, e)),
         min(len(got_sorted), len(exp_sorted)),
     )
     lines = [f"{what}: {len(got_sorted)} rows, expected {len(exp_sorted)}; first difference at sorted row {first}"]
@@ -209,7 +224,7 @@ def assert_same_rows(got, expected, what: str, context: str = ""):
         lines.append(f"query: {context}")
     shown = 0
     for i in range(first, min(first + 50, max(len(got_sorted), len(exp_sorted)))):
-        if i < len(got_sorted) and i < len(exp_sorted) and same_value(got_sorted[i], exp_sorted[i]):
+        if i < len(got_sorted) and i < len(exp_sorted) and same(got_sorted[i], exp_sorted[i]):
             continue
         shown += 1
         if shown > 3:

@@ -21,18 +21,45 @@ from conftest import DATA, run_rustparquet, shared_dir
 SPARK_SAFE_LOGICAL = {"NONE", "STRING", "LIST", "MAP", "DECIMAL", "DATE", "TIME", "TIMESTAMP", "INT", "JSON"}
 
 
-def expected_value(value, field):
+def union_member(value, members):
+    """The member a JSON value is written to (docs/format.md): its JSON type; an integer goes to
+    long, else decimal, else double."""
+    names = [m["name"] for m in members]
+    if isinstance(value, bool):
+        wanted = ["boolean"]
+    elif isinstance(value, int):
+        wanted = ["long", "decimal", "double"] if -(2**63) <= value < 2**63 else ["decimal"]
+    elif isinstance(value, float):
+        wanted = ["double"]
+    elif isinstance(value, str):
+        wanted = ["string"]
+    elif isinstance(value, list):
+        wanted = ["array"]
+    else:
+        wanted = ["object"]
+    return next(m for m in wanted if m in names)
+
+
+def expected_value(value, field, maps="pairs"):
+    """`value` as a reader returns it under `field`; maps as pyarrow's (key, value) pairs, or
+    as DuckDB's dicts (maps="dict")."""
     if "fields" in field:
         if value is None:
             return None
         if not field["fields"]:
             return {"_empty_object": None}
-        return {f["name"]: expected_value(value.get(f.get("key", f["name"])), f) for f in field["fields"]}
+        return {f["name"]: expected_value(value.get(f.get("key", f["name"])), f, maps) for f in field["fields"]}
     kind = field["type"]
     if value is None:
         return None
+    if kind == "union":
+        chosen = union_member(value, field["members"])
+        return {m["name"]: expected_value(value, m, maps) if m["name"] == chosen else None for m in field["members"]}
+    if kind == "map":
+        pairs = [(k, expected_value(v, field["value"], maps)) for k, v in value.items()]
+        return dict(pairs) if maps == "dict" else pairs
     if kind == "list":
-        return [expected_value(v, field["element"]) for v in value]
+        return [expected_value(v, field["element"], maps) for v in value]
     if kind == "double":
         return float(value)
     if kind == "decimal(38,0)":
@@ -40,7 +67,7 @@ def expected_value(value, field):
     return value
 
 
-def expected_rows(source: Path, schema: dict, layout="ndjson"):
+def expected_rows(source: Path, schema: dict, layout="ndjson", maps="pairs"):
     text = source.read_text(encoding="utf-8")
     if layout == "array":
         docs = json.loads(text)
@@ -55,7 +82,7 @@ def expected_rows(source: Path, schema: dict, layout="ndjson"):
             doc, i = decoder.raw_decode(text, i)
             docs.append(doc)
     root = {"fields": schema["fields"]}
-    return [expected_value(d, root) for d in docs]
+    return [expected_value(d, root, maps) for d in docs]
 
 
 def stored_schema(path: Path) -> dict:
@@ -100,13 +127,15 @@ def convert(source: Path, out: Path, *extra):
 def check_file(source: Path, out: Path, layout="ndjson"):
     schema = stored_schema(out)
     expected = expected_rows(source, schema, layout)
+    expected_duckdb = expected_rows(source, schema, layout, maps="dict")
     table = pq.read_table(out)
     assert table.num_rows == len(expected)
     got = table.to_pylist()
     for i, (g, e) in enumerate(zip(got, expected)):
         assert g == e, f"pyarrow row {i}: {g} != {e}"
     ddb = duckdb_rows(out)
-    for i, (g, e) in enumerate(zip(ddb, expected)):
+    assert len(ddb) == len(expected_duckdb)
+    for i, (g, e) in enumerate(zip(ddb, expected_duckdb)):
         assert g == tuple(e.values()), f"duckdb row {i}: {g} != {e}"
     assert_spark_safe(out)
 
@@ -180,12 +209,31 @@ def test_real_world_documents(tmp_path, name):
     check_file(src, convert(src, tmp_path / "real.parquet"))
 
 
+@pytest.mark.parametrize(
+    "name,extra",
+    [
+        ("account_admin.ndjson", ()),  # unions: top level, in arrays, in objects, in unions
+        ("maps.ndjson", ("--map", "attrs", "--map", "counts", "--map", "nested", "--map", "tags_by_lang")),
+    ],
+)
+def test_unions_and_maps(tmp_path, name, extra):
+    src = DATA / name
+    check_file(src, convert(src, tmp_path / "u.parquet", *extra))
+
+
+def test_real_world_type_conflicts_become_unions(tmp_path):
+    src = shared_dir() / "testdata" / "json-real" / "mozilla-telemetry" / "bhr_hangs.ndjson"
+    if not src.exists():
+        pytest.skip(f"{src} not found")
+    check_file(src, convert(src, tmp_path / "bhr.parquet"))
+
+
 def test_type_conflicts_fail_with_path_and_both_places(tmp_path):
     src = shared_dir() / "testdata" / "json-real" / "mozilla-telemetry" / "bhr_hangs.ndjson"
     if not src.exists():
         pytest.skip(f"{src} not found")
     out = tmp_path / "bhr.parquet"
-    proc = run_rustparquet("convert", src, "-o", out, check=False)
+    proc = run_rustparquet("convert", src, "-o", out, "--unions", "error", check=False)
     assert proc.returncode == 1
     assert "`stack[]` is a string at " in proc.stderr and "bhr_hangs.ndjson:1:180 but an array at " in proc.stderr
     assert not out.exists()

@@ -15,7 +15,8 @@ import re
 
 import pytest
 
-from datasets import DATASETS, PreparedCache
+from conftest import DATA, run_rustparquet
+from datasets import DATASETS, PreparedCache, read_documents
 from queries import queries_for
 from spark_support import assert_same_rows, collect_plain, start_spark
 
@@ -71,6 +72,33 @@ def test_rows(prepared, dataset, direction):
     assert_same_rows(collect_plain(frame), reference, f"{dataset}/{direction}: rows vs Spark's JSON reference")
 
 
+CAT_CASES = [
+    pytest.param(d.name, id=f"{d.name}:cli-cat", marks=_marks(d, "(all rows)", "cli-cat"))
+    for d in DATASETS
+]
+
+
+def _without_null_members(value):
+    if isinstance(value, dict):
+        return {k: _without_null_members(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_null_members(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("dataset", CAT_CASES)
+def test_cat_gives_back_the_source(prepared, dataset):
+    """Every value is recoverable (unions included): `rustparquet cat --omit-nulls` of the CLI's
+    file is the source documents. Parquet cannot tell a null member from a missing one, so null
+    members are dropped on both sides; numbers compare by value (an integer in a column that
+    also holds floats comes back as 2.0)."""
+    p = prepared.get(dataset)
+    proc = run_rustparquet("cat", "--omit-nulls", p.paths["cli"])
+    got = [json.loads(line) for line in proc.stdout.split("\n") if line.strip()]  # not splitlines: U+2028 is data
+    expected = [_without_null_members(doc) for doc in read_documents(p.source)]
+    assert_same_rows(got, expected, f"{dataset}: rustparquet cat --omit-nulls vs the source JSON", loose_numbers=True)
+
+
 def _reference_rows(p):
     """The rows of Spark's JSON read, checked once against Spark's own Parquet round trip."""
     if not hasattr(p, "reference_rows"):
@@ -112,3 +140,21 @@ def test_query(spark, prepared, dataset, query, direction):
         pushed = _pushed_filters(df)
         for column in query.pushdown:
             assert column in pushed, f"{dataset}/{query.name}/{direction}: `{column}` not pushed into the Parquet scan: [{pushed}]"
+
+
+@pytest.mark.matrix(dataset="account_admin", query="(--unions string vs Spark's inference)", direction="cli")
+def test_unions_string_mode_is_what_spark_infers(spark, tmp_path):
+    """`convert --unions string` is Spark-like: a conflicting field is one string column holding
+    what Spark's own JSON inference holds (strings as they are, other values as compact JSON),
+    at the top level and inside an array of objects."""
+    src = DATA / "account_admin.ndjson"
+    out = tmp_path / "strings.parquet"
+    run_rustparquet("convert", src, "-o", out, "--quiet", "--unions", "string")
+    ours = spark.read.parquet(str(out))
+    theirs = spark.read.json(str(src))
+    for frame, who in ((ours, "rustparquet --unions string"), (theirs, "Spark's inference")):
+        assert frame.schema["account_admin"].dataType.simpleString() == "string", f"{who}: {frame.schema.simpleString()}"
+    sql = "SELECT id, account_admin, transform(perms, p -> p.v) AS v, transform(perms, p -> p.w) AS w FROM t"
+    _, got = _run(spark, ours, sql)
+    _, expected = _run(spark, theirs, sql)
+    assert_same_rows(got, expected, "account_admin: --unions string vs spark.read.json", sql)

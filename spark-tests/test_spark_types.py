@@ -84,12 +84,26 @@ WRITE_SETTINGS = [
     ("legacy-layout", {"spark.sql.parquet.writeLegacyFormat": "true"}, {}),
     ("plain-uncompressed", {}, {"compression": "none", "parquet.enable.dictionary": "false"}),
     ("lz4", {}, {"compression": "lz4"}),
+    # Julian-calendar rebased values, as Spark 2.x wrote them (the footer says so:
+    # org.apache.spark.legacyDateTime / legacyINT96). Known reader bug: cat does not rebase them
+    # back, so 0001-01-01 prints as 0000-12-30 and 1500-01-01T00:00Z as 1500-01-10.
+    pytest.param(
+        "legacy-rebase",
+        {"spark.sql.parquet.datetimeRebaseModeInWrite": "LEGACY", "spark.sql.parquet.int96RebaseModeInWrite": "LEGACY"},
+        {},
+        marks=pytest.mark.xfail(strict=True, reason="cat ignores Spark's legacy (Julian) rebase footer keys"),
+        id="legacy-rebase",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
     session = start_spark("rustparquet-spark-types", tmp_path_factory.mktemp("warehouse"))
+    # Dates before 1582 and timestamps before 1900 are written as they are (proleptic
+    # Gregorian); Spark refuses to write them until a rebase mode is chosen.
+    session.conf.set("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED")
+    session.conf.set("spark.sql.parquet.int96RebaseModeInWrite", "CORRECTED")
     yield session
     session.stop()
 
@@ -142,10 +156,10 @@ def _parse(line):
 def _cat(path, *args):
     proc = subprocess.run([str(rustparquet_bin()), "cat", str(path), *args], capture_output=True)
     assert proc.returncode == 0, f"rustparquet cat {path} exited {proc.returncode}: {proc.stderr.decode()}"
-    return [line for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
+    return [line for line in proc.stdout.decode("utf-8").split("\n") if line.strip()]  # U+2028 is data
 
 
-@pytest.mark.parametrize("setting,confs,options", WRITE_SETTINGS, ids=[s[0] for s in WRITE_SETTINGS])
+@pytest.mark.parametrize("setting,confs,options", WRITE_SETTINGS, ids=[s[0] if isinstance(s, tuple) else s.id for s in WRITE_SETTINGS])
 def test_cat_matches_spark_tojson(spark, typed, tmp_path, request, setting, confs, options):
     request.node.add_marker(pytest.mark.matrix(dataset="typed", query=f"(all rows) {setting}", direction="spark-cat"))
     out = tmp_path / "spark"
@@ -189,7 +203,7 @@ def _micros(text):
 
 def test_cat_projection_of_nested_columns(spark, typed, tmp_path, request):
     """`cat --columns` on Spark's file: the same values as Spark's own projection."""
-    request.node.add_marker(pytest.mark.matrix(dataset="typed", query="cat --columns", direction="spark-cat"))
+    request.node.add_marker(pytest.mark.matrix(dataset="typed", query="(cat --columns)", direction="spark-cat"))
     out = tmp_path / "spark"
     typed.write.parquet(str(out))
     written = spark.read.parquet(str(out))
