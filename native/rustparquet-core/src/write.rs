@@ -666,7 +666,9 @@ impl ParquetFileWriter {
     /// Appends a row group encoded by [`ColumnEncoder::encode`] (of this file's encoder).
     pub fn append(&mut self, row_group: EncodedRowGroup) -> Result<()> {
         let rows = row_group.rows;
-        if append_row_group(&mut self.writer, row_group)? {
+        let appended =
+            append_row_group(&mut self.writer, row_group).map_err(|e| io_on(&self.target, e))?;
+        if appended {
             self.rows += rows as u64;
             self.row_groups += 1;
         }
@@ -675,7 +677,9 @@ impl ParquetFileWriter {
 
     /// Writes the footer, syncs, and renames the file onto its target.
     pub fn finish(mut self) -> Result<FileStats> {
-        self.writer.finish()?;
+        self.writer
+            .finish()
+            .map_err(|e| io_on(&self.target, e.into()))?;
         let file = self.writer.inner_mut();
         file.flush().map_err(|e| Error::io(&self.target, e))?;
         file.sync_all().map_err(|e| Error::io(&self.target, e))?;
@@ -692,6 +696,24 @@ impl ParquetFileWriter {
             .persist(&target)
             .map_err(|e| Error::io(&target, e.error))?;
         Ok(stats)
+    }
+}
+
+/// An I/O error met by the parquet crate while writing `target` (a full disk), which it
+/// returns as an opaque `External` error, as an [`Error::Io`] naming the file.
+fn io_on(target: &Path, e: Error) -> Error {
+    match e {
+        Error::Parquet {
+            column: None,
+            source: parquet::errors::ParquetError::External(inner),
+        } => match inner.downcast::<std::io::Error>() {
+            Ok(io) => Error::io(target, *io),
+            Err(inner) => Error::Parquet {
+                column: None,
+                source: parquet::errors::ParquetError::External(inner),
+            },
+        },
+        e => e,
     }
 }
 
