@@ -87,6 +87,7 @@ def main(argv):
              .config("spark.driver.memory", "4g")
              .config("spark.jars", jar_path)
              .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.shuffle.partitions", "2")
              .getOrCreate())
     spark.range(1).count()
