@@ -1185,15 +1185,11 @@ impl DdlParser<'_> {
         let mut metadata = Map::new();
         if self.keyword("COMMENT") {
             self.next();
-            match self.next() {
-                Tok::Str(s) => {
-                    metadata.insert("comment".into(), Value::String(s));
-                }
-                _ => {
-                    self.pos -= 1;
-                    return self.fail("a string after COMMENT");
-                }
-            }
+            let Tok::Str(comment) = self.peek().clone() else {
+                return self.fail("a string after COMMENT");
+            };
+            self.next();
+            metadata.insert("comment".into(), Value::String(comment));
         }
         Ok(SparkField {
             name,
@@ -2537,6 +2533,46 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_of_every_form_is_read_or_refused_without_panic() {
+        let schema = everything();
+        for form in [
+            SchemaFormat::Ddl,
+            SchemaFormat::SparkJson,
+            SchemaFormat::JsonSchema,
+            SchemaFormat::Rustparquet,
+        ] {
+            let text = render(&schema, form).unwrap();
+            for (cut, _) in text.char_indices() {
+                let _ = parse(&text[..cut], form, None);
+                let _ = parse_any(&text[..cut], None);
+            }
+        }
+    }
+
+    #[test]
+    fn the_deepest_schema_goes_through_every_form() {
+        let mut t = DataType::Int64;
+        for i in 0..MAX_SCHEMA_DEPTH - 1 {
+            t = if i % 2 == 0 {
+                DataType::List(Box::new(field("element", t)))
+            } else {
+                DataType::Struct(vec![field("x", t)])
+            };
+        }
+        let s = Schema::new(vec![field("deep", t)]);
+        for f in [
+            SchemaFormat::Ddl,
+            SchemaFormat::SparkJson,
+            SchemaFormat::JsonSchema,
+            SchemaFormat::Parquet,
+            SchemaFormat::Rustparquet,
+        ] {
+            assert_eq!(round_trip(&s, f), s, "{}", f.name());
+        }
+        assert_eq!(to_tree(&s).lines().count(), MAX_SCHEMA_DEPTH / 2);
+    }
+
+    #[test]
     fn detection() {
         assert_eq!(detect("a BIGINT"), SchemaFormat::Ddl);
         assert_eq!(
@@ -2576,23 +2612,5 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("nested deeper than"));
-        // 100 levels are fine in every form.
-        let mut t = DataType::Int64;
-        for i in 0..100 {
-            t = if i % 2 == 0 {
-                DataType::List(Box::new(field("element", t)))
-            } else {
-                DataType::Struct(vec![field("x", t)])
-            };
-        }
-        let s = Schema::new(vec![field("deep", t)]);
-        for f in [
-            SchemaFormat::Ddl,
-            SchemaFormat::SparkJson,
-            SchemaFormat::JsonSchema,
-            SchemaFormat::Parquet,
-        ] {
-            assert_eq!(round_trip(&s, f), s, "{}", f.name());
-        }
     }
 }
