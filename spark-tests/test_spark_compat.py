@@ -7,7 +7,8 @@ every row is compared with Spark's reference read of the same JSON and with Spar
 output (test_rows), and every query of the battery (queries.py) gives the same sorted row set
 (test_query). For spark-cat, test_rows compares the JSON that `rustparquet cat` prints with
 Spark's own df.toJSON() of the same DataFrame, value for value (parsed JSON, no normalisation:
-these datasets hold no timestamps or binary; see test_spark_types.py for those).
+these datasets hold no timestamps or binary; see test_spark_types.py for those). cli-cat checks
+that every source value is recoverable from the CLI's file (`rustparquet cat`), unions included.
 """
 
 import json
