@@ -203,11 +203,20 @@ fn schema_of_parquet_files_is_their_stored_schema_merged() {
         ok(&["schema", p(&pa), p(&pb), "--format", "ddl"]),
         "x STRUCT<`long`: BIGINT, `string`: STRING> COMMENT '{\"rustparquet.type\":\"union\"}',\ny STRING\n"
     );
+    // A dataset directory stands for its schema (what Spark's mergeSchema reads), not for the
+    // merge of its parts.
+    let ds = dir.path().join("ds");
+    ok(&["convert", p(&a), "--dataset", p(&ds), "-q"]);
+    ok(&["convert", p(&b), "--dataset", p(&ds), "-q"]);
+    assert_eq!(
+        ok(&["schema", p(&ds), "--format", "ddl"]),
+        "x BIGINT,\nx__string STRING COMMENT '{\"rustparquet.key\":\"x\"}',\ny STRING\n"
+    );
     let o = run(&["schema", p(&pa), p(&a)]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "rustparquet: give either JSON inputs or Parquet files, not both\n"
+        "rustparquet: give either JSON inputs or Parquet files and datasets, not both\n"
     );
 }
 

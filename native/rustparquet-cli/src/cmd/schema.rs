@@ -98,42 +98,59 @@ fn infer(args: &SchemaArgs) -> Result<Schema, CliError> {
     Ok(rustparquet_core::convert::infer_schema(&inputs, &options)?)
 }
 
-/// The files, when every input is a Parquet file (by its magic bytes); `None` for JSON inputs.
+/// The files, when every input is a Parquet file (by its magic bytes) or a dataset directory
+/// (standing for its schema file, `_rustparquet_schema.json`); `None` for JSON inputs.
 fn parquet_inputs(args: &[String]) -> Result<Option<Vec<PathBuf>>, CliError> {
     if args.iter().any(|a| a == "-") {
         return Ok(None);
     }
-    let Ok(files) = rustparquet_core::read::expand_inputs(args) else {
-        return Ok(None);
-    };
-    let is_parquet = |p: &PathBuf| {
+    let mut files = Vec::new();
+    for a in args {
+        let schema_file = Path::new(a).join(rustparquet_core::dataset::SCHEMA_FILE);
+        if schema_file.is_file() {
+            files.push(schema_file);
+            continue;
+        }
+        match rustparquet_core::read::expand_inputs(std::slice::from_ref(a)) {
+            Ok(found) => files.extend(found),
+            Err(_) => return Ok(None),
+        }
+    }
+    let is_ours = |p: &PathBuf| {
         let mut magic = [0u8; 4];
-        std::fs::File::open(p)
-            .and_then(|mut f| f.read_exact(&mut magic))
-            .is_ok_and(|_| &magic == b"PAR1")
+        p.ends_with(rustparquet_core::dataset::SCHEMA_FILE)
+            || std::fs::File::open(p)
+                .and_then(|mut f| f.read_exact(&mut magic))
+                .is_ok_and(|_| &magic == b"PAR1")
     };
-    let parquet = files.iter().filter(|p| is_parquet(p)).count();
-    match parquet {
+    match files.iter().filter(|p| is_ours(p)).count() {
         0 => Ok(None),
         n if n == files.len() => Ok(Some(files)),
         _ => Err(CliError::Usage(
-            "give either JSON inputs or Parquet files, not both".into(),
+            "give either JSON inputs or Parquet files and datasets, not both".into(),
         )),
     }
 }
 
-/// The schema stored in each file (ours), or read from its footer (other writers'), merged by
-/// the union rules of `--unions`.
+/// The schema stored in each file (ours), read from its footer (other writers'), or a
+/// dataset's schema file, merged by the union rules of `--unions`.
 fn stored_schema(files: &[PathBuf], args: &SchemaArgs) -> Result<Schema, CliError> {
     let mut merged: Option<Schema> = None;
     for path in files {
-        let file = ParquetFile::open(path)?;
-        let schema = match file.our_schema() {
-            Some(s) => s.clone(),
-            None => schema_format::from_parquet_type(
-                file.metadata().file_metadata().schema(),
-                Some(&path.display().to_string()),
-            )?,
+        let name = path.display().to_string();
+        let schema = if path.ends_with(rustparquet_core::dataset::SCHEMA_FILE) {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+            Schema::from_json_str(&text, Some(&name))?
+        } else {
+            let file = ParquetFile::open(path)?;
+            match file.our_schema() {
+                Some(s) => s.clone(),
+                None => schema_format::from_parquet_type(
+                    file.metadata().file_metadata().schema(),
+                    Some(&name),
+                )?,
+            }
         };
         merged = Some(match merged {
             None => schema,
