@@ -144,3 +144,36 @@ def test_schemas_spark_wrote_convert_documents(spark, tmp_path):
             assert {k: v for k, v in got.items() if v is not None} == doc
         # Spark reads the file with the schema it wrote.
         assert loose(spark.read.parquet(str(out)).schema.jsonValue()) == loose(df.schema.jsonValue())
+
+
+def sorted_fields(t):
+    """A loose type JSON with struct fields in name order (mergeSchema orders them its own way)."""
+    if isinstance(t, dict):
+        out = {k: sorted_fields(v) for k, v in t.items()}
+        if out.get("type") == "struct":
+            out["fields"] = sorted(out["fields"], key=lambda f: f["name"])
+        return out
+    if isinstance(t, list):
+        return [sorted_fields(x) for x in t]
+    return t
+
+
+def test_dataset_schema_is_what_merge_schema_reads(spark, tmp_path):
+    from pyspark.sql.types import StructType
+
+    batches = [
+        [{"id": 1, "owner": "james", "run": {"ms": 10}}],
+        [{"id": 2, "owner": 12345, "run": {"ms": "slow", "ok": True}, "added": 1.5}],
+        [{"id": 3, "owner": [1, 2], "run": {"ms": [1]}}],
+    ]
+    ds = tmp_path / "ds"
+    for i, batch in enumerate(batches):
+        src = tmp_path / f"b{i}.ndjson"
+        src.write_text("".join(json.dumps(d) + "\n" for d in batch))
+        run_rustparquet("convert", src, "--dataset", ds, "-q")
+    ours = StructType.fromJson(json.loads(run_rustparquet("schema", ds, "--format", "spark-json").stdout))
+    merged = spark.read.option("mergeSchema", "true").parquet(str(ds)).schema
+    assert sorted_fields(loose(ours.jsonValue())) == sorted_fields(loose(merged.jsonValue()))
+    ddl = run_rustparquet("schema", ds, "--format", "ddl").stdout
+    rows = spark.read.schema(ddl).option("mergeSchema", "true").parquet(str(ds)).count()
+    assert rows == 3
