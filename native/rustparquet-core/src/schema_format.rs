@@ -24,7 +24,8 @@ use crate::schema::{
 /// `StructField` metadata key naming the rustparquet type where Spark's type is not enough
 /// (`union`, `json`, `null`, `list<union>`, `list<required int64>`, `repeated int64`, ...).
 pub const TYPE_META: &str = "rustparquet.type";
-/// `StructField` metadata key holding the JSON key of a renamed field.
+/// `StructField` metadata key holding the JSON key of a field whose column name differs from it
+/// (a renamed key, a dataset's sibling column).
 pub const KEY_META: &str = "rustparquet.key";
 /// The `$schema` of the JSON Schema form.
 pub const JSON_SCHEMA_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
