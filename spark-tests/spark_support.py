@@ -180,6 +180,44 @@ def same_value(a, b, rel=1e-9, abs_tol=1e-12, loose=False) -> bool:
     return a == b
 
 
+def _exact_text(row) -> str:
+    # repr keeps Decimal, bytes and datetime values exact (and apart from strings)
+    return json.dumps(row, sort_keys=True, default=repr, ensure_ascii=False)
+
+
+def _has_map(dtype) -> bool:
+    from pyspark.sql import types as T
+
+    if isinstance(dtype, T.MapType):
+        return True
+    if isinstance(dtype, T.StructType):
+        return any(_has_map(f.dataType) for f in dtype.fields)
+    if isinstance(dtype, T.ArrayType):
+        return _has_map(dtype.elementType)
+    return False
+
+
+def assert_same_frames(got_df, expected_df, what: str):
+    """Two DataFrames of one schema hold the same rows (as multisets), compared by Spark itself
+    (exceptAll both ways, exact values; NaN equals NaN, -0.0 equals 0.0 as in Spark SQL), so
+    large datasets are not collected. On a difference, the differing rows are collected and
+    shown as by assert_same_rows. Set operations refuse map columns: those frames are collected
+    and compared in Python."""
+    if _has_map(expected_df.schema):
+        assert_same_rows(collect_plain(got_df), collect_plain(expected_df), what)
+        return
+    only_got = got_df.exceptAll(expected_df)
+    only_expected = expected_df.exceptAll(got_df)
+    n_got, n_expected = only_got.count(), only_expected.count()
+    if n_got or n_expected:
+        assert_same_rows(
+            collect_plain(only_got.limit(5)),
+            collect_plain(only_expected.limit(5)),
+            f"{what}: {n_got} rows only in what was read, {n_expected} only in the reference (up to 5 of each follow)",
+        )
+        raise AssertionError(f"{what}: {n_got} rows only in what was read, {n_expected} only in the reference")
+
+
 def _show(row, width=600) -> str:
     text = json.dumps(row, ensure_ascii=False, default=str, sort_keys=False)
     return text if len(text) <= width else text[:width] + f"... ({len(text)} chars)"
@@ -190,6 +228,9 @@ def assert_same_rows(got, expected, what: str, context: str = "", loose_numbers=
 
     On a mismatch the message names `what`, repeats `context` (the query), gives the counts and
     shows the first differing rows of both sides (in sorted order) plus a unified diff."""
+    # Fast path: the same rows exactly (the usual case) need no tolerance.
+    if len(got) == len(expected) and sorted(map(_exact_text, got)) == sorted(map(_exact_text, expected)):
+        return
     loose = loose_numbers
 
     def key(row):

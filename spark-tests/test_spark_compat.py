@@ -19,7 +19,7 @@ import pytest
 from conftest import DATA, run_rustparquet
 from datasets import DATASETS, PreparedCache, read_documents
 from queries import queries_for
-from spark_support import assert_same_rows, collect_plain, start_spark
+from spark_support import assert_same_frames, assert_same_rows, collect_plain, start_spark
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +66,11 @@ def test_rows(prepared, dataset, direction):
         expected = [json.loads(s) for s in p.frames["spark"].toJSON().collect()]
         assert_same_rows(got, expected, f"{dataset}: rustparquet cat of Spark's Parquet vs Spark's toJSON()")
         # ... and Spark reads that JSON back to the same rows.
-        assert_same_rows(collect_plain(p.frames["spark-cat"]), reference, f"{dataset}: spark-cat rows")
+        assert_same_frames(p.frames["spark-cat"], reference, f"{dataset}: spark-cat rows")
         return
     frame = p.frames[direction]
     assert frame.schema == p.schema, f"{dataset}/{direction}: schema\n{frame.schema.simpleString()}\n!= {p.schema.simpleString()}"
-    assert_same_rows(collect_plain(frame), reference, f"{dataset}/{direction}: rows vs Spark's JSON reference")
+    assert_same_frames(frame, reference, f"{dataset}/{direction}: rows vs Spark's JSON reference")
 
 
 CAT_CASES = [
@@ -101,13 +101,13 @@ def test_cat_gives_back_the_source(prepared, dataset):
 
 
 def _reference_rows(p):
-    """The rows of Spark's JSON read, checked once against Spark's own Parquet round trip."""
-    if not hasattr(p, "reference_rows"):
-        rows = collect_plain(p.frames["json"])
-        assert rows, f"{p.dataset.name}: the reference has no rows"
-        assert_same_rows(collect_plain(p.frames["spark"]), rows, f"{p.dataset.name}: Spark's Parquet vs Spark's JSON (reference check)")
-        p.reference_rows = rows
-    return p.reference_rows
+    """Spark's JSON read, checked once against Spark's own Parquet round trip."""
+    if not getattr(p, "reference_checked", False):
+        reference = p.frames["json"]
+        assert reference.count() > 0, f"{p.dataset.name}: the reference has no rows"
+        assert_same_frames(p.frames["spark"], reference, f"{p.dataset.name}: Spark's Parquet vs Spark's JSON (reference check)")
+        p.reference_checked = True
+    return p.frames["json"]
 
 
 def _run(spark, frame, sql):
@@ -159,3 +159,16 @@ def test_unions_string_mode_is_what_spark_infers(spark, tmp_path):
     _, got = _run(spark, ours, sql)
     _, expected = _run(spark, theirs, sql)
     assert_same_rows(got, expected, "account_admin: --unions string vs spark.read.json", sql)
+
+
+def test_the_comparisons_see_one_changed_value(spark):
+    """The suite's two comparisons pass on reordered rows and fail on one changed nested value."""
+    a = spark.sql("SELECT id, named_struct('x', array(id, id + 1), 'f', id / 3) AS s FROM range(100)")
+    b = spark.sql("SELECT id, named_struct('x', array(id, IF(id = 42, 0, id + 1)), 'f', id / 3) AS s FROM range(100)")
+    assert_same_frames(a.orderBy("id", ascending=False), a, "reordered")
+    with pytest.raises(AssertionError, match=r"1 rows only in what was read, 1 only in the reference"):
+        assert_same_frames(b, a, "one value changed")
+    rows_a, rows_b = collect_plain(a), collect_plain(b)
+    assert_same_rows(list(reversed(rows_a)), rows_a, "reordered")
+    with pytest.raises(AssertionError, match=r"first difference at sorted row"):
+        assert_same_rows(rows_b, rows_a, "one value changed")
