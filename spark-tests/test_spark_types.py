@@ -87,14 +87,12 @@ WRITE_SETTINGS = [
     ("plain-uncompressed", {}, {"compression": "none", "parquet.enable.dictionary": "false"}),
     ("lz4", {}, {"compression": "lz4"}),
     # Julian-calendar rebased values, as Spark 2.x wrote them (the footer says so:
-    # org.apache.spark.legacyDateTime / legacyINT96). Known reader bug: cat does not rebase them
-    # back, so 0001-01-01 prints as 0000-12-30 and 1500-01-01T00:00Z as 1500-01-10.
-    pytest.param(
+    # org.apache.spark.legacyDateTime / legacyINT96); cat rebases them back as Spark's reader does
+    # (0001-01-01 stays 0001-01-01, not 0000-12-30).
+    (
         "legacy-rebase",
         {"spark.sql.parquet.datetimeRebaseModeInWrite": "LEGACY", "spark.sql.parquet.int96RebaseModeInWrite": "LEGACY"},
         {},
-        marks=pytest.mark.xfail(strict=True, reason="cat ignores Spark's legacy (Julian) rebase footer keys"),
-        id="legacy-rebase",
     ),
 ]
 

@@ -46,6 +46,35 @@ pub enum LeafForm {
     /// A timestamp that is an instant although the Arrow type has no zone (INT96, which
     /// Spark and Impala write as UTC-normalised instants): `Z`-suffixed.
     UtcTimestamp,
+    /// A date Spark wrote in its legacy hybrid calendar (see [`LegacyCalendar`]).
+    JulianDate,
+    /// A timestamp Spark wrote in its legacy hybrid calendar; `utc` as for [`LeafForm::UtcTimestamp`].
+    JulianTimestamp { utc: bool },
+}
+
+/// Whether a file's dates and timestamps are in Spark's legacy hybrid (Julian before
+/// 1582-10-15) calendar, as Spark 2.x and Spark 3 with rebase mode `LEGACY` write them; the
+/// footer says so (`org.apache.spark.legacyDateTime`, `org.apache.spark.legacyINT96`). Such
+/// values are rebased to the proleptic Gregorian calendar, as Spark itself does when reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LegacyCalendar {
+    /// DATE and INT64 instants (TIMESTAMP with isAdjustedToUTC; Spark never rebases
+    /// TIMESTAMP_NTZ).
+    pub dates: bool,
+    /// INT96 timestamps.
+    pub int96: bool,
+}
+
+impl LegacyCalendar {
+    /// What a file's key-value metadata says.
+    pub fn from_metadata<'a>(keys: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut cal = LegacyCalendar::default();
+        for k in keys {
+            cal.dates |= k == "org.apache.spark.legacyDateTime";
+            cal.int96 |= k == "org.apache.spark.legacyINT96";
+        }
+        cal
+    }
 }
 
 /// The JSON form of one field, decided once per file.
@@ -114,6 +143,7 @@ impl Shape {
         fields: &[Arc<ArrowField>],
         leaves: &[&ColumnDescriptor],
         ours: Option<&schema::Schema>,
+        cal: LegacyCalendar,
     ) -> std::result::Result<Vec<Member>, ShapeError> {
         let mut next = 0usize;
         if ours.is_some_and(|s| s.fields.is_empty())
@@ -123,7 +153,7 @@ impl Shape {
             // Every document was `{}`: the file holds only the placeholder column.
             return Ok(Vec::new());
         }
-        let members = build_members(fields, ours.map(|s| &s.fields[..]), leaves, &mut next)?;
+        let members = build_members(fields, ours.map(|s| &s.fields[..]), leaves, &mut next, cal)?;
         if next != leaves.len() {
             return Err(ShapeError(format!(
                 "the Arrow schema has {next} leaf columns but the projection selects {}",
@@ -139,12 +169,13 @@ fn build_members(
     ours: Option<&[schema::Field]>,
     leaves: &[&ColumnDescriptor],
     next: &mut usize,
+    cal: LegacyCalendar,
 ) -> std::result::Result<Vec<Member>, ShapeError> {
     let mut members: Vec<Member> = Vec::with_capacity(fields.len());
     let mut previous_key: Option<&str> = None;
     for f in fields {
         let our = ours.and_then(|o| o.iter().find(|c| c.name == *f.name()));
-        let shape = build_shape(f.data_type(), our, leaves, next)?;
+        let shape = build_shape(f.data_type(), our, leaves, next, cal)?;
         let key = our.map(|o| o.json_key()).unwrap_or(f.name());
         // Our adjacent fields of one JSON key are one member (docs/format.md, datasets).
         let same_key = our.is_some() && previous_key == Some(key);
@@ -181,6 +212,7 @@ fn build_shape(
     our: Option<&schema::Field>,
     leaves: &[&ColumnDescriptor],
     next: &mut usize,
+    cal: LegacyCalendar,
 ) -> std::result::Result<Shape, ShapeError> {
     Ok(match t {
         ArrowType::List(item) | ArrowType::LargeList(item) | ArrowType::FixedSizeList(item, _) => {
@@ -194,6 +226,7 @@ fn build_shape(
                         Some(&e),
                         leaves,
                         next,
+                        cal,
                     )?)));
                 }
                 _ => our_element(our),
@@ -203,6 +236,7 @@ fn build_shape(
                 element,
                 leaves,
                 next,
+                cal,
             )?))
         }
         ArrowType::Struct(children) => {
@@ -221,7 +255,7 @@ fn build_shape(
                 }
                 let mut shapes = Vec::with_capacity(members.len());
                 for (c, m) in children.iter().zip(members) {
-                    shapes.push(build_shape(c.data_type(), Some(m), leaves, next)?);
+                    shapes.push(build_shape(c.data_type(), Some(m), leaves, next, cal)?);
                 }
                 return Ok(Shape::Union(shapes));
             }
@@ -240,7 +274,7 @@ fn build_shape(
                 Some(DataType::Struct(fs)) => Some(&fs[..]),
                 _ => None,
             };
-            Shape::Struct(build_members(children, ours, leaves, next)?)
+            Shape::Struct(build_members(children, ours, leaves, next, cal)?)
         }
         ArrowType::Map(entries, _) => {
             let ArrowType::Struct(kv) = entries.data_type() else {
@@ -255,11 +289,17 @@ fn build_shape(
             };
             match &kv[..] {
                 [k, v] => Shape::Map {
-                    key: Box::new(build_shape(k.data_type(), None, leaves, next)?),
-                    value: Box::new(build_shape(v.data_type(), our_value, leaves, next)?),
+                    key: Box::new(build_shape(k.data_type(), None, leaves, next, cal)?),
+                    value: Box::new(build_shape(v.data_type(), our_value, leaves, next, cal)?),
                 },
                 // A MAP whose value column is missing: a set of keys, written as an array.
-                [k] => Shape::List(Box::new(build_shape(k.data_type(), None, leaves, next)?)),
+                [k] => Shape::List(Box::new(build_shape(
+                    k.data_type(),
+                    None,
+                    leaves,
+                    next,
+                    cal,
+                )?)),
                 _ => {
                     return Err(ShapeError(format!(
                         "a map needs a key and a value, found {} fields",
@@ -275,7 +315,7 @@ fn build_shape(
                 )));
             };
             *next += 1;
-            leaf_form(t, descr)?
+            leaf_form(t, descr, cal)?
         }
     })
 }
@@ -291,10 +331,22 @@ fn count_leaves(t: &ArrowType) -> usize {
     }
 }
 
-fn leaf_form(t: &ArrowType, descr: &ColumnDescriptor) -> std::result::Result<Shape, ShapeError> {
+fn leaf_form(
+    t: &ArrowType,
+    descr: &ColumnDescriptor,
+    cal: LegacyCalendar,
+) -> std::result::Result<Shape, ShapeError> {
     let form = match (t, descr.physical_type(), descr.logical_type_ref()) {
         (ArrowType::FixedSizeBinary(16), _, Some(LogicalType::Uuid)) => LeafForm::Uuid,
+        (ArrowType::Timestamp(_, None), PhysicalType::INT96, _) if cal.int96 => {
+            LeafForm::JulianTimestamp { utc: true }
+        }
         (ArrowType::Timestamp(_, None), PhysicalType::INT96, _) => LeafForm::UtcTimestamp,
+        // Spark rebases instants (TIMESTAMP, isAdjustedToUTC), never TIMESTAMP_NTZ.
+        (ArrowType::Timestamp(_, Some(_)), _, _) if cal.dates => {
+            LeafForm::JulianTimestamp { utc: true }
+        }
+        (ArrowType::Date32 | ArrowType::Date64, _, _) if cal.dates => LeafForm::JulianDate,
         _ => LeafForm::Plain,
     };
     if !leaf_supported(t) {
@@ -697,11 +749,22 @@ fn bind_leaf(form: LeafForm, array: &ArrayRef, nf: NonFinite) -> Option<Col<'_>>
                 bytes!(a, |v, out| scalar::write_base64(out, v))
             }
         }
+        ArrowType::Date32 if form == LeafForm::JulianDate => prim!(Date32Type, |v, out| {
+            scalar::write_date(out, scalar::julian_to_gregorian_days(v as i64))
+        }),
         ArrowType::Date32 => prim!(Date32Type, |v, out| scalar::write_date(out, v as i64)),
-        ArrowType::Date64 => prim!(Date64Type, |v, out| scalar::write_date(
-            out,
-            v.div_euclid(86_400_000)
-        )),
+        ArrowType::Date64 => {
+            let julian = form == LeafForm::JulianDate;
+            prim!(Date64Type, |v, out| {
+                let days = v.div_euclid(86_400_000);
+                let days = if julian {
+                    scalar::julian_to_gregorian_days(days)
+                } else {
+                    days
+                };
+                scalar::write_date(out, days)
+            })
+        }
         ArrowType::Time32(TimeUnit::Second) => {
             prim!(Time32SecondType, |v, out| scalar::write_time(
                 out,
@@ -728,7 +791,10 @@ fn bind_leaf(form: LeafForm, array: &ArrayRef, nf: NonFinite) -> Option<Col<'_>>
         )),
         ArrowType::Timestamp(unit, tz) => {
             let unit = *unit;
-            let utc = tz.is_some() || form == LeafForm::UtcTimestamp;
+            let (utc, julian) = match form {
+                LeafForm::JulianTimestamp { utc } => (utc, true),
+                form => (tz.is_some() || form == LeafForm::UtcTimestamp, false),
+            };
             let values: &[i64] = match unit {
                 TimeUnit::Second => array.as_primitive_opt::<TimestampSecondType>()?.values(),
                 TimeUnit::Millisecond => array
@@ -742,7 +808,12 @@ fn bind_leaf(form: LeafForm, array: &ArrayRef, nf: NonFinite) -> Option<Col<'_>>
                     .values(),
             };
             Kind::Leaf(Box::new(move |i, out: &mut Vec<u8>| {
-                scalar::write_timestamp(out, values[i], unit, utc)
+                let v = if julian {
+                    scalar::julian_to_gregorian_timestamp(values[i], unit)
+                } else {
+                    values[i]
+                };
+                scalar::write_timestamp(out, v, unit, utc)
             }))
         }
         ArrowType::Duration(unit) => {

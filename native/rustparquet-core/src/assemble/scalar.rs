@@ -261,6 +261,49 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y as i64, m, d)
 }
 
+/// (year, month 1-12, day 1-31) in the proleptic Gregorian calendar → days since 1970-01-01.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let (m, d) = (m as i128, d as i128);
+    let y = y as i128 - (m <= 2) as i128;
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400; // [0, 399]
+    let mp = (m + 9) % 12; // March = 0
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe - 719_468) as i64
+}
+
+/// The first day of the Gregorian calendar, 1582-10-15, in days since 1970-01-01.
+const GREGORIAN_START_DAYS: i64 = -141_427;
+
+/// Spark's legacy (hybrid) day numbers → proleptic Gregorian ones. Spark 2.x (and Spark 3 with
+/// rebase mode `LEGACY`, which says so in the footer) counts days before 1582-10-15 in the
+/// Julian calendar; the date a reader should show is that Julian calendar date, whose
+/// proleptic Gregorian day number this returns (0001-01-01 Julian is 2 days after 0001-01-01
+/// Gregorian would be counted from).
+pub fn julian_to_gregorian_days(days: i64) -> i64 {
+    if days >= GREGORIAN_START_DAYS {
+        return days;
+    }
+    // The Julian calendar date of the day, from its Julian Day Number.
+    let c = days as i128 + 2_440_588 + 32_082;
+    let d = (4 * c + 3).div_euclid(1461);
+    let e = c - (1461 * d).div_euclid(4);
+    let m = (5 * e + 2).div_euclid(153);
+    let day = e - (153 * m + 2).div_euclid(5) + 1;
+    let month = m + 3 - 12 * m.div_euclid(10);
+    let year = d - 4800 + m.div_euclid(10);
+    days_from_civil(year as i64, month as u32, day as u32)
+}
+
+/// A legacy-calendar timestamp (a count of `unit` since the epoch, UTC) rebased like its day.
+pub fn julian_to_gregorian_timestamp(value: i64, unit: TimeUnit) -> i64 {
+    let per_day = 86_400 * unit_scale(unit).0;
+    let (days, within) = (value.div_euclid(per_day), value.rem_euclid(per_day));
+    let rebased = julian_to_gregorian_days(days);
+    rebased.saturating_mul(per_day).saturating_add(within)
+}
+
 fn write_year(out: &mut Vec<u8>, y: i64) {
     if (0..=9999).contains(&y) {
         write_padded(out, y as u64, 4);
@@ -439,6 +482,38 @@ mod tests {
             s(|o| write_uuid(o, &bytes)),
             "\"00112233-4455-6677-8899-aabbccddeeff\""
         );
+    }
+
+    #[test]
+    fn legacy_julian_days_become_the_same_calendar_date() {
+        // Julian 1582-10-04 was the day before Gregorian 1582-10-15.
+        assert_eq!(
+            julian_to_gregorian_days(GREGORIAN_START_DAYS - 1),
+            days_from_civil(1582, 10, 4)
+        );
+        assert_eq!(
+            julian_to_gregorian_days(GREGORIAN_START_DAYS),
+            GREGORIAN_START_DAYS
+        );
+        // Spark 2.x stored Julian 0001-01-01 as the day Gregorian 0000-12-30 has.
+        assert_eq!(
+            julian_to_gregorian_days(days_from_civil(0, 12, 30)),
+            days_from_civil(1, 1, 1)
+        );
+        // 1500-01-01 Julian is Gregorian 1500-01-10 counted the Julian way: 9 days apart.
+        assert_eq!(
+            julian_to_gregorian_days(days_from_civil(1500, 1, 10)),
+            days_from_civil(1500, 1, 1)
+        );
+        let micros = days_from_civil(1500, 1, 10) * 86_400_000_000 + 3_600_000_000;
+        assert_eq!(
+            julian_to_gregorian_timestamp(micros, TimeUnit::Microsecond),
+            days_from_civil(1500, 1, 1) * 86_400_000_000 + 3_600_000_000
+        );
+        for days in [-1_000_000i64, -719_162, 0, 19_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ use parquet::basic::{ConvertedType, Encoding, LogicalType, Type as PhysicalType}
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader, RowGroupMetaData};
 use parquet::schema::types::ColumnDescriptor;
 
-use crate::assemble::{AssembleOptions, Assembler, Shape};
+use crate::assemble::{AssembleOptions, Assembler, LegacyCalendar, Shape};
 use crate::error::{Error, Result};
 use crate::schema::{self, Repetition, Schema};
 
@@ -286,6 +286,12 @@ impl ParquetFile {
     }
 
     /// The schema stored by rustparquet, when we wrote the file.
+    /// Whether Spark wrote the file's dates and timestamps in its legacy hybrid calendar.
+    pub fn legacy_calendar(&self) -> LegacyCalendar {
+        let kv = self.meta.metadata().file_metadata().key_value_metadata();
+        LegacyCalendar::from_metadata(kv.into_iter().flatten().map(|k| k.key.as_str()))
+    }
+
     pub fn our_schema(&self) -> Option<&Schema> {
         self.ours.as_ref()
     }
@@ -483,9 +489,13 @@ impl ParquetFile {
             let assembler = match &shapes {
                 Some((s, a)) if *s == schema => a.clone(),
                 _ => {
-                    let members =
-                        Shape::build_root(schema.fields(), &projected_refs, self.ours.as_ref())
-                            .map_err(|e| read_err(path, "", e.0))?;
+                    let members = Shape::build_root(
+                        schema.fields(),
+                        &projected_refs,
+                        self.ours.as_ref(),
+                        self.legacy_calendar(),
+                    )
+                    .map_err(|e| read_err(path, "", e.0))?;
                     let a = Arc::new(Assembler::new(members, options.assemble));
                     shapes = Some((schema.clone(), a.clone()));
                     a
