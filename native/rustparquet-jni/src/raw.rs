@@ -403,11 +403,12 @@ impl JsonInferrer {
         if p.at_end() {
             return Ok(Fold::Blank);
         }
-        let name: Arc<str> = Arc::from(format!("partition {}, row {row}", self.partition));
+        // Called on errors only: the name is not formatted for every document.
+        let partition = self.partition;
         let locate = |offset: usize| {
             let before = &doc[..offset.min(doc.len())];
             Location {
-                file: name.clone(),
+                file: Arc::from(format!("partition {partition}, row {row}")),
                 line: 1 + before.iter().filter(|&&b| b == b'\n').count() as u64,
                 column: 1 + before
                     .iter()
