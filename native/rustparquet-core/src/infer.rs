@@ -320,17 +320,14 @@ impl SchemaInferrer {
     /// The schema of everything seen so far. Fails only in [`UnionMode::Error`], when the
     /// members of an object named in [`MapRules::paths`] disagree on type.
     pub fn finish(&self) -> Result<Schema> {
-        let mut root = self.root.clone();
-        let mut forced = Vec::new();
-        for path in &self.options.maps.paths {
-            forced.push(path.as_str());
+        let mode = self.options.unions;
+        if self.options.maps.paths.is_empty() {
+            return Ok(Schema::new(object_fields(&self.root, mode)));
         }
-        force_maps(&mut root, &ColumnPath::root(), &forced, self.options.unions)?;
-        Ok(Schema::new(object_fields(
-            &root,
-            &ColumnPath::root(),
-            self.options.unions,
-        )))
+        let mut root = self.root.clone();
+        let forced: Vec<&str> = self.options.maps.paths.iter().map(String::as_str).collect();
+        force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
+        Ok(Schema::new(object_fields(&root, mode)))
     }
 }
 
@@ -351,7 +348,7 @@ impl SchemaInferrer {
 pub fn merge_schemas(a: &Schema, b: &Schema, mode: UnionMode) -> Result<Schema> {
     let mut root = fields_node(&a.fields);
     merge_objects(&mut root, &fields_node(&b.fields), mode, &mut Vec::new())?;
-    Ok(Schema::new(object_fields(&root, &ColumnPath::root(), mode)))
+    Ok(Schema::new(object_fields(&root, mode)))
 }
 
 /// The observation a schema's object stands for.
@@ -775,7 +772,8 @@ fn force_node_maps(
 }
 
 /// The types a node's observations stand for, one per union member, in member order.
-fn member_types(node: &Node, path: &ColumnPath, mode: UnionMode) -> Vec<DataType> {
+/// (No path is carried down: at 1,000 levels a copy per level would cost depth² memory.)
+fn member_types(node: &Node, mode: UnionMode) -> Vec<DataType> {
     let mut out = Vec::new();
     let k = node.kinds;
     if k & BOOLEAN != 0 {
@@ -796,25 +794,26 @@ fn member_types(node: &Node, path: &ColumnPath, mode: UnionMode) -> Vec<DataType
         out.push(DataType::String);
     }
     if k & LIST != 0 {
-        let element = node.list.as_deref().cloned().unwrap_or_default();
-        let t = node_type(&element, &path.element(), mode);
+        let t = match node.list.as_deref() {
+            Some(element) => node_type(element, mode),
+            None => DataType::Null,
+        };
         out.push(DataType::List(Box::new(Field::optional("element", t))));
     }
     if k & OBJECT != 0 {
-        let object = node.object.as_deref().cloned().unwrap_or_default();
-        out.push(match &object.map_value {
-            Some(v) => DataType::Map(Box::new(Field::optional(
-                "value",
-                node_type(v, &path.map_value(), mode),
-            ))),
-            None => DataType::Struct(object_fields(&object, path, mode)),
+        out.push(match node.object.as_deref() {
+            Some(ObjectNode {
+                map_value: Some(v), ..
+            }) => DataType::Map(Box::new(Field::optional("value", node_type(v, mode)))),
+            Some(object) => DataType::Struct(object_fields(object, mode)),
+            None => DataType::Struct(Vec::new()),
         });
     }
     out
 }
 
-fn node_type(node: &Node, path: &ColumnPath, mode: UnionMode) -> DataType {
-    let mut types = member_types(node, path, mode);
+fn node_type(node: &Node, mode: UnionMode) -> DataType {
+    let mut types = member_types(node, mode);
     match types.len() {
         0 => DataType::Null,
         1 => types.pop().expect("one type"),
@@ -831,7 +830,7 @@ fn node_type(node: &Node, path: &ColumnPath, mode: UnionMode) -> DataType {
     }
 }
 
-fn object_fields(object: &ObjectNode, path: &ColumnPath, mode: UnionMode) -> Vec<Field> {
+fn object_fields(object: &ObjectNode, mode: UnionMode) -> Vec<Field> {
     let keys: Vec<String> = object
         .keys
         .iter()
@@ -842,7 +841,7 @@ fn object_fields(object: &ObjectNode, path: &ColumnPath, mode: UnionMode) -> Vec
         .zip(names)
         .zip(&object.nodes)
         .map(|((key, name), node)| Field {
-            data_type: node_type(node, &path.key(&key), mode),
+            data_type: node_type(node, mode),
             key: (key != name).then_some(key),
             name,
             repetition: Repetition::Optional,
