@@ -66,6 +66,15 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # Whichever module starts Spark first launches the one JVM of this process: give it the
+    # Java, the jar and the driver options of the Spark suites (spark_support). Without a jar
+    # or a Java this stays unset and the Spark suites fail with the reason when they start.
+    try:
+        import spark_support
+
+        spark_support.configure_spark_launch()
+    except BaseException:  # noqa: BLE001 - pytest.fail outside a test; reported by the suites
+        pass
     config.addinivalue_line("markers", "slow: large datasets, run with --slow (every query also runs on a small one)")
     config.addinivalue_line("markers", "matrix(dataset, query, direction): one cell of the Spark compatibility matrix")
 

@@ -80,14 +80,28 @@ def find_jar() -> Path:
     return jars[-1]
 
 
-def start_spark(app_name: str, warehouse: Path):
-    """A local[2] SparkSession with the rustparquet jar, UI and progress bars off, two shuffle
-    partitions, UTC, and JSON output that keeps null fields (so toJSON() and `rustparquet cat`
-    both write every field)."""
+def configure_spark_launch():
+    """Options that only count when pyspark launches its JVM (once per pytest process, by
+    whichever module first starts a session): the Java, the jar on the driver's class path
+    (`spark.jars` given to a later session reaches only the executors, and `format("rustparquet")`
+    is looked up on the driver), driver memory and time zone. Set before any module runs
+    (conftest), and again by start_spark; a PYSPARK_SUBMIT_ARGS of the user's wins."""
     os.environ["JAVA_HOME"] = str(find_java_home())
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     os.environ["TZ"] = "UTC"
+    os.environ.setdefault(
+        "PYSPARK_SUBMIT_ARGS",
+        f"--jars {find_jar()} --driver-memory 2g "
+        "--conf spark.driver.extraJavaOptions=-Duser.timezone=UTC pyspark-shell",
+    )
+
+
+def start_spark(app_name: str, warehouse: Path):
+    """A local[2] SparkSession with the rustparquet jar, UI and progress bars off, two shuffle
+    partitions, UTC, and JSON output that keeps null fields (so toJSON() and `rustparquet cat`
+    both write every field)."""
+    configure_spark_launch()
     from pyspark.sql import SparkSession
 
     spark = (
