@@ -298,11 +298,7 @@ fn evolve_member(
         .map(|f| &mut f.data_type)
         .find(|t| matches!(t, DataType::Union(_)))
     {
-        let at = ms
-            .iter()
-            .position(|m| UnionMember::from_name(&m.name).is_some_and(|x| x > member))
-            .unwrap_or(ms.len());
-        ms.insert(at, Field::optional(member.name(), t));
+        insert_member(ms, member, t);
         return Ok(());
     }
     add_sibling(fields, member.name(), t, struct_fields);
@@ -352,12 +348,11 @@ fn evolve_type(old: &DataType, new: &DataType, path: &ColumnPath) -> Result<Opti
 fn evolve_element(old: &Field, new: &DataType, path: &ColumnPath) -> Result<Option<Field>> {
     let mut field = old.clone();
     for (member, t) in members_of(new) {
+        let covered = covers(&field.data_type, member);
         match &mut field.data_type {
             DataType::Json => {}
             DataType::Null if member == UnionMember::String => field.data_type = DataType::String,
             DataType::Union(ms) => {
-                let integer_fits = member == UnionMember::Long
-                    && ms.iter().any(|m| m.name == "decimal" || m.name == "double");
                 match ms
                     .iter_mut()
                     .find(|m| UnionMember::from_name(&m.name) == Some(member))
@@ -366,20 +361,13 @@ fn evolve_element(old: &Field, new: &DataType, path: &ColumnPath) -> Result<Opti
                         Some(e) => m.data_type = e,
                         None => return Ok(None),
                     },
-                    None if integer_fits => {}
-                    None => {
-                        let at = ms
-                            .iter()
-                            .position(|m| {
-                                UnionMember::from_name(&m.name).is_some_and(|x| x > member)
-                            })
-                            .unwrap_or(ms.len());
-                        ms.insert(at, Field::optional(member.name(), t));
-                    }
+                    // An integer into the union's decimal or double member.
+                    None if covered => {}
+                    None => insert_member(ms, member, t),
                 }
             }
             plain => {
-                if !covers(plain, member) {
+                if !covered {
                     return Ok(None);
                 }
                 if UnionMember::of(plain) == Some(member) {
@@ -395,6 +383,15 @@ fn evolve_element(old: &Field, new: &DataType, path: &ColumnPath) -> Result<Opti
         return Ok(None);
     }
     Ok(Some(field))
+}
+
+/// Adds member `member` of type `t` to a union's members, in [`UnionMember`] order.
+fn insert_member(members: &mut Vec<Field>, member: UnionMember, t: DataType) {
+    let at = members
+        .iter()
+        .position(|m| UnionMember::from_name(&m.name).is_some_and(|x| x > member))
+        .unwrap_or(members.len());
+    members.insert(at, Field::optional(member.name(), t));
 }
 
 /// Adds a sibling column of the key after the field's last column.
