@@ -81,6 +81,19 @@ fn convert_args<'a>(src: &'a str, target: &'a str, quarantine: &'a str) -> Vec<&
     vec!["convert", "-q", src, "-o", target, "--on-error", quarantine]
 }
 
+/// Runs the command and sends it SIGKILL after `at`.
+fn run_killed_after(args: &[&str], at: std::time::Duration) -> std::process::ExitStatus {
+    let mut child = bin()
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(at);
+    let _ = child.kill(); // SIGKILL
+    child.wait().unwrap()
+}
+
 /// Names in `dir`, sorted.
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -117,6 +130,7 @@ fn kill_9_at_many_points_leaves_no_partial_file_and_loses_no_line() {
     std::fs::create_dir(&out_dir).unwrap();
     let target = out_dir.join("data.parquet");
     let quarantine = dir.path().join("bad.ndjson");
+    let quarantine_errors = dir.path().join("bad.ndjson.errors");
     let q = format!("quarantine={}", quarantine.display());
     let args = convert_args(src.to_str().unwrap(), target.to_str().unwrap(), &q);
 
@@ -135,15 +149,19 @@ fn kill_9_at_many_points_leaves_no_partial_file_and_loses_no_line() {
     let (mut killed_before, mut finished) = (0, 0);
     for i in 0..points {
         let at = duration.mul_f64(1.1 * i as f64 / points as f64);
-        let mut child = bin()
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at);
-        let _ = child.kill(); // SIGKILL
-        let status = child.wait().unwrap();
+        let status = run_killed_after(&args, at);
+        // The quarantine files appear whole or not at all, and before the output.
+        for q in [&quarantine, &quarantine_errors] {
+            if q.exists() {
+                assert_eq!(lines(q), bad, "kill point {i}: {} is partial", q.display());
+            } else {
+                assert!(
+                    !target.exists(),
+                    "kill point {i}: output without {}",
+                    q.display()
+                );
+            }
+        }
         if target.exists() {
             // Renamed into place before the kill: it must be complete.
             assert_eq!(
@@ -156,10 +174,24 @@ fn kill_9_at_many_points_leaves_no_partial_file_and_loses_no_line() {
         } else {
             killed_before += 1;
         }
-        for name in names(&out_dir) {
+        for q in [&quarantine, &quarantine_errors] {
+            let _ = std::fs::remove_file(q);
+        }
+        // Each run sweeps the temporaries of killed earlier runs: at most this run's is left.
+        let left = names(&out_dir);
+        assert!(left.len() <= 1, "kill point {i}: {left:?}");
+        for name in &left {
             assert!(
-                is_temporary(&name, "data.parquet"),
+                is_temporary(name, "data.parquet"),
                 "kill point {i}: {name} left"
+            );
+        }
+        for name in names(dir.path()) {
+            assert!(
+                ["in.ndjson", "out"].contains(&name.as_str())
+                    || is_temporary(&name, "bad.ndjson")
+                    || is_temporary(&name, "bad.ndjson.errors"),
+                "kill point {i}: {name} left beside the quarantine"
             );
         }
         // The rerun after a kill loses nothing (every 8th point, to keep the test short).
@@ -168,6 +200,15 @@ fn kill_9_at_many_points_leaves_no_partial_file_and_loses_no_line() {
             assert!(out.status.success(), "{}", text(&out.stderr));
             assert_eq!(documents(&target) + lines(&quarantine), total, "lines lost");
             std::fs::remove_file(&target).unwrap();
+        }
+    }
+    // One more kill halfway, to leave a temporary for the readers below (the loop's last
+    // points fall after the rename, and each run sweeps the previous one's temporary).
+    for _ in 0..5 {
+        run_killed_after(&args, duration / 2);
+        let _ = std::fs::remove_file(&target);
+        if !names(&out_dir).is_empty() {
+            break;
         }
     }
     let leftovers = names(&out_dir).len();
@@ -179,9 +220,12 @@ fn kill_9_at_many_points_leaves_no_partial_file_and_loses_no_line() {
         "too few kills landed inside the run"
     );
 
-    // What readers see of a directory holding temporaries of killed runs and one complete
-    // file: the complete file only.
-    let out = bin().args(&args).output().unwrap();
+    // What readers see of a directory holding a temporary of a killed run and one complete
+    // file (written under another name, so its run does not sweep the temporary): the
+    // complete file only.
+    let complete = out_dir.join("complete.parquet");
+    let other = convert_args(src.to_str().unwrap(), complete.to_str().unwrap(), &q);
+    let out = bin().args(&other).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = bin().arg("cat").arg(&out_dir).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -205,12 +249,31 @@ fn kill_9_at_many_points_leaves_no_partial_file_and_loses_no_line() {
         Some(_) => eprintln!("no temporary was left by the kills; the reader check is moot"),
         None => eprintln!("skipped the pyarrow/DuckDB check: no .venv with pyarrow and duckdb"),
     }
+    // The next run of the killed target sweeps its temporary; nothing else is left anywhere.
+    let out = bin().args(&args).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(names(&out_dir), ["complete.parquet", "data.parquet"]);
+    assert_eq!(
+        names(dir.path()),
+        ["bad.ndjson", "bad.ndjson.errors", "in.ndjson", "out"]
+    );
+    assert_eq!(documents(&target) + lines(&quarantine), total, "lines lost");
 }
 
 /// A tmpfs mounted for the test, unmounted when dropped.
 struct Tmpfs(PathBuf);
 
 impl Tmpfs {
+    /// Creates `dir` and mounts a tmpfs of `size` on it, or says why the test is skipped.
+    fn mount_for_test(dir: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir(dir).unwrap();
+        Tmpfs::mount(dir, size)
+            .map_err(|e| {
+                eprintln!("skipped: cannot mount a tmpfs ({e}); run as root to test a full disk")
+            })
+            .ok()
+    }
+
     fn mount(dir: &Path, size: &str) -> Result<Tmpfs, String> {
         let out = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -238,13 +301,8 @@ fn run(args: &[&str]) -> Output {
 fn a_full_disk_gives_a_clear_error_and_no_partial_file() {
     let dir = tempfile::tempdir().unwrap();
     let small = dir.path().join("small");
-    std::fs::create_dir(&small).unwrap();
-    let _mounted = match Tmpfs::mount(&small, "2m") {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("skipped: cannot mount a tmpfs ({e}); run as root to test a full disk");
-            return;
-        }
+    let Some(_mounted) = Tmpfs::mount_for_test(&small, "2m") else {
+        return;
     };
     let (data, good, bad) = corpus(60_000);
     let total = good + bad;
@@ -309,4 +367,51 @@ fn a_full_disk_gives_a_clear_error_and_no_partial_file() {
     assert!(names(&small)
         .iter()
         .all(|n| !n.ends_with(".parquet") && !n.ends_with(".rustparquet-tmp")));
+}
+
+#[test]
+fn standard_input_spilled_to_a_full_tmpdir_gives_a_clear_error_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("tmp");
+    let Some(_mounted) = Tmpfs::mount_for_test(&small, "1m") else {
+        return;
+    };
+    let target = dir.path().join("out.parquet");
+    let convert_stdin = |data: &[u8]| {
+        let mut child = bin()
+            .args(["convert", "-q", "-", "-o", target.to_str().unwrap()])
+            .env("TMPDIR", &small)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A writer thread: the child may stop reading at the error.
+        let mut stdin = child.stdin.take().unwrap();
+        let data = data.to_vec();
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin.write_all(&data);
+        });
+        let out = child.wait_with_output().unwrap();
+        feeder.join().unwrap();
+        out
+    };
+    // Without --schema, standard input is copied to TMPDIR to be read twice: 3 MB do not fit.
+    let (data, _, _) = corpus(20_000);
+    assert!(data.len() > 2 << 20);
+    let out = convert_stdin(&data);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(err.contains(".rustparquet-stdin."), "{err}");
+    assert!(!target.exists());
+    assert_eq!(names(&small), Vec::<String>::new());
+
+    // A spill left by a killed run (nobody holds its lock) is swept by the next one.
+    let stale = small.join(".rustparquet-stdin.AAAAAA.rustparquet-tmp");
+    std::fs::write(&stale, vec![b' '; 900 * 1024]).unwrap();
+    let out = convert_stdin(b"{\"a\": 1}\n{\"a\": [2]}\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(documents(&target), 2);
+    assert_eq!(names(&small), Vec::<String>::new());
 }

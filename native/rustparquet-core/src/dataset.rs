@@ -16,6 +16,7 @@
 //! docs/format.md, datasets.
 
 use std::fs::{self, File};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::convert::{convert_with_schema, infer_schema, ConvertOptions, ConvertSummary};
@@ -25,6 +26,7 @@ use crate::input::expand_inputs;
 use crate::path::ColumnPath;
 use crate::read::ParquetFile;
 use crate::schema::{DataType, Field, Schema, UnionMember};
+use crate::staged::StagedFile;
 
 /// The dataset's schema, in the directory (Spark and pyarrow skip `_` names).
 pub const SCHEMA_FILE: &str = "_rustparquet_schema.json";
@@ -115,12 +117,13 @@ pub fn append(inputs: &[String], dir: &Path, options: &ConvertOptions) -> Result
     let convert = crate::convert::with_stack(options.max_depth, || {
         convert_with_schema(&inputs, &part, &schema, options)
     })?;
-    // The part is complete and in place; now the schema file (atomically: temp + rename).
-    let temp = dir.join(format!(".{SCHEMA_FILE}.{}.tmp", std::process::id()));
+    // The part is complete and in place; now the schema file (staged: temp + rename).
     let text = serde_json::to_string_pretty(&schema.to_json())
         .map_err(|e| Error::Other(format!("cannot format the dataset schema: {e}")))?;
-    fs::write(&temp, text + "\n").map_err(|e| Error::io(&temp, e))?;
-    fs::rename(&temp, &schema_path).map_err(|e| Error::io(&schema_path, e))?;
+    let (mut file, staged) = StagedFile::create(&schema_path)?;
+    file.write_all((text + "\n").as_bytes())
+        .map_err(|e| Error::io(staged.temp_path(), e))?;
+    staged.persist(&mut file)?;
     drop(lock);
     Ok(AppendSummary {
         part,

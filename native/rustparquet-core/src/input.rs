@@ -23,6 +23,7 @@ use crate::error::{Error, Location, Result};
 use crate::infer::parse_error;
 use crate::json::{ParseError, ParseErrorKind, Parser};
 use crate::path::ColumnPath;
+use crate::staged::{StagedFile, StagedPath};
 
 /// How documents are laid out in an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,9 +50,10 @@ pub struct Input {
 pub enum Source {
     Stdin,
     File(PathBuf),
-    /// Standard input copied to a temporary file (deleted when dropped), so that it can be
-    /// read twice: once to infer the schema, once to convert.
-    Spilled(tempfile::TempPath),
+    /// Standard input copied to a temporary file in `TMPDIR` (deleted when dropped; one left
+    /// by a killed run is swept by the next spill), so that it can be read twice: once to
+    /// infer the schema, once to convert. The open file holds the temporary's lock.
+    Spilled(StagedPath, File),
 }
 
 /// Expands the input arguments: `-` is stdin, arguments with `*`, `?` or `[` are globs
@@ -108,20 +110,21 @@ pub fn expand_inputs(args: &[String]) -> Result<Vec<Input>> {
     Ok(inputs)
 }
 
+/// The name spilled standard input is staged under in `TMPDIR` (never persisted):
+/// `.rustparquet-stdin.XXXXXX.rustparquet-tmp`.
+const SPILL_NAME: &str = "rustparquet-stdin";
+
 impl Input {
     /// Copies standard input into a temporary file so it can be read more than once.
     pub fn spill_stdin(&mut self) -> Result<()> {
         if !matches!(self.source, Source::Stdin) {
             return Ok(());
         }
-        let dir = std::env::temp_dir();
-        let mut temp = tempfile::Builder::new()
-            .prefix("rustparquet-stdin-")
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io(&dir, e))?;
-        std::io::copy(&mut std::io::stdin().lock(), temp.as_file_mut())
-            .map_err(|e| Error::io(temp.path(), e))?;
-        self.source = Source::Spilled(temp.into_temp_path());
+        let (mut file, staged) = StagedFile::create(&std::env::temp_dir().join(SPILL_NAME))?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file)
+            .and_then(|_| file.flush())
+            .map_err(|e| Error::io(staged.temp_path(), e))?;
+        self.source = Source::Spilled(staged, file);
         Ok(())
     }
 
@@ -133,10 +136,13 @@ impl Input {
                 Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
                 p.clone(),
             ),
-            Source::Spilled(p) => (
-                Box::new(File::open(p).map_err(|e| Error::io(p.to_path_buf(), e))?),
-                p.to_path_buf(),
-            ),
+            Source::Spilled(staged, _) => {
+                let p = staged.temp_path();
+                (
+                    Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+                    p.to_path_buf(),
+                )
+            }
         };
         let mut reader = BufReader::with_capacity(1 << 16, raw);
         let head = reader.fill_buf().map_err(|e| Error::io(&path, e))?;
@@ -178,7 +184,7 @@ pub enum OnError {
 /// Carries out [`OnError`] and counts what it did.
 pub struct BadRecordPolicy {
     on_error: OnError,
-    quarantine: Option<(std::io::BufWriter<File>, std::io::BufWriter<File>)>,
+    quarantine: Option<Quarantine>,
     /// Bad documents skipped or quarantined.
     pub count: u64,
     /// The first few errors, for the end-of-run report.
@@ -192,15 +198,10 @@ impl BadRecordPolicy {
     /// Opens the quarantine files, if any.
     pub fn new(on_error: &OnError) -> Result<Self> {
         let quarantine = match on_error {
-            OnError::Quarantine(path) => {
-                let errors = errors_path(path);
-                let open = |p: &Path| {
-                    File::create(p)
-                        .map(std::io::BufWriter::new)
-                        .map_err(|e| Error::io(p, e))
-                };
-                Some((open(path)?, open(&errors)?))
-            }
+            OnError::Quarantine(path) => Some(Quarantine {
+                records: StagedWriter::create(path)?,
+                errors: StagedWriter::create(&errors_path(path))?,
+            }),
             _ => None,
         };
         Ok(BadRecordPolicy {
@@ -262,31 +263,64 @@ impl BadRecordPolicy {
         if self.first_errors.len() < 5 {
             self.first_errors.push(error.to_string());
         }
-        if let (Some((records, errors)), OnError::Quarantine(path)) =
-            (&mut self.quarantine, &self.on_error)
-        {
+        if let Some(q) = &mut self.quarantine {
             let text = text.strip_suffix(b"\n").unwrap_or(text);
             let text = text.strip_suffix(b"\r").unwrap_or(text);
-            records
-                .write_all(text)
-                .and_then(|_| records.write_all(b"\n"))
-                .map_err(|e| Error::io(path, e))?;
-            writeln!(errors, "{error}").map_err(|e| Error::io(errors_path(path), e))?;
+            q.records.write_line(text)?;
+            q.errors.write_line(error.to_string().as_bytes())?;
         }
         Ok(())
     }
 
-    /// Flushes the quarantine files.
+    /// Puts the quarantine files in place, complete. Called before the output is renamed
+    /// into place, so an output that exists always has its quarantine files beside it; a run
+    /// that fails or is killed earlier leaves neither (nor a partial one).
     pub fn finish(&mut self) -> Result<()> {
-        if let (Some((records, errors)), OnError::Quarantine(path)) =
-            (&mut self.quarantine, &self.on_error)
-        {
-            records.flush().map_err(|e| Error::io(path, e))?;
-            errors
-                .flush()
-                .map_err(|e| Error::io(errors_path(path), e))?;
+        if let Some(q) = self.quarantine.take() {
+            q.records.persist()?;
+            q.errors.persist()?;
         }
         Ok(())
+    }
+}
+
+/// The two files of `--on-error quarantine`, [staged](crate::staged) until the run completes.
+struct Quarantine {
+    /// The bad documents, verbatim, one per line.
+    records: StagedWriter,
+    /// One `file:line:column: reason` line per bad document.
+    errors: StagedWriter,
+}
+
+/// A buffered writer into a staged file.
+struct StagedWriter {
+    out: std::io::BufWriter<File>,
+    staged: StagedPath,
+}
+
+impl StagedWriter {
+    fn create(target: &Path) -> Result<Self> {
+        let (file, staged) = StagedFile::create(target)?;
+        Ok(StagedWriter {
+            out: std::io::BufWriter::new(file),
+            staged,
+        })
+    }
+
+    fn write_line(&mut self, line: &[u8]) -> Result<()> {
+        self.out
+            .write_all(line)
+            .and_then(|_| self.out.write_all(b"\n"))
+            .map_err(|e| Error::io(self.staged.target(), e))
+    }
+
+    fn persist(self) -> Result<()> {
+        let target = self.staged.target().to_path_buf();
+        let mut file = self
+            .out
+            .into_inner()
+            .map_err(|e| Error::io(&target, e.into_error()))?;
+        self.staged.persist(&mut file)
     }
 }
 

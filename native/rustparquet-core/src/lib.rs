@@ -25,6 +25,7 @@ pub mod read;
 pub mod schema;
 pub mod schema_format;
 pub mod shred;
+pub mod staged;
 pub mod stream;
 pub mod write;
 

@@ -6,10 +6,10 @@
 //! `name=value` pairs, so the CLI and the Spark source share one vocabulary. A
 //! [`RowGroupEncoder`] keeps one column writer open per leaf column; batches of shredded data
 //! stream into them (columns spread over threads), so only encoded pages stay in memory, and
-//! the finished column chunks are spliced into the file in schema order. The file is written under a hidden temporary name in the target's
-//! directory (`.NAME.XXXXXX.rustparquet-tmp`, which Spark, Hive and pyarrow datasets skip) and
-//! renamed onto the target only once the footer is written and synced: a reader never sees a
-//! partial file at the target path, and a failed or interrupted write removes the temporary.
+//! the finished column chunks are spliced into the file in schema order. The file is
+//! [staged](crate::staged): written under a hidden temporary name in the target's directory
+//! and renamed onto the target only once the footer is written and synced, so a reader never
+//! sees a partial file at the target path.
 
 use std::fs::File;
 use std::io::Write;
@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::path::ColumnPath;
 use crate::schema::{Schema, SCHEMA_KEY, VERSION_KEY};
 use crate::shred::{LeafBuffer, LeafValues};
+use crate::staged::{StagedFile, StagedPath};
 
 /// The rustparquet version written into every file.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -312,9 +313,7 @@ pub struct FileStats {
 /// only when [`ParquetFileWriter::finish`] succeeds.
 pub struct ParquetFileWriter {
     writer: SerializedFileWriter<File>,
-    /// Dropped before `temp` (fields drop in order): unlisted, then the file removed.
-    registration: Registration,
-    temp: tempfile::TempPath,
+    staged: StagedPath,
     target: PathBuf,
     encoder: Arc<ColumnEncoder>,
     rows: u64,
@@ -622,35 +621,17 @@ pub(crate) struct LeafSlice {
 impl ParquetFileWriter {
     /// Starts a file for `schema` that will be renamed onto `target`.
     pub fn create(target: &Path, schema: &Schema, options: &WriterOptions) -> Result<Self> {
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
         if target.is_dir() {
             return Err(Error::Options(format!(
                 "{}: is a directory; give a file name",
                 target.display()
             )));
         }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out".into());
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".rustparquet-tmp");
-        // Temporary files are private by default; the output is an ordinary file (0666 less
-        // the umask, like any file a command creates).
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
-        let (file, temp) = temp.into_parts();
-        let registration = Registration::new(temp.to_path_buf());
+        let (file, staged) = StagedFile::create(target)?;
         let (writer, encoder) = open_serialized(file, schema, options)?;
         Ok(ParquetFileWriter {
             writer,
-            registration,
-            temp,
+            staged,
             target: target.to_path_buf(),
             encoder,
             rows: 0,
@@ -682,7 +663,6 @@ impl ParquetFileWriter {
             .map_err(|e| io_on(&self.target, e.into()))?;
         let file = self.writer.inner_mut();
         file.flush().map_err(|e| Error::io(&self.target, e))?;
-        file.sync_all().map_err(|e| Error::io(&self.target, e))?;
         let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
         let stats = FileStats {
             rows: self.rows,
@@ -690,11 +670,7 @@ impl ParquetFileWriter {
             columns: self.encoder.columns.len(),
             bytes,
         };
-        let target = self.target.clone();
-        drop(self.registration);
-        self.temp
-            .persist(&target)
-            .map_err(|e| Error::io(&target, e.error))?;
+        self.staged.persist(self.writer.inner_mut())?;
         Ok(stats)
     }
 }
@@ -758,39 +734,8 @@ pub(crate) fn append_row_group<W: Write + Send>(
     Ok(true)
 }
 
-/// Temporary files of the writers that are open, so that a signal handler can remove them
-/// before the process exits (a run blocked on its input cannot unwind by itself).
-static OPEN_TEMPORARIES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
-
-/// Removes the temporary files of every open writer. For a signal handler about to exit; the
-/// writers' own cleanup then finds nothing to remove.
-pub fn remove_open_temporaries() {
-    if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
-        for path in open.drain(..) {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-/// Lists a temporary file in [`OPEN_TEMPORARIES`] while it lives.
-struct Registration(PathBuf);
-
-impl Registration {
-    fn new(path: PathBuf) -> Self {
-        if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
-            open.push(path.clone());
-        }
-        Registration(path)
-    }
-}
-
-impl Drop for Registration {
-    fn drop(&mut self) {
-        if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
-            open.retain(|p| *p != self.0);
-        }
-    }
-}
+/// Removes the temporaries of every open staged file (for a signal handler about to exit).
+pub use crate::staged::remove_open_temporaries;
 
 /// `ByteArray`s over `data` (the bytes of values ending at `ends`, offsets relative to
 /// `base`), sharing one buffer.

@@ -1,0 +1,272 @@
+//! Files that appear at their target path only when complete. A [`StagedFile`] is written
+//! under a hidden temporary name in the target's directory (`.NAME.XXXXXX.rustparquet-tmp`,
+//! which Spark, Hive, pyarrow datasets and DuckDB globs of `*.parquet` skip), holds an
+//! exclusive `flock` on it while its process lives, and is renamed onto the target by
+//! [`StagedPath::persist`]. A failed or interrupted write removes the temporary; one left by a
+//! killed process (`kill -9`, a power cut) is unlocked, since the kernel drops a dead
+//! process's locks, and the next staging of the same target removes it ([`sweep_stale`]).
+//! Output files, quarantine files, the spilled standard input and a dataset's schema file are
+//! all staged this way.
+
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The suffix of every staged temporary.
+pub const TEMP_SUFFIX: &str = ".rustparquet-tmp";
+/// How many random characters `tempfile` puts in a name (its default).
+const RANDOM_LEN: usize = 6;
+
+/// A file being written, not yet at its target; see the module docs.
+///
+/// ```
+/// use std::io::Write;
+/// let dir = tempfile::tempdir()?;
+/// let target = dir.path().join("bad.ndjson");
+/// let (mut file, staged) = rustparquet_core::staged::StagedFile::create(&target)?;
+/// file.write_all(b"{\"oops\n")?;
+/// assert!(!target.exists());
+/// staged.persist(&mut file)?;
+/// assert_eq!(std::fs::read(&target)?, b"{\"oops\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct StagedFile;
+
+/// The temporary's name and target: removes the temporary when dropped unless persisted.
+#[derive(Debug)]
+pub struct StagedPath {
+    /// Dropped before `temp` (fields drop in order): unlisted, then the file removed.
+    registration: Registration,
+    temp: tempfile::TempPath,
+    target: PathBuf,
+}
+
+impl StagedFile {
+    /// Creates the temporary for `target` (removing stale ones of earlier, killed runs first)
+    /// and returns it open for writing, locked, with its [`StagedPath`].
+    pub fn create(target: &Path) -> Result<(File, StagedPath)> {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        sweep_stale(&dir, &name);
+        let prefix = format!(".{name}.");
+        loop {
+            let mut builder = tempfile::Builder::new();
+            builder
+                .prefix(&prefix)
+                .suffix(TEMP_SUFFIX)
+                .rand_bytes(RANDOM_LEN);
+            // Temporary files are private by default; the output is an ordinary file (0666
+            // less the umask, like any file a command creates).
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
+            let (file, temp) = temp.into_parts();
+            file.lock().map_err(|e| Error::io(&temp, e))?;
+            // Between creating and locking, another run's sweep may have taken the new,
+            // still unlocked file for a stale one and removed it: then start again.
+            if !same_file(&file, &temp) {
+                std::mem::forget(temp); // its path is gone (or another file's now)
+                continue;
+            }
+            let registration = Registration::new(temp.to_path_buf());
+            return Ok((
+                file,
+                StagedPath {
+                    registration,
+                    temp,
+                    target: target.to_path_buf(),
+                },
+            ));
+        }
+    }
+}
+
+impl StagedPath {
+    /// The target this file will appear at.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Where the file is while it is written.
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Syncs `file` (the one [`StagedFile::create`] returned) and renames it onto the target.
+    pub fn persist(self, file: &mut File) -> Result<()> {
+        use std::io::Write;
+        file.flush().map_err(|e| Error::io(&self.target, e))?;
+        file.sync_all().map_err(|e| Error::io(&self.target, e))?;
+        let StagedPath {
+            registration,
+            temp,
+            target,
+        } = self;
+        drop(registration);
+        temp.persist(&target)
+            .map_err(|e| Error::io(&target, e.error))?;
+        Ok(())
+    }
+}
+
+/// Whether the open `file` is still the one at `path`.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
+/// Whether `file_name` is a staged temporary of a target named `name`.
+pub fn is_temporary_of(file_name: &str, name: &str) -> bool {
+    file_name
+        .strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(name))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|random| {
+            random.len() == RANDOM_LEN && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Removes the temporaries of target `name` in `dir` that no live process holds (their
+/// writer was killed). Best effort: what cannot be read or removed is left alone. Returns how
+/// many were removed.
+pub fn sweep_stale(dir: &Path, name: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        if !is_temporary_of(file_name, name) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = File::open(&path) else {
+            continue;
+        };
+        match file.try_lock() {
+            // Nobody holds it: its writer is gone. Removed while we hold the lock, so a
+            // writer that created it a moment ago notices (see `StagedFile::create`).
+            Ok(()) => {
+                if std::fs::remove_file(&path).is_ok() {
+                    removed += 1;
+                }
+            }
+            Err(TryLockError::WouldBlock) | Err(TryLockError::Error(_)) => {}
+        }
+    }
+    removed
+}
+
+/// Temporary files of the staged files that are open, so that a signal handler can remove
+/// them before the process exits (a run blocked on its input cannot unwind by itself).
+static OPEN_TEMPORARIES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the temporary files of every open staged file. For a signal handler about to exit;
+/// the writers' own cleanup then finds nothing to remove.
+pub fn remove_open_temporaries() {
+    if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
+        for path in open.drain(..) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Lists a temporary file in [`OPEN_TEMPORARIES`] while it lives.
+#[derive(Debug)]
+struct Registration(PathBuf);
+
+impl Registration {
+    fn new(path: PathBuf) -> Self {
+        if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
+            open.push(path.clone());
+        }
+        Registration(path)
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if let Ok(mut open) = OPEN_TEMPORARIES.lock() {
+            open.retain(|p| *p != self.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn temporaries_are_recognised_by_their_target_name_only() {
+        assert!(is_temporary_of(
+            ".a.parquet.Ab3xZ9.rustparquet-tmp",
+            "a.parquet"
+        ));
+        assert!(!is_temporary_of(".a.parquet.Ab3xZ9.rustparquet-tmp", "a"));
+        assert!(!is_temporary_of(".a.x.Ab3xZ9.rustparquet-tmp", "a"));
+        assert!(!is_temporary_of("a.parquet", "a.parquet"));
+        assert!(!is_temporary_of(
+            ".a.parquet.Ab3.rustparquet-tmp",
+            "a.parquet"
+        ));
+    }
+
+    #[test]
+    fn a_stale_temporary_is_swept_and_a_live_one_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.parquet");
+        // Stale: what a killed run leaves (nobody holds a lock on it).
+        let stale = dir.path().join(".out.parquet.AAAAAA.rustparquet-tmp");
+        std::fs::write(&stale, b"partial").unwrap();
+        // Another target's temporary is not ours to remove.
+        let other = dir.path().join(".other.parquet.AAAAAA.rustparquet-tmp");
+        std::fs::write(&other, b"partial").unwrap();
+        // Live: a staged file still being written (its lock held in this process, on another
+        // open file description, which flock treats like another process).
+        let (mut live_file, live) = StagedFile::create(&target).unwrap();
+        assert!(!stale.exists(), "create swept the stale temporary");
+        assert!(other.exists());
+        assert_eq!(sweep_stale(dir.path(), "out.parquet"), 0);
+        assert!(live.temp.exists(), "a held temporary is kept");
+        // A second writer of the same target at the same time keeps the first one's file.
+        let (mut second_file, second) = StagedFile::create(&target).unwrap();
+        assert!(live.temp.exists());
+        second_file.write_all(b"second").unwrap();
+        live_file.write_all(b"first").unwrap();
+        live.persist(&mut live_file).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"first");
+        drop(second);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [".other.parquet.AAAAAA.rustparquet-tmp", "out.parquet"]
+        );
+    }
+}
