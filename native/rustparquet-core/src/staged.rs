@@ -68,7 +68,9 @@ impl StagedFile {
             builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
             let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
             let (file, temp) = temp.into_parts();
-            file.lock().map_err(|e| Error::io(&temp, e))?;
+            // A file system without flock (some network mounts) gets no lock: the sweep
+            // cannot lock such files either, so it never removes them.
+            let _ = file.lock();
             // Between creating and locking, another run's sweep may have taken the new,
             // still unlocked file for a stale one and removed it: then start again.
             if !same_file(&file, &temp) {

@@ -5,6 +5,7 @@ import java.util.Locale
 import java.util.concurrent.ConcurrentHashMap
 
 import com.fasterxml.jackson.databind.JsonNode
+import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FSDataOutputStream, Path}
 import org.apache.hadoop.mapreduce.TaskAttemptContext
 import org.apache.spark.{TaskContext, TaskKilledException}
@@ -391,7 +392,7 @@ private[spark] final class TaskState(val partition: Int, attempt: Int, raw: RawJ
 
   private def dir = new Path(raw.badRecordsDir.getOrElse(
     throw new IllegalStateException("badRecordsPath without its directory (internal error)")))
-  private def temp = new Path(dir, f".part-$partition%05d-attempt-$attempt.json.tmp")
+  private def temp = new Path(dir, TaskState.tempName(partition, attempt))
   private def target = new Path(dir, f"part-$partition%05d.json")
 
   def keepBad(lines: Array[Byte]): Unit = {
@@ -410,6 +411,25 @@ private[spark] final class TaskState(val partition: Int, attempt: Int, raw: RawJ
 
 private[spark] object TaskState {
   private val states = new ConcurrentHashMap[Long, TaskState]()
+
+  /** The hidden name an attempt's bad records are written under until the attempt succeeds. */
+  def tempName(partition: Int, attempt: Int): String = f".part-$partition%05d-attempt-$attempt.json.tmp"
+
+  private val TempName = """\.part-\d+-attempt-\d+\.json\.tmp""".r
+
+  /**
+   * Deletes attempt files left in a write's bad-records directory once the write has ended: an
+   * attempt whose executor died (killed, lost) never ran its listeners to delete its own. Winning
+   * attempts renamed theirs before reporting success; losing ones still running delete theirs.
+   */
+  def removeAbandoned(dir: Path, conf: Configuration): Unit = {
+    val fs = dir.getFileSystem(conf)
+    if (fs.exists(dir)) {
+      for (status <- fs.listStatus(dir) if TempName.pattern.matcher(status.getPath.getName).matches()) {
+        fs.delete(status.getPath, false)
+      }
+    }
+  }
 
   /** This task attempt's state, created (with its completion listeners) at the first file. */
   def current(raw: RawJsonOptions, hadoopConf: SerializableConfiguration): TaskState = {

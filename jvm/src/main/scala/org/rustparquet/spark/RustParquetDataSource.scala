@@ -80,6 +80,14 @@ class RustParquetDataSource extends RustParquetFileFormat with CreatableRelation
           RawJsonPlan.log.warn(s"rustparquet: ${malformed.sum} malformed JSON documents " +
             s"(mode ${options.raw.map(_.mode).getOrElse("")})$where")
         }
+        extra.get(RawJsonOptions.BadRecordsDirKey).foreach { dir =>
+          try TaskState.removeAbandoned(new Path(dir), session.sessionState.newHadoopConf())
+          catch {
+            // Never hides the write's own outcome; the files left are hidden ones.
+            case e: java.io.IOException =>
+              RawJsonPlan.log.warn(s"rustparquet: could not remove abandoned attempt files in $dir: $e")
+          }
+        }
       }
     }
     val ctx = sqlContext
