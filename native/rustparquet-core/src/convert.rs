@@ -194,28 +194,54 @@ fn infer_on_this_thread(inputs: &[Input], options: &ConvertOptions) -> Result<Sc
             return Ok(schema);
         }
     }
-    let mut sink = InferSink {
-        inferrer: SchemaInferrer::with_options(options.max_depth, options.infer.clone()),
-        limit: options.sample,
-    };
     let settings = options.read_settings(None);
-    for input in inputs {
-        // Bad records are the conversion pass's to report; here they only stop a failing run.
-        let mut policy = match options.on_error {
-            OnError::Fail => BadRecordPolicy::failing(),
-            _ => BadRecordPolicy::new(&OnError::Skip)?,
-        };
-        read_documents(input, &mut sink, &mut policy, &settings)?;
-        if sink.limit.is_some_and(|n| sink.inferrer.documents() >= n) {
-            break;
+    let pass = |validate_first: bool| -> Result<(SchemaInferrer, u64)> {
+        let mut sink = InferSink::new(options, options.sample, validate_first);
+        let mut bad = 0;
+        for input in inputs {
+            // Bad records are the conversion pass's to report; here they only stop a failing run.
+            let mut policy = match options.on_error {
+                OnError::Fail => BadRecordPolicy::failing(),
+                _ => BadRecordPolicy::new(&OnError::Skip)?,
+            };
+            read_documents(input, &mut sink, &mut policy, &settings)?;
+            bad += policy.count;
+            if sink.limit.is_some_and(|n| sink.inferrer.documents() >= n) {
+                break;
+            }
         }
+        Ok((sink.inferrer, bad))
+    };
+    // Standard input that was not spilled can be read only once: check every document.
+    let once = inputs
+        .iter()
+        .any(|i| matches!(i.source, crate::input::Source::Stdin));
+    let (inferrer, bad) = pass(once)?;
+    if bad == 0 || once {
+        return inferrer.finish();
     }
-    sink.inferrer.finish()
+    // Bad documents may have left their valid prefix folded in: infer again without them.
+    pass(true)?.0.finish()
 }
 
+/// Folds documents into a schema. A document that turns out bad half way has already folded
+/// its valid prefix in (a type or a key no good document has, say), so a pass that met bad
+/// documents is redone with `validate_first`: each document is parsed once to check it and
+/// folded only if it is good. That costs a second parse, paid only where bad documents are.
 struct InferSink {
     inferrer: SchemaInferrer,
     limit: Option<u64>,
+    validate_first: bool,
+}
+
+impl InferSink {
+    fn new(options: &ConvertOptions, limit: Option<u64>, validate_first: bool) -> Self {
+        InferSink {
+            inferrer: SchemaInferrer::with_options(options.max_depth, options.infer.clone()),
+            limit,
+            validate_first,
+        }
+    }
 }
 
 impl DocumentSink for InferSink {
@@ -224,8 +250,9 @@ impl DocumentSink for InferSink {
         p: &mut Parser<'_>,
         locate: &dyn Fn(usize) -> Location,
     ) -> std::result::Result<(), DocError> {
-        // A document that fails half way may leave its valid prefix folded in: harmless, its
-        // types were real JSON values and merged by the same rules.
+        if self.validate_first {
+            p.clone().skip_value().map_err(DocError::Parse)?;
+        }
         self.inferrer.add_document_raw(p, locate)
     }
 
@@ -678,27 +705,34 @@ fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<S
         options,
         || (),
         |_, chunk| {
-            let mut sink = InferSink {
-                inferrer: SchemaInferrer::with_options(options.max_depth, options.infer.clone()),
-                limit: None,
-            };
-            // Bad documents are the conversion pass's to report; here they only stop a failing run.
-            let mut policy = BadRecordPolicy::deferring(&options.on_error);
             let locator = locate_in(inputs, chunk);
-            let end = parse_window(
-                &chunk.data,
-                chunk.start,
-                chunk.last,
-                &mut None,
-                &|o| locator.locate(o),
-                &mut sink,
-                &mut policy,
-                &settings,
-            )?;
-            if spans_chunk_end(&end, chunk) {
-                return Ok(ChunkOutcome::Unchunkable);
+            // The chunk's inferrer, and whether it met bad documents.
+            let pass = |validate_first: bool| -> Result<(ChunkOutcome<SchemaInferrer>, bool)> {
+                let mut sink = InferSink::new(options, None, validate_first);
+                // Bad documents are the conversion pass's to report; here they only stop a
+                // failing run.
+                let mut policy = BadRecordPolicy::deferring(&options.on_error);
+                let end = parse_window(
+                    &chunk.data,
+                    chunk.start,
+                    chunk.last,
+                    &mut None,
+                    &|o| locator.locate(o),
+                    &mut sink,
+                    &mut policy,
+                    &settings,
+                )?;
+                if spans_chunk_end(&end, chunk) {
+                    return Ok((ChunkOutcome::Unchunkable, false));
+                }
+                let bad = !policy.take_deferred().is_empty();
+                Ok((ChunkOutcome::Done(sink.inferrer), bad))
+            };
+            match pass(false)? {
+                // Inferred again, checking each document first (see `InferSink`).
+                (ChunkOutcome::Done(_), true) => Ok(pass(true)?.0),
+                (outcome, _) => Ok(outcome),
             }
-            Ok(ChunkOutcome::Done(sink.inferrer))
         },
         |inferrer| total.merge(&inferrer),
     )?;

@@ -81,7 +81,9 @@ impl ParseError {
 
 pub type ParseResult<T> = Result<T, ParseError>;
 
-/// The pull parser. It borrows the buffer; positions are byte offsets into it.
+/// The pull parser. It borrows the buffer; positions are byte offsets into it. A clone is a
+/// look-ahead: it parses on from the same position without moving the original.
+#[derive(Clone)]
 pub struct Parser<'a> {
     buf: &'a [u8],
     pos: usize,

@@ -393,3 +393,50 @@ fn dremel_schema_given_writes_the_paper_records_back() {
     r2["Name"][0]["Language"] = json!([]);
     assert_same_docs(&read_back(&out), &[r1, r2]);
 }
+
+/// A bad document's valid prefix (here a string `a`, an object `b`, a key `z`) must not reach
+/// the schema: with `skip` the schema is the good documents' alone, on every reading path.
+#[test]
+fn bad_documents_add_nothing_to_the_inferred_schema() {
+    use rustparquet_core::convert::infer_schema;
+    use rustparquet_core::input::expand_inputs;
+    let good = "{\"id\": 1, \"a\": 5}\n{\"id\": 3, \"a\": 7, \"t\": [1]}\n";
+    let bad_then_good = concat!(
+        "{\"id\": 1, \"a\": 5}\n",
+        "{\"id\": 2, \"a\": \"text\", \"b\": {\"c\": tru}}\n",
+        "{\"id\": 3, \"a\": 7, \"t\": [1]}\n",
+        "{\"id\": 4, \"t\": [\"x\", {\"z\": 1}], \"a\": [}\n",
+        "{\"z\": 1, \"a\": 9"
+    );
+    // Pretty-printed (documents span lines): the one-parser path.
+    let pretty = bad_then_good.replace(", \"a\"", ",\n \"a\"");
+    let dir = tempfile::tempdir().unwrap();
+    let expected = {
+        let src = write(dir.path(), "good.ndjson", good);
+        infer_schema(&expand_inputs(&[src.display().to_string()]).unwrap(), &options(2))
+            .unwrap()
+            .to_json_string()
+    };
+    assert!(expected.contains("\"t\""), "{expected}");
+    for (name, text) in [("bad.ndjson", bad_then_good), ("pretty.json", pretty.as_str())] {
+        let src = write(dir.path(), name, text);
+        for threads in [1, 2] {
+            let mut o = options(threads);
+            o.on_error = OnError::Skip;
+            let inputs = expand_inputs(&[src.display().to_string()]).unwrap();
+            let got = infer_schema(&inputs, &o).unwrap().to_json_string();
+            assert_eq!(got, expected, "{name}, {threads} threads");
+            // And the conversion writes the good documents, counting the bad ones.
+            let out = dir.path().join("out.parquet");
+            let summary = convert(&[src.display().to_string()], &out, &o).unwrap();
+            // (A bad pretty-printed document is skipped line by line: each of its lines
+            // counts as a bad document.)
+            let bad = if name == "bad.ndjson" { 3 } else { 9 };
+            assert_eq!(
+                (summary.documents, summary.bad_documents),
+                (2, bad),
+                "{name}, {threads} threads"
+            );
+        }
+    }
+}
