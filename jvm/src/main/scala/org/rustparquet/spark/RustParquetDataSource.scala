@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory
  * distributed pass whose per-partition results are merged here. Then the write itself runs
  * as any file source's does, through [[RustParquetFileFormat]] and Spark's `FileFormatWriter`
  * (save modes, `partitionBy`, `maxRecordsPerFile`, the commit protocol), with the resolved
- * schema carried to the tasks as an option. Reads are the inherited `FileFormat` (Spark's own
- * Parquet reader).
+ * schema carried to the tasks as an option. `saveAsTable` and `CREATE TABLE ... AS SELECT` write
+ * through [[TableWrite]], which brings the table's partitioning and bucketing. Reads are the
+ * inherited `FileFormat` (Spark's own Parquet reader).
  */
 class RustParquetDataSource extends RustParquetFileFormat with CreatableRelationProvider with DataSourceRegister {
 
@@ -38,8 +39,11 @@ class RustParquetDataSource extends RustParquetFileFormat with CreatableRelation
       case m => m
     }
     val partitionKey = DataSourceUtils.PARTITIONING_COLUMNS_KEY
-    val partitionColumns = original.get(partitionKey).map(DataSourceUtils.decodePartitioningColumns).getOrElse(Nil)
     val session = data.sparkSession
+    // saveAsTable / CREATE TABLE AS SELECT: the table's partitioning is not in `parameters`.
+    val table = TableWrite.current(session, original.collectFirst { case (k, v) if k.equalsIgnoreCase("path") => v })
+    val partitionColumns = table.map(_.partitionColumnNames).getOrElse(
+      original.get(partitionKey).map(DataSourceUtils.decodePartitioningColumns).getOrElse(Nil))
     val options = new RustParquetOptions(original, session.sessionState.conf)
     var extra = Map.empty[String, String]
     var writeId: Option[String] = None
@@ -65,14 +69,18 @@ class RustParquetDataSource extends RustParquetFileFormat with CreatableRelation
         false
       }
     }
+    var written: Option[BaseRelation] = None
     if (!skip) {
-      try {
-        data.write
-          .format(classOf[RustParquetFileFormat].getName)
-          .mode(mode)
-          .options(original.filter { case (k, _) => k != partitionKey } ++ extra)
-          .partitionBy(partitionColumns: _*)
-          .save()
+      try table match {
+        case Some(t) =>
+          written = Some(TableWrite.write(t, mode, original ++ extra, data, extra.get(RawJsonOptions.ResolvedSchemaKey)))
+        case None =>
+          data.write
+            .format(classOf[RustParquetFileFormat].getName)
+            .mode(mode)
+            .options(original.filter { case (k, _) => k != partitionKey } ++ extra)
+            .partitionBy(partitionColumns: _*)
+            .save()
       } finally writeId.foreach { id =>
         val malformed = RawJsonPlan.writes.remove(id)
         if (malformed != null && malformed.sum > 0) {
@@ -92,10 +100,10 @@ class RustParquetDataSource extends RustParquetFileFormat with CreatableRelation
     }
     val ctx = sqlContext
     val dataSchema = data.schema
-    new BaseRelation {
+    written.getOrElse(new BaseRelation {
       override def sqlContext: SQLContext = ctx
       override def schema: StructType = dataSchema
-    }
+    })
   }
 }
 

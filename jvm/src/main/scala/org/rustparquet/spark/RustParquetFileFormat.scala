@@ -51,17 +51,18 @@ class RustParquetFileFormat extends FileFormat with Serializable {
       NativeWriter.loaded.validateOptions(
         RustParquetOptions.Json.writeValueAsBytes(rustOptions.nativeOptions("(options)", schema)))
     }
-    rustOptions.raw match {
-      case Some(raw) =>
+    // Raw only when the front resolved the documents' schema. Inserts into a table (INSERT,
+    // insertInto) come here without the front, with the table's stored options: rows of the
+    // table's schema, also for a table made from raw JSON (whose options keep `jsonColumn`).
+    (rustOptions.raw, rustOptions.raw.flatMap(_.resolvedSchema)) match {
+      case (Some(raw), Some(schema)) =>
         RawJsonPlan.checkColumns(dataSchema, raw.jsonColumn, Nil)
-        val schema = raw.resolvedSchema.getOrElse(throw new IllegalArgumentException(
-          "option `jsonColumn`: write with format(\"rustparquet\"), which resolves the documents' schema first"))
         val malformed = options.get(RawJsonPlan.WriteIdKey).flatMap(id => Option(RawJsonPlan.writes.get(id)))
           .getOrElse(sparkSession.sparkContext.longAccumulator("rustparquet malformed documents"))
         validate(None)
         new RawJsonOutputWriterFactory(rustOptions, raw, schema, malformed,
           new SerializableConfiguration(job.getConfiguration))
-      case None =>
+      case _ =>
         validate(Some(dataSchema))
         new RustParquetOutputWriterFactory(rustOptions, conf.sessionLocalTimeZone)
     }

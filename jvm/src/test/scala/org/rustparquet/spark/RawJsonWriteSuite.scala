@@ -9,11 +9,9 @@ import scala.concurrent.ExecutionContext.Implicits.global
 import scala.concurrent.duration._
 
 import org.apache.spark.{SparkException, TaskContext}
-import org.apache.spark.sql.{DataFrame, Row, SparkSession}
+import org.apache.spark.sql.{DataFrame, Row}
 import org.apache.spark.sql.functions.{col, udf}
 import org.apache.spark.sql.types._
-import org.scalatest.BeforeAndAfterAll
-import org.scalatest.funsuite.AnyFunSuite
 
 /**
  * The raw-JSON path end to end: `spark.read.text(...)` written with
@@ -21,40 +19,15 @@ import org.scalatest.funsuite.AnyFunSuite
  * One session: 4 task slots on 2 cores, a task may fail once, speculation on (in local mode
  * Spark never launches the copy on the same executor, so it only checks nothing breaks).
  */
-class RawJsonWriteSuite extends AnyFunSuite with BeforeAndAfterAll {
+class RawJsonWriteSuite extends SparkSessionSuite {
 
-  private var spark: SparkSession = _
-  private var scratch: File = _
+  override protected def scratchPrefix: String = "rustparquet-raw"
 
-  override def beforeAll(): Unit = {
-    scratch = Files.createTempDirectory("rustparquet-raw").toFile
-    spark = SparkSession.builder()
-      .master("local[4,2]")
-      .appName("RawJsonWriteSuite")
-      .config("spark.ui.enabled", "false")
-      .config("spark.driver.host", "127.0.0.1")
-      .config("spark.speculation", "true")
-      .config("spark.speculation.interval", "100ms")
-      .config("spark.speculation.quantile", "0.5")
-      .config("spark.speculation.minTaskRuntime", "50ms")
-      .getOrCreate()
-  }
-
-  override def afterAll(): Unit = {
-    try if (spark != null) spark.stop()
-    finally deleteRecursively(scratch)
-  }
-
-  private def deleteRecursively(f: File): Unit = {
-    Option(f.listFiles()).foreach(_.foreach(deleteRecursively))
-    f.delete()
-  }
-
-  private var counter = 0
-  private def freshPath(name: String): String = {
-    counter += 1
-    new File(scratch, s"$name-$counter").getAbsolutePath
-  }
+  override protected def sparkConf: Seq[(String, String)] = Seq(
+    "spark.speculation" -> "true",
+    "spark.speculation.interval" -> "100ms",
+    "spark.speculation.quantile" -> "0.5",
+    "spark.speculation.minTaskRuntime" -> "50ms")
 
   /** The lines as a text file, read back with `spark.read.text` in `partitions` partitions. */
   private def text(lines: Seq[String], partitions: Int = 1): DataFrame = {

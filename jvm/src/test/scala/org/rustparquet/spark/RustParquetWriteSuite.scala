@@ -2,7 +2,6 @@ package org.rustparquet.spark
 
 import java.io.File
 import java.math.{BigDecimal => JBigDecimal}
-import java.nio.file.Files
 import java.sql.{Date, Timestamp}
 import java.time.LocalDateTime
 
@@ -11,60 +10,29 @@ import scala.concurrent.{Await, Future}
 import scala.concurrent.ExecutionContext.Implicits.global
 import scala.concurrent.duration._
 
-import org.apache.hadoop.conf.Configuration
-import org.apache.hadoop.fs.Path
 import org.apache.parquet.column.Encoding
-import org.apache.parquet.hadoop.ParquetFileReader
-import org.apache.parquet.hadoop.util.HadoopInputFile
 import org.apache.parquet.schema.{LogicalTypeAnnotation, MessageType, PrimitiveType}
 import org.apache.spark.{SparkException, TaskContext}
-import org.apache.spark.sql.{AnalysisException, DataFrame, Row, SparkSession}
+import org.apache.spark.sql.{AnalysisException, DataFrame, Row}
 import org.apache.spark.sql.functions.{col, udf}
 import org.apache.spark.sql.types._
-import org.scalatest.BeforeAndAfterAll
-import org.scalatest.funsuite.AnyFunSuite
 
 /**
  * The typed write path end to end: DataFrames written with `format("rustparquet")`, read back
  * with Spark's own Parquet reader and compared with the source and with Spark's own Parquet write.
  * One SparkSession: 4 task slots on 2 cores (two concurrent writers per core), a task may fail once.
  */
-class RustParquetWriteSuite extends AnyFunSuite with BeforeAndAfterAll {
+class RustParquetWriteSuite extends SparkSessionSuite {
 
-  private var spark: SparkSession = _
-  private var scratch: File = _
+  override protected def scratchPrefix: String = "rustparquet-suite"
 
-  override def beforeAll(): Unit = {
-    scratch = Files.createTempDirectory("rustparquet-suite").toFile
-    spark = SparkSession.builder()
-      .master("local[4,2]")
-      .appName("RustParquetWriteSuite")
-      .config("spark.ui.enabled", "false")
-      .config("spark.sql.shuffle.partitions", "4")
-      .config("spark.sql.session.timeZone", "America/Los_Angeles")
-      .config("spark.driver.host", "127.0.0.1")
-      // Only for Spark's own reference writes: store ancient dates as they are (proleptic
-      // Gregorian), which is what the rustparquet writer always does.
-      .config("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED")
-      .config("spark.sql.parquet.int96RebaseModeInWrite", "CORRECTED")
-      .getOrCreate()
-  }
-
-  override def afterAll(): Unit = {
-    try if (spark != null) spark.stop()
-    finally deleteRecursively(scratch)
-  }
-
-  private def deleteRecursively(f: File): Unit = {
-    Option(f.listFiles()).foreach(_.foreach(deleteRecursively))
-    f.delete()
-  }
-
-  private var counter = 0
-  private def freshPath(name: String): String = {
-    counter += 1
-    new File(scratch, s"$name-$counter").getAbsolutePath
-  }
+  override protected def sparkConf: Seq[(String, String)] = Seq(
+    "spark.sql.shuffle.partitions" -> "4",
+    "spark.sql.session.timeZone" -> "America/Los_Angeles",
+    // Only for Spark's own reference writes: store ancient dates as they are (proleptic
+    // Gregorian), which is what the rustparquet writer always does.
+    "spark.sql.parquet.datetimeRebaseModeInWrite" -> "CORRECTED",
+    "spark.sql.parquet.int96RebaseModeInWrite" -> "CORRECTED")
 
   // ---- data -------------------------------------------------------------------------------
 
@@ -134,11 +102,6 @@ class RustParquetWriteSuite extends AnyFunSuite with BeforeAndAfterAll {
   private def dataFiles(dir: String): Seq[File] = {
     def walk(f: File): Seq[File] = if (f.isDirectory) f.listFiles().toSeq.flatMap(walk) else Seq(f)
     walk(new File(dir)).filter(f => f.getName.startsWith("part-"))
-  }
-
-  private def footer(file: File) = {
-    val reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file.getAbsolutePath), new Configuration()))
-    try reader.getFooter finally reader.close()
   }
 
   /** What Spark's file sources report on read: every field, element and value nullable. */
