@@ -685,14 +685,29 @@ fn run_chunks<S, T: Send>(
     })
 }
 
-/// Whether parsing stopped inside a document that goes on past the chunk (so the input is
-/// not newline-delimited): a clean chunk is consumed to its end.
-fn spans_chunk_end(end: &crate::input::WindowEnd, chunk: &Chunk) -> bool {
-    end.need_more && end.pos < chunk.data.len()
-}
-
-fn locate_in<'a>(inputs: &'a [Input], chunk: &'a Chunk) -> Locator<'a> {
-    Locator::new(&inputs[chunk.input].name, &chunk.data, chunk.base_line)
+/// Parses one chunk's documents into `sink`, applying `policy` to bad ones. `None` if parsing
+/// stopped inside a document that goes on past the chunk (so the input is not
+/// newline-delimited): a clean chunk is consumed to its end.
+fn parse_chunk(
+    inputs: &[Input],
+    chunk: &Chunk,
+    sink: &mut dyn DocumentSink,
+    policy: &mut BadRecordPolicy,
+    settings: &ReadSettings<'_>,
+) -> Result<Option<crate::input::WindowEnd>> {
+    let locator = Locator::new(&inputs[chunk.input].name, &chunk.data, chunk.base_line);
+    let end = parse_window(
+        &chunk.data,
+        chunk.start,
+        chunk.last,
+        &mut None,
+        &|o| locator.locate(o),
+        sink,
+        policy,
+        settings,
+    )?;
+    let spans_end = end.need_more && end.pos < chunk.data.len();
+    Ok((!spans_end).then_some(end))
 }
 
 /// Parallel inference over newline-delimited inputs; `None` if a document spans lines.
@@ -705,24 +720,13 @@ fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<S
         options,
         || (),
         |_, chunk| {
-            let locator = locate_in(inputs, chunk);
             // The chunk's inferrer, and whether it met bad documents.
             let pass = |validate_first: bool| -> Result<(ChunkOutcome<SchemaInferrer>, bool)> {
                 let mut sink = InferSink::new(options, None, validate_first);
                 // Bad documents are the conversion pass's to report; here they only stop a
                 // failing run.
                 let mut policy = BadRecordPolicy::deferring(&options.on_error);
-                let end = parse_window(
-                    &chunk.data,
-                    chunk.start,
-                    chunk.last,
-                    &mut None,
-                    &|o| locator.locate(o),
-                    &mut sink,
-                    &mut policy,
-                    &settings,
-                )?;
-                if spans_chunk_end(&end, chunk) {
+                if parse_chunk(inputs, chunk, &mut sink, &mut policy, &settings)?.is_none() {
                     return Ok((ChunkOutcome::Unchunkable, false));
                 }
                 let bad = !policy.take_deferred().is_empty();
@@ -769,21 +773,11 @@ fn convert_parallel(
         |shredder, chunk| {
             let mut chunk_policy = BadRecordPolicy::deferring(&options.on_error);
             let duplicates_before = shredder.duplicate_keys();
-            let locator = locate_in(inputs, chunk);
-            let end = parse_window(
-                &chunk.data,
-                chunk.start,
-                chunk.last,
-                &mut None,
-                &|o| locator.locate(o),
-                shredder,
-                &mut chunk_policy,
-                &settings,
-            )?;
-            if spans_chunk_end(&end, chunk) {
+            let Some(end) = parse_chunk(inputs, chunk, shredder, &mut chunk_policy, &settings)?
+            else {
                 shredder.clear_buffers();
                 return Ok(ChunkOutcome::Unchunkable);
-            }
+            };
             let rows = shredder.buffered_rows();
             Ok(ChunkOutcome::Done(ShreddedChunk {
                 leaves: shredder.take_buffers(None),
