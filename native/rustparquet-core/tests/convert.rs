@@ -413,12 +413,18 @@ fn bad_documents_add_nothing_to_the_inferred_schema() {
     let dir = tempfile::tempdir().unwrap();
     let expected = {
         let src = write(dir.path(), "good.ndjson", good);
-        infer_schema(&expand_inputs(&[src.display().to_string()]).unwrap(), &options(2))
-            .unwrap()
-            .to_json_string()
+        infer_schema(
+            &expand_inputs(&[src.display().to_string()]).unwrap(),
+            &options(2),
+        )
+        .unwrap()
+        .to_json_string()
     };
     assert!(expected.contains("\"t\""), "{expected}");
-    for (name, text) in [("bad.ndjson", bad_then_good), ("pretty.json", pretty.as_str())] {
+    for (name, text) in [
+        ("bad.ndjson", bad_then_good),
+        ("pretty.json", pretty.as_str()),
+    ] {
         let src = write(dir.path(), name, text);
         for threads in [1, 2] {
             let mut o = options(threads);
