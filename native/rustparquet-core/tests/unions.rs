@@ -11,7 +11,7 @@ use rustparquet_core::{convert, ConvertOptions};
 use serde_json::{json, Value};
 
 mod common;
-use common::{read_back as ours, without_nulls};
+use common::{column_paths, read_back as ours, without_nulls};
 
 fn write_docs(dir: &Path, name: &str, docs: &[Value]) -> PathBuf {
     let p = dir.join(name);
@@ -159,15 +159,7 @@ fn unions_nest_three_deep_and_arrays_mix_every_type() {
     want[5]["mixed"][0] = json!(1.0);
     assert_eq!(back, want);
     // Three unions deep: a → object.b → object.c → array element union.
-    let reader = SerializedFileReader::new(std::fs::File::open(&out).unwrap()).unwrap();
-    let columns: Vec<String> = reader
-        .metadata()
-        .file_metadata()
-        .schema_descr()
-        .columns()
-        .iter()
-        .map(|c| c.path().string())
-        .collect();
+    let columns = column_paths(&out);
     for expected in [
         "a.string",
         "a.object.b.string",
@@ -286,15 +278,7 @@ fn objects_keyed_by_data_become_maps() {
         })
         .collect();
     let (_dir, out) = convert_docs(&docs, &ConvertOptions::default());
-    let reader = SerializedFileReader::new(std::fs::File::open(&out).unwrap()).unwrap();
-    let columns: Vec<String> = reader
-        .metadata()
-        .file_metadata()
-        .schema_descr()
-        .columns()
-        .iter()
-        .map(|c| c.path().string())
-        .collect();
+    let columns = column_paths(&out);
     assert_eq!(
         columns,
         [

@@ -1,10 +1,12 @@
-//! Helpers the end-to-end tests share: reading a file back with our reader, and the documents
-//! as that reader gives them back (Parquet cannot tell a null member from a missing one).
+//! Helpers the end-to-end tests share: reading a file back with our reader, the documents as
+//! that reader gives them back (Parquet cannot tell a null member from a missing one), and the
+//! leaf columns a file's footer lists.
 
 #![allow(dead_code)]
 
 use std::path::Path;
 
+use parquet::file::reader::{FileReader, SerializedFileReader};
 use rustparquet_core::read::{to_ndjson_string, ReadOptions};
 use serde_json::Value;
 
@@ -31,4 +33,17 @@ pub fn without_nulls(v: &Value) -> Value {
         Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
         other => other.clone(),
     }
+}
+
+/// The Parquet paths of the file's leaf columns (`a.object.b.list.element`), in footer order.
+pub fn column_paths(path: &Path) -> Vec<String> {
+    let reader = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
+    reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| c.path().string())
+        .collect()
 }
