@@ -23,7 +23,6 @@ pub mod json;
 pub mod path;
 pub mod read;
 pub mod schema;
-pub mod schema_format;
 pub mod shred;
 pub mod staged;
 pub mod stream;

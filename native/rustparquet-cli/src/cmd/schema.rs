@@ -1,5 +1,5 @@
 //! `rustparquet schema`: print the schema inferred from JSON documents, stored in Parquet files,
-//! or read from a schema file, in any of the forms of `rustparquet_core::schema_format`.
+//! or read from a schema file, in any of the forms of `rustparquet_core::schema`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -7,8 +7,7 @@ use std::process::ExitCode;
 
 use rustparquet_core::input::{expand_inputs, InputFormat};
 use rustparquet_core::read::ParquetFile;
-use rustparquet_core::schema::Schema;
-use rustparquet_core::schema_format::{self, SchemaFormat};
+use rustparquet_core::schema::{self, Schema, SchemaFormat};
 use rustparquet_core::ConvertOptions;
 
 use super::{CliError, CliResult};
@@ -64,7 +63,7 @@ pub fn run(args: SchemaArgs) -> CliResult {
             None => infer(&args)?,
         },
     };
-    println!("{}", schema_format::render(&schema, format)?);
+    println!("{}", schema::render(&schema, format)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -74,8 +73,8 @@ pub fn read_schema_file(path: &Path, form: &str) -> Result<Schema, CliError> {
         .map_err(|e| CliError::Usage(format!("--schema {}: {e}", path.display())))?;
     let name = path.display().to_string();
     Ok(match SchemaFormat::from_name(form) {
-        Some(f) => schema_format::parse(&text, f, Some(&name))?,
-        None => schema_format::parse_any(&text, Some(&name))?,
+        Some(f) => schema::parse(&text, f, Some(&name))?,
+        None => schema::parse_any(&text, Some(&name))?,
     })
 }
 
@@ -146,7 +145,7 @@ fn stored_schema(files: &[PathBuf], args: &SchemaArgs) -> Result<Schema, CliErro
             let file = ParquetFile::open(path)?;
             match file.our_schema() {
                 Some(s) => s.clone(),
-                None => schema_format::from_parquet_type(
+                None => schema::from_parquet_type(
                     file.metadata().file_metadata().schema(),
                     Some(&name),
                 )?,

@@ -1,22 +1,37 @@
-//! The schema model the shredder writes against, and its two external forms.
+//! The schema model the shredder writes against, and the files of its written forms.
 //!
 //! A [`Schema`] is a tree of [`Field`]s: scalars ([`DataType::Boolean`], `Int64`, `Decimal`,
 //! `Double`, `String`, `Null`), structs (Parquet groups) and lists (the standard 3-level Parquet
 //! `LIST`). A field's [`Repetition`] is `optional` (JSON null or missing allowed), `required`, or
 //! `repeated` (a bare repeated field, as in the Dremel paper; inference never makes one, it
-//! writes `LIST`s). The schema's JSON form (see docs/format.md) is what `--schema` reads and what
-//! every file we write carries in its key-value metadata under [`SCHEMA_KEY`]; [`Schema::to_parquet`]
-//! gives the Parquet message type. Names are Parquet column names; a field whose JSON key had to
-//! be renamed (two keys equal after case folding, which Spark refuses) keeps the key in
-//! [`Field::key`].
+//! writes `LIST`s). Names are Parquet column names; a field whose JSON key had to be renamed
+//! (two keys equal after case folding, which Spark refuses) keeps the key in [`Field::key`].
+//! Each written form has its own file: rustparquet's JSON form (`rustparquet_json`, stored in
+//! every file we write under [`SCHEMA_KEY`]), the Parquet message type (`parquet`), Spark DDL
+//! (`ddl`) and `StructType` JSON (`spark_json`) over the Spark type model they share (`spark`),
+//! JSON Schema (`json_schema`) and a readable tree (`tree`); `forms` names the forms and
+//! recognises one from its text (what `convert --schema` reads).
 
-use std::sync::Arc;
+mod ddl;
+mod forms;
+mod json_schema;
+mod json_text;
+mod parquet;
+mod rustparquet_json;
+mod spark;
+mod spark_json;
+#[cfg(test)]
+mod test_schemas;
+mod tree;
 
-use parquet::basic::{LogicalType, Repetition as PqRepetition, Type as PhysicalType};
-use parquet::schema::types::{Type as PqType, TypePtr};
-use serde_json::{json, Map, Value};
+pub use ddl::{from_ddl, to_ddl};
+pub use forms::{detect, parse, parse_any, render, SchemaFormat};
+pub use json_schema::{from_json_schema, to_json_schema, JSON_SCHEMA_DIALECT};
+pub use parquet::{from_parquet_text, from_parquet_type, to_parquet_text};
+pub use spark::{KEY_META, TYPE_META};
+pub use spark_json::{from_spark_json, to_spark_json};
+pub use tree::to_tree;
 
-use crate::error::{Error, Result};
 use crate::path::ColumnPath;
 
 /// Key-value metadata key holding the schema (JSON form) a file was shredded with.
@@ -32,32 +47,6 @@ pub const BIG_INTEGER_PRECISION: u8 = 38;
 
 /// The deepest schema (in field levels) that [`Schema::from_json_str`] accepts.
 pub const MAX_SCHEMA_DEPTH: usize = 1000;
-
-/// The deepest bracket nesting of a JSON text (strings skipped), without parsing it.
-pub(crate) fn json_nesting(text: &[u8]) -> usize {
-    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in text {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
-}
 
 /// How often a field may occur in its parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,66 +279,6 @@ impl Schema {
         out
     }
 
-    /// The schema's JSON form (docs/format.md), as stored in files and read by `--schema`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "name": self.name,
-            "fields": self.fields.iter().map(field_to_json).collect::<Vec<_>>(),
-        })
-    }
-
-    /// Compact JSON text of [`Schema::to_json`].
-    pub fn to_json_string(&self) -> String {
-        self.to_json().to_string()
-    }
-
-    /// Parses the schema's JSON form. `source_name` names the file in errors.
-    ///
-    /// ```
-    /// use rustparquet_core::schema::{DataType, Schema};
-    /// let s = Schema::from_json_str(r#"{"fields":[{"name":"id","type":"int64"}]}"#, None)?;
-    /// assert_eq!(s.fields[0].data_type, DataType::Int64);
-    /// # Ok::<(), rustparquet_core::Error>(())
-    /// ```
-    pub fn from_json_str(text: &str, source_name: Option<&str>) -> Result<Schema> {
-        let err = |reason: String| Error::Schema {
-            source_name: source_name.map(str::to_string),
-            reason,
-        };
-        // A schema may nest as deep as the documents it describes (three JSON levels per
-        // field level), beyond serde_json's default limit of 128; bound it ourselves.
-        let depth = json_nesting(text.as_bytes());
-        if depth > 3 * MAX_SCHEMA_DEPTH + 8 {
-            return Err(err(format!(
-                "nested deeper than {MAX_SCHEMA_DEPTH} field levels"
-            )));
-        }
-        let mut de = serde_json::Deserializer::from_str(text);
-        de.disable_recursion_limit();
-        let value = <Value as serde::Deserialize>::deserialize(&mut de)
-            .and_then(|v| de.end().map(|_| v))
-            .map_err(|e| err(format!("not valid JSON: {e}")))?;
-        let obj = value
-            .as_object()
-            .ok_or_else(|| err("expected a JSON object with \"fields\"".into()))?;
-        let name = obj
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("schema")
-            .to_string();
-        let fields = obj
-            .get("fields")
-            .and_then(Value::as_array)
-            .ok_or_else(|| err("expected a \"fields\" array".into()))?
-            .iter()
-            .map(|f| field_from_json(f, &ColumnPath::root()))
-            .collect::<std::result::Result<Vec<_>, String>>()
-            .map_err(err)?;
-        let schema = Schema { name, fields };
-        schema.validate().map_err(err)?;
-        Ok(schema)
-    }
-
     /// Checks the rules every schema we write obeys: no two sibling names equal after case
     /// folding (Spark cannot read such a file), and a field name per JSON key.
     fn validate(&self) -> std::result::Result<(), String> {
@@ -421,24 +350,6 @@ impl Schema {
         }
         check(&self.fields, &ColumnPath::root())
     }
-
-    /// The Parquet message type: LISTs in the standard 3-level form, strings as STRING,
-    /// integers INT64, floats DOUBLE, big integers DECIMAL(38,0) in FIXED_LEN_BYTE_ARRAY(16).
-    pub fn to_parquet(&self) -> Result<TypePtr> {
-        let mut fields = self
-            .fields
-            .iter()
-            .map(field_to_parquet)
-            .collect::<Result<Vec<_>>>()?;
-        if fields.is_empty() {
-            fields.push(placeholder_column()?);
-        }
-        Ok(Arc::new(
-            PqType::group_type_builder(&self.name)
-                .with_fields(fields)
-                .build()?,
-        ))
-    }
 }
 
 /// Appends the leaves of field `f`, whose JSON path is `path` and Parquet path `pq`, under a
@@ -503,255 +414,6 @@ fn collect_leaves(
     }
 }
 
-/// The always-null column that stands in an object without fields (Parquet forbids empty groups).
-fn placeholder_column() -> Result<TypePtr> {
-    Ok(Arc::new(
-        PqType::primitive_type_builder(EMPTY_OBJECT_PLACEHOLDER, PhysicalType::BOOLEAN)
-            .with_repetition(PqRepetition::OPTIONAL)
-            .build()?,
-    ))
-}
-
-fn pq_repetition(r: Repetition) -> PqRepetition {
-    match r {
-        Repetition::Required => PqRepetition::REQUIRED,
-        Repetition::Optional => PqRepetition::OPTIONAL,
-        Repetition::Repeated => PqRepetition::REPEATED,
-    }
-}
-
-fn field_to_parquet(f: &Field) -> Result<TypePtr> {
-    let rep = pq_repetition(f.repetition);
-    let t = match &f.data_type {
-        DataType::Null | DataType::String | DataType::Json => {
-            PqType::primitive_type_builder(&f.name, PhysicalType::BYTE_ARRAY)
-                .with_repetition(rep)
-                .with_logical_type(Some(LogicalType::String))
-                .build()?
-        }
-        DataType::Boolean => PqType::primitive_type_builder(&f.name, PhysicalType::BOOLEAN)
-            .with_repetition(rep)
-            .build()?,
-        DataType::Int64 => PqType::primitive_type_builder(&f.name, PhysicalType::INT64)
-            .with_repetition(rep)
-            .build()?,
-        DataType::Double => PqType::primitive_type_builder(&f.name, PhysicalType::DOUBLE)
-            .with_repetition(rep)
-            .build()?,
-        DataType::Decimal => {
-            PqType::primitive_type_builder(&f.name, PhysicalType::FIXED_LEN_BYTE_ARRAY)
-                .with_repetition(rep)
-                .with_length(16)
-                .with_logical_type(Some(LogicalType::decimal(0, BIG_INTEGER_PRECISION as i32)))
-                .with_precision(BIG_INTEGER_PRECISION as i32)
-                .with_scale(0)
-                .build()?
-        }
-        DataType::Struct(fields) => {
-            let children = if fields.is_empty() {
-                vec![placeholder_column()?]
-            } else {
-                fields
-                    .iter()
-                    .map(field_to_parquet)
-                    .collect::<Result<Vec<_>>>()?
-            };
-            PqType::group_type_builder(&f.name)
-                .with_repetition(rep)
-                .with_fields(children)
-                .build()?
-        }
-        DataType::Union(members) => PqType::group_type_builder(&f.name)
-            .with_repetition(rep)
-            .with_fields(
-                members
-                    .iter()
-                    .map(field_to_parquet)
-                    .collect::<Result<Vec<_>>>()?,
-            )
-            .build()?,
-        DataType::Map(value) => {
-            let key = PqType::primitive_type_builder("key", PhysicalType::BYTE_ARRAY)
-                .with_repetition(PqRepetition::REQUIRED)
-                .with_logical_type(Some(LogicalType::String))
-                .build()?;
-            let key_value = PqType::group_type_builder("key_value")
-                .with_repetition(PqRepetition::REPEATED)
-                .with_fields(vec![Arc::new(key), field_to_parquet(value)?])
-                .build()?;
-            PqType::group_type_builder(&f.name)
-                .with_repetition(rep)
-                .with_logical_type(Some(LogicalType::Map))
-                .with_fields(vec![Arc::new(key_value)])
-                .build()?
-        }
-        DataType::List(element) => {
-            let list = PqType::group_type_builder("list")
-                .with_repetition(PqRepetition::REPEATED)
-                .with_fields(vec![field_to_parquet(element)?])
-                .build()?;
-            PqType::group_type_builder(&f.name)
-                .with_repetition(rep)
-                .with_logical_type(Some(LogicalType::List))
-                .with_fields(vec![Arc::new(list)])
-                .build()?
-        }
-    };
-    Ok(Arc::new(t))
-}
-
-fn field_to_json(f: &Field) -> Value {
-    let mut m = Map::new();
-    m.insert("name".into(), Value::String(f.name.clone()));
-    if let Some(k) = &f.key {
-        m.insert("key".into(), Value::String(k.clone()));
-    }
-    m.insert(
-        "repetition".into(),
-        Value::String(f.repetition.as_str().into()),
-    );
-    match &f.data_type {
-        DataType::Struct(fields) => {
-            m.insert(
-                "fields".into(),
-                Value::Array(fields.iter().map(field_to_json).collect()),
-            );
-        }
-        DataType::List(element) => {
-            m.insert("type".into(), Value::String("list".into()));
-            let mut e = field_to_json(element);
-            if let Value::Object(e) = &mut e {
-                e.shift_remove("name");
-            }
-            m.insert("element".into(), e);
-        }
-        DataType::Map(value) => {
-            m.insert("type".into(), Value::String("map".into()));
-            let mut v = field_to_json(value);
-            if let Value::Object(v) = &mut v {
-                v.shift_remove("name");
-            }
-            m.insert("value".into(), v);
-        }
-        DataType::Union(members) => {
-            m.insert("type".into(), Value::String("union".into()));
-            m.insert(
-                "members".into(),
-                Value::Array(members.iter().map(field_to_json).collect()),
-            );
-        }
-        t => {
-            m.insert("type".into(), Value::String(t.name().into()));
-        }
-    }
-    Value::Object(m)
-}
-
-fn field_from_json(v: &Value, parent: &ColumnPath) -> std::result::Result<Field, String> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| format!("`{parent}`: a field must be a JSON object, found {v}"))?;
-    let name = match obj.get("name") {
-        Some(Value::String(s)) => s.clone(),
-        None => "element".to_string(),
-        Some(other) => {
-            return Err(format!(
-                "`{parent}`: field name must be a string, found {other}"
-            ))
-        }
-    };
-    let key = match obj.get("key") {
-        Some(Value::String(s)) if *s != name => Some(s.clone()),
-        Some(Value::String(_)) | None => None,
-        Some(other) => {
-            return Err(format!(
-                "`{parent}`: field key must be a string, found {other}"
-            ))
-        }
-    };
-    let path = parent.key(key.as_deref().unwrap_or(&name));
-    let repetition = match obj.get("repetition").and_then(Value::as_str) {
-        None | Some("optional") => Repetition::Optional,
-        Some("required") => Repetition::Required,
-        Some("repeated") => Repetition::Repeated,
-        Some(other) => {
-            return Err(format!(
-                "`{path}`: unknown repetition `{other}` (expected optional, required or repeated)"
-            ))
-        }
-    };
-    let data_type = if let Some(fields) = obj.get("fields") {
-        let fields = fields
-            .as_array()
-            .ok_or_else(|| format!("`{path}`: \"fields\" must be an array"))?;
-        DataType::Struct(
-            fields
-                .iter()
-                .map(|f| field_from_json(f, &path))
-                .collect::<std::result::Result<_, _>>()?,
-        )
-    } else {
-        match obj.get("type").and_then(Value::as_str) {
-            Some("list") => {
-                let e = obj
-                    .get("element")
-                    .ok_or_else(|| format!("`{path}`: a list needs an \"element\""))?;
-                let mut element = field_from_json(e, &path.element())?;
-                element.name = "element".into();
-                element.key = None;
-                if element.repetition == Repetition::Repeated {
-                    return Err(format!("`{path}[]`: a list element cannot be repeated"));
-                }
-                DataType::List(Box::new(element))
-            }
-            Some("map") => {
-                let v = obj
-                    .get("value")
-                    .ok_or_else(|| format!("`{path}`: a map needs a \"value\""))?;
-                let mut value = field_from_json(v, &path.map_value())?;
-                value.name = "value".into();
-                value.key = None;
-                if value.repetition == Repetition::Repeated {
-                    return Err(format!("`{path}`: a map value cannot be repeated"));
-                }
-                DataType::Map(Box::new(value))
-            }
-            Some("union") => {
-                let members = obj
-                    .get("members")
-                    .and_then(Value::as_array)
-                    .ok_or_else(|| format!("`{path}`: a union needs a \"members\" array"))?;
-                DataType::Union(
-                    members
-                        .iter()
-                        .map(|m| field_from_json(m, parent))
-                        .collect::<std::result::Result<_, _>>()?,
-                )
-            }
-            Some("json") => DataType::Json,
-            Some("struct") => DataType::Struct(Vec::new()),
-            Some("null") => DataType::Null,
-            Some("boolean") => DataType::Boolean,
-            Some("int64") | Some("long") => DataType::Int64,
-            Some("double") => DataType::Double,
-            Some("string") => DataType::String,
-            Some("decimal(38,0)") => DataType::Decimal,
-            Some(other) => {
-                return Err(format!(
-                    "`{path}`: unknown type `{other}` (expected null, boolean, int64, decimal(38,0), double, string, json, list, map, union, or \"fields\" for a struct)"
-                ))
-            }
-            None => return Err(format!("`{path}`: a field needs a \"type\" or \"fields\"")),
-        }
-    };
-    Ok(Field {
-        name,
-        key,
-        repetition,
-        data_type,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -791,29 +453,6 @@ mod tests {
     }
 
     #[test]
-    fn parquet_message_uses_three_level_lists_and_string_annotation() {
-        let schema = Schema::new(vec![
-            Field::list("tags", DataType::String),
-            Field::optional("big", DataType::Decimal),
-            Field::optional("empty", DataType::Struct(vec![])),
-        ]);
-        let mut out = Vec::new();
-        parquet::schema::printer::print_schema(&mut out, &schema.to_parquet().unwrap());
-        let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("OPTIONAL group tags (LIST) {"), "{text}");
-        assert!(text.contains("REPEATED group list {"), "{text}");
-        assert!(
-            text.contains("OPTIONAL BYTE_ARRAY element (STRING);"),
-            "{text}"
-        );
-        assert!(
-            text.contains("OPTIONAL FIXED_LEN_BYTE_ARRAY (16) big (DECIMAL(38,0));"),
-            "{text}"
-        );
-        assert!(text.contains("OPTIONAL BOOLEAN _empty_object;"), "{text}");
-    }
-
-    #[test]
     fn case_folded_duplicate_names_are_rejected() {
         let err = Schema::from_json_str(
             r#"{"fields":[{"name":"ID","type":"int64"},{"name":"id","type":"int64"}]}"#,
@@ -824,15 +463,5 @@ mod tests {
             err.to_string(),
             "schema s.json: `id`: two fields are named `id` when case is ignored; Spark cannot read that"
         );
-    }
-
-    #[test]
-    fn renamed_keys_survive_the_json_form() {
-        let mut f = Field::optional("id_2", DataType::Int64);
-        f.key = Some("id".into());
-        let schema = Schema::new(vec![Field::optional("ID", DataType::Int64), f]);
-        let again = Schema::from_json_str(&schema.to_json_string(), None).unwrap();
-        assert_eq!(again.fields[1].json_key(), "id");
-        assert_eq!(again.fields[1].name, "id_2");
     }
 }

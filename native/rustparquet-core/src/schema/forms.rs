@@ -1,0 +1,306 @@
+//! The written forms of a [`Schema`] by name ([`SchemaFormat`]): [`render`] and [`parse`] in a
+//! named form, [`detect`] the form of a text and [`parse_any`] (what `convert --schema`
+//! reads); every parsed schema goes through the rules of [`Schema::from_json_str`].
+
+use serde_json::Value;
+
+use super::ddl::ddl_to_schema;
+use super::json_schema::json_schema_to_schema;
+use super::json_text::{parse_json, pretty};
+use super::parquet::parquet_to_schema;
+use super::spark_json::spark_json_to_schema;
+use super::{to_ddl, to_json_schema, to_parquet_text, to_spark_json, to_tree, Schema};
+use crate::error::{Error, Result};
+
+/// A written form of a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaFormat {
+    /// Readable tree, one line per field (output only).
+    Tree,
+    /// Spark DDL: `id BIGINT, tags ARRAY<STRING>` (`StructType.fromDDL`, `spark.read.schema`).
+    Ddl,
+    /// Spark `StructType` JSON (`StructType.fromJson`, `DataType.fromJson`).
+    SparkJson,
+    /// The Parquet message type, as parquet-mr and the parquet crate print it.
+    Parquet,
+    /// JSON Schema, draft 2020-12.
+    JsonSchema,
+    /// rustparquet's own JSON form ([`Schema::to_json`]), stored in every file we write.
+    Rustparquet,
+}
+
+impl SchemaFormat {
+    /// Every form, in the order `--format` lists them.
+    pub const ALL: [SchemaFormat; 6] = [
+        SchemaFormat::Tree,
+        SchemaFormat::Ddl,
+        SchemaFormat::SparkJson,
+        SchemaFormat::Parquet,
+        SchemaFormat::JsonSchema,
+        SchemaFormat::Rustparquet,
+    ];
+
+    /// The form's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemaFormat::Tree => "tree",
+            SchemaFormat::Ddl => "ddl",
+            SchemaFormat::SparkJson => "spark-json",
+            SchemaFormat::Parquet => "parquet",
+            SchemaFormat::JsonSchema => "json-schema",
+            SchemaFormat::Rustparquet => "rustparquet",
+        }
+    }
+
+    /// The form named `name`.
+    pub fn from_name(name: &str) -> Option<SchemaFormat> {
+        SchemaFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// The schema in `format`.
+pub fn render(schema: &Schema, format: SchemaFormat) -> Result<String> {
+    Ok(match format {
+        SchemaFormat::Tree => to_tree(schema),
+        SchemaFormat::Ddl => to_ddl(schema),
+        SchemaFormat::SparkJson => to_spark_json(schema),
+        SchemaFormat::Parquet => to_parquet_text(schema)?,
+        SchemaFormat::JsonSchema => to_json_schema(schema),
+        SchemaFormat::Rustparquet => pretty(&schema.to_json()),
+    })
+}
+
+/// Parses `text` written in `format`; `source_name` names the file in errors. The result obeys
+/// the rules of [`Schema::from_json_str`] (no two sibling names equal after case folding, union
+/// members named and ordered by [`UnionMember`]).
+pub fn parse(text: &str, format: SchemaFormat, source_name: Option<&str>) -> Result<Schema> {
+    let err = |reason: String| Error::Schema {
+        source_name: source_name.map(str::to_string),
+        reason,
+    };
+    let schema = match format {
+        SchemaFormat::Rustparquet => return Schema::from_json_str(text, source_name),
+        SchemaFormat::Tree => {
+            return Err(err(
+                "the tree form is for reading; give ddl, spark-json, parquet, json-schema or rustparquet".into(),
+            ))
+        }
+        SchemaFormat::Ddl => ddl_to_schema(text),
+        SchemaFormat::SparkJson => spark_json_to_schema(text),
+        SchemaFormat::Parquet => parquet_to_schema(text),
+        SchemaFormat::JsonSchema => json_schema_to_schema(text),
+    }
+    .map_err(|reason| err(format!("{} form: {reason}", format.name())))?;
+    // One set of rules for every form: the JSON form's parser checks them.
+    Schema::from_json_str(&schema.to_json_string(), source_name)
+}
+
+/// The form `text` is written in: a JSON object is Spark JSON (`"type": "struct"`), rustparquet
+/// (`"fields"`) or JSON Schema (anything else); `message ...` is a Parquet message type; any
+/// other text is DDL. Never [`SchemaFormat::Tree`].
+pub fn detect(text: &str) -> SchemaFormat {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.starts_with('{') {
+        let Ok(Value::Object(obj)) = parse_json(t) else {
+            // Not JSON: the rustparquet parser says why.
+            return SchemaFormat::Rustparquet;
+        };
+        if obj.get("type").and_then(Value::as_str) == Some("struct") && obj.contains_key("fields") {
+            SchemaFormat::SparkJson
+        } else if obj.contains_key("fields") && !obj.contains_key("$schema") {
+            SchemaFormat::Rustparquet
+        } else {
+            SchemaFormat::JsonSchema
+        }
+    } else if t
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("message"))
+    {
+        SchemaFormat::Parquet
+    } else {
+        SchemaFormat::Ddl
+    }
+}
+
+/// Parses a schema in any form but the tree, recognised by [`detect`].
+///
+/// ```
+/// use rustparquet_core::schema::{parse_any, DataType};
+/// let s = parse_any("id BIGINT, tags ARRAY<STRING>", None)?;
+/// assert_eq!(s.fields[0].data_type, DataType::Int64);
+/// # Ok::<(), rustparquet_core::Error>(())
+/// ```
+pub fn parse_any(text: &str, source_name: Option<&str>) -> Result<Schema> {
+    parse(text, detect(text), source_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::test_schemas::*;
+    use crate::schema::*;
+    use serde_json::json;
+
+    #[test]
+    fn ddl_and_spark_json_round_trip_every_type() {
+        for s in [everything(), account_admin(), Schema::new(vec![])] {
+            assert_eq!(round_trip(&s, SchemaFormat::Ddl), s);
+            assert_eq!(round_trip(&s, SchemaFormat::SparkJson), s);
+            assert_eq!(round_trip(&s, SchemaFormat::Rustparquet), s);
+        }
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let err = |r: Result<Schema>| r.unwrap_err().to_string();
+        assert_eq!(
+            err(from_ddl("a BIGINT,\n b STRUCT<c: >")),
+            "schema: ddl form: line 2, column 14: expected a type, found `>`"
+        );
+        assert_eq!(
+            err(from_ddl("a TIMESTAMP")),
+            "schema: ddl form: `a`: Spark type `timestamp` has no rustparquet equivalent (rustparquet writes boolean, bigint, double, decimal(38,0), string, array, map<string, _> and struct; int, smallint and tinyint are read as bigint, float as double, decimal(p,0) as decimal(38,0))"
+        );
+        assert_eq!(
+            err(from_ddl("m MAP<INT, STRING>")),
+            "schema: ddl form: `m`: map keys must be strings (JSON object keys), found integer"
+        );
+        assert_eq!(
+            err(parse("a BIGINT, A STRING", SchemaFormat::Ddl, Some("s.ddl"))),
+            "schema s.ddl: `A`: two fields are named `A` when case is ignored; Spark cannot read that"
+        );
+        assert_eq!(
+            err(from_json_schema(r#"{"type":"object","properties":{"a/b":{"allOf":[{"type":"string"}]}}}"#)),
+            "schema: json-schema form: at /properties/a~1b/allOf: `allOf` cannot map to a Parquet column (read: type, properties, items, additionalProperties, anyOf/oneOf of types, enum, const, local $ref)"
+        );
+        assert_eq!(
+            err(from_json_schema(r##"{"type":"object","properties":{"t":{"$ref":"#/$defs/t"}},"$defs":{"t":{"type":"object","properties":{"c":{"$ref":"#/$defs/t"}}}}}"##)),
+            "schema: json-schema form: at /properties/t/properties/c: `$ref` `#/$defs/t` is recursive; a Parquet schema has a fixed depth"
+        );
+        assert_eq!(
+            err(from_json_schema(r#"{"type":"object","properties":{"x":{"anyOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"object","properties":{"b":{"type":"string"}}}]}}}"#)),
+            "schema: json-schema form: at /properties/x: two alternatives are objects (at /properties/x/anyOf/0 and at /properties/x/anyOf/1); a union has one member per JSON type"
+        );
+        assert_eq!(
+            err(from_spark_json(
+                r#"{"type":"struct","fields":[{"name":"u","type":"long","nullable":true,"metadata":{"rustparquet.type":"union"}}]}"#
+            )),
+            "schema: spark-json form: `u`: rustparquet.type says union but the Spark type is long"
+        );
+        assert!(err(from_parquet_text("message m { optional int96 t; }"))
+            .contains("`t`: INT96 has no rustparquet equivalent"));
+    }
+
+    #[test]
+    fn sibling_fields_sharing_a_key_survive_the_spark_forms_and_merge_in_json_schema() {
+        // A dataset whose `x` was a long, then a string: `x` and `x__string` (key `x`).
+        let mut sibling = field("x__string", DataType::String);
+        sibling.key = Some("x".into());
+        let s = Schema::new(vec![
+            field("x", DataType::Int64),
+            sibling,
+            field("y", DataType::Null),
+        ]);
+        assert_eq!(round_trip(&s, SchemaFormat::Ddl), s);
+        assert_eq!(round_trip(&s, SchemaFormat::SparkJson), s);
+        let v: Value = serde_json::from_str(&to_json_schema(&s)).unwrap();
+        assert_eq!(
+            v["properties"]["x"],
+            json!({"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}]})
+        );
+        // Read back, the key's values are one union.
+        assert_eq!(
+            round_trip(&s, SchemaFormat::JsonSchema).fields[0],
+            field(
+                "x",
+                union(vec![
+                    ("long", DataType::Int64),
+                    ("string", DataType::String)
+                ])
+            )
+        );
+    }
+
+    #[test]
+    fn every_prefix_of_every_form_is_read_or_refused_without_panic() {
+        let schema = everything();
+        for form in [
+            SchemaFormat::Ddl,
+            SchemaFormat::SparkJson,
+            SchemaFormat::JsonSchema,
+            SchemaFormat::Rustparquet,
+        ] {
+            let text = render(&schema, form).unwrap();
+            for (cut, _) in text.char_indices() {
+                let _ = parse(&text[..cut], form, None);
+                let _ = parse_any(&text[..cut], None);
+            }
+        }
+    }
+
+    #[test]
+    fn the_deepest_schema_goes_through_every_form() {
+        let mut t = DataType::Int64;
+        for i in 0..MAX_SCHEMA_DEPTH - 1 {
+            t = if i % 2 == 0 {
+                DataType::List(Box::new(field("element", t)))
+            } else {
+                DataType::Struct(vec![field("x", t)])
+            };
+        }
+        let s = Schema::new(vec![field("deep", t)]);
+        for f in [
+            SchemaFormat::Ddl,
+            SchemaFormat::SparkJson,
+            SchemaFormat::JsonSchema,
+            SchemaFormat::Parquet,
+            SchemaFormat::Rustparquet,
+        ] {
+            assert_eq!(round_trip(&s, f), s, "{}", f.name());
+        }
+        assert_eq!(to_tree(&s).lines().count(), MAX_SCHEMA_DEPTH / 2);
+    }
+
+    #[test]
+    fn detection() {
+        assert_eq!(detect("a BIGINT"), SchemaFormat::Ddl);
+        assert_eq!(
+            detect("\u{feff} message m { optional int64 a; }"),
+            SchemaFormat::Parquet
+        );
+        assert_eq!(
+            detect(r#"{"type":"struct","fields":[]}"#),
+            SchemaFormat::SparkJson
+        );
+        assert_eq!(
+            detect(r#"{"name":"s","fields":[]}"#),
+            SchemaFormat::Rustparquet
+        );
+        assert_eq!(detect(r#"{"type":"object"}"#), SchemaFormat::JsonSchema);
+        assert_eq!(detect(r#"{"properties":{}}"#), SchemaFormat::JsonSchema);
+        for f in SchemaFormat::ALL {
+            assert_eq!(SchemaFormat::from_name(f.name()), Some(f));
+        }
+        assert!(parse("a: int64", SchemaFormat::Tree, None).is_err());
+    }
+
+    #[test]
+    fn deep_schemas_are_bounded_not_overflowing() {
+        let deep = format!("a {}BIGINT{}", "ARRAY<".repeat(5000), ">".repeat(5000));
+        assert!(from_ddl(&deep)
+            .unwrap_err()
+            .to_string()
+            .contains("nested deeper than"));
+        let deep = format!(
+            "{}\"long\"{}",
+            r#"{"type":"array","elementType":"#.repeat(9000),
+            "}".repeat(9000)
+        );
+        let text = format!(r#"{{"type":"struct","fields":[{{"name":"a","type":{deep}}}]}}"#);
+        assert!(from_spark_json(&text)
+            .unwrap_err()
+            .to_string()
+            .contains("nested deeper than"));
+    }
+}
