@@ -304,3 +304,48 @@ fn ctrl_c_leaves_no_file_even_when_blocked_on_input() {
     let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn compression_levels_out_of_range_name_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in.ndjson");
+    std::fs::write(&src, "{\"a\": 1}\n").unwrap();
+    let out = dir.path().join("out.parquet");
+    let convert = |args: &[&str]| {
+        let mut all = vec![
+            "convert",
+            src.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        all.extend_from_slice(args);
+        rustparquet(&all, None)
+    };
+    for (args, message) in [
+        (
+            &["-c", "zstd", "--compression-level", "99"][..],
+            "rustparquet: --compression-level: zstd levels are 1..22, not 99\n",
+        ),
+        (
+            &["-c", "gzip", "--compression-level", "10"][..],
+            "rustparquet: --compression-level: gzip levels are 0..9, not 10\n",
+        ),
+        (
+            &["-c", "zstd(0)"][..],
+            "rustparquet: --compression: zstd levels are 1..22, not 0\n",
+        ),
+        (
+            &["-c", "snappy", "--compression-level", "3"][..],
+            "rustparquet: --compression-level: only zstd and gzip take a level\n",
+        ),
+    ] {
+        let o = convert(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(text(&o.stderr), message, "{args:?}");
+        assert!(!out.exists());
+    }
+    let o = convert(&["-c", "zstd", "--compression-level", "22"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(out.exists());
+}

@@ -24,7 +24,8 @@ use crate::input::{
 use crate::json::Parser;
 use crate::schema::Schema;
 use crate::shred::{LeafBuffer, Shredder};
-use crate::write::{ColumnEncoder, FileStats, ParquetFileWriter, RowGroupEncoder, WriterOptions};
+use crate::threads::{encode_threads, Recursion};
+use crate::write::{BatchClock, FileStats, ParquetFileWriter, WriterOptions, BATCH_BYTES};
 
 /// Everything `convert` can be told.
 #[derive(Debug, Clone)]
@@ -48,7 +49,7 @@ pub struct ConvertOptions {
     pub writer: WriterOptions,
     /// Threads. With 2 or more, newline-delimited file inputs are cut into chunks that are
     /// inferred, shredded and encoded in parallel (row groups keep input order); otherwise one
-    /// thread parses and `writer.encode_threads` encode.
+    /// thread parses and the others encode ([`crate::threads::encode_threads`]).
     pub threads: usize,
     /// Counters for a progress display.
     pub progress: Option<Arc<Progress>>,
@@ -261,63 +262,6 @@ impl DocumentSink for InferSink {
     }
 }
 
-/// Bytes of shredded data handed from the shredding side to the encoding side at a time,
-/// and of JSON per parallel chunk. Small, so that memory stays flat; row groups are made of
-/// many batches.
-const BATCH_BYTES: usize = 8 << 20;
-
-/// Cuts a stream of shredded batches into row groups of `row_group_rows` rows (exactly) or
-/// `row_group_bytes` of shredded data (at the first batch boundary past it), encoding each
-/// batch into the open row group as it comes.
-struct RowGroupAssembler {
-    encoder: Arc<ColumnEncoder>,
-    open: Option<RowGroupEncoder>,
-    row_group_rows: usize,
-    row_group_bytes: usize,
-    threads: usize,
-}
-
-impl RowGroupAssembler {
-    fn new(writer: &ParquetFileWriter, options: &WriterOptions, threads: usize) -> Self {
-        RowGroupAssembler {
-            encoder: writer.encoder(),
-            open: None,
-            row_group_rows: options.row_group_rows,
-            row_group_bytes: options.row_group_bytes,
-            threads,
-        }
-    }
-
-    /// Encodes a batch (`leaves` holding `rows` rows), closing row groups as they fill.
-    fn add(
-        &mut self,
-        leaves: &[LeafBuffer],
-        rows: usize,
-        writer: &mut ParquetFileWriter,
-    ) -> Result<()> {
-        let mut start = 0;
-        while start < rows {
-            let encoder = &self.encoder;
-            let group = self.open.get_or_insert_with(|| encoder.open_row_group());
-            let end = rows.min(start + (self.row_group_rows - group.rows()));
-            group.write(leaves, start..end, self.threads)?;
-            start = end;
-            if group.rows() >= self.row_group_rows || group.raw_bytes() >= self.row_group_bytes {
-                self.close(writer)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Closes the open row group, if any, into the file.
-    fn close(&mut self, writer: &mut ParquetFileWriter) -> Result<()> {
-        if let Some(group) = self.open.take() {
-            writer.append(group.finish()?)?;
-        }
-        Ok(())
-    }
-}
-
 enum WriterMessage {
     Batch(Vec<LeafBuffer>, usize),
     Finish,
@@ -330,13 +274,13 @@ enum BatchSink {
         spare: Receiver<Vec<LeafBuffer>>,
         gone: bool,
     },
-    Inline(ParquetFileWriter, RowGroupAssembler),
+    Inline(ParquetFileWriter),
 }
 
 struct ShredSink {
     shredder: Shredder,
     batches: BatchSink,
-    since_check: usize,
+    batch: BatchClock,
 }
 
 impl ShredSink {
@@ -358,8 +302,8 @@ impl ShredSink {
                 }
                 Ok(())
             }
-            BatchSink::Inline(writer, assembler) => {
-                assembler.add(self.shredder.leaves(), rows, writer)?;
+            BatchSink::Inline(writer) => {
+                writer.write(self.shredder.leaves(), rows)?;
                 self.shredder.clear_buffers();
                 Ok(())
             }
@@ -392,12 +336,9 @@ impl DocumentSink for ShredSink {
     }
 
     fn after_document(&mut self) -> Result<bool> {
-        self.since_check += 1;
-        if self.since_check >= 64 {
-            self.since_check = 0;
-            if self.shredder.buffered_bytes() >= BATCH_BYTES {
-                self.flush()?;
-            }
+        let shredder = &self.shredder;
+        if self.batch.batch_full(|| shredder.buffered_bytes()) {
+            self.flush()?;
         }
         Ok(!self.writer_gone())
     }
@@ -415,32 +356,12 @@ pub fn convert(
     })
 }
 
-/// Bytes of stack a thread needs to walk documents `max_depth` deep (the walk recurses once
-/// or twice per level; debug builds have much larger frames).
-pub fn stack_bytes(max_depth: usize) -> usize {
-    let per_level = if cfg!(debug_assertions) {
-        24 << 10
-    } else {
-        3 << 10
-    };
-    (8 << 20) + max_depth * per_level
-}
-
-/// Runs `f` on a thread whose stack fits documents `max_depth` deep, so that no input can
-/// overflow the stack whatever thread the caller is on (a test thread has 2 MiB).
+/// Runs `f` on a thread whose stack fits documents `max_depth` deep (see [`crate::threads`]).
 pub(crate) fn with_stack<T: Send>(
     max_depth: usize,
     f: impl FnOnce() -> Result<T> + Send,
 ) -> Result<T> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("rustparquet-convert".into())
-            .stack_size(stack_bytes(max_depth))
-            .spawn_scoped(scope, f)
-            .map_err(|e| Error::Other(format!("cannot start the conversion thread: {e}")))?
-            .join()
-            .map_err(|_| Error::Other("internal error: the conversion thread panicked".into()))?
-    })
+    crate::threads::with_stack(Recursion::documents(max_depth), f)
 }
 
 fn convert_on_this_thread(
@@ -484,7 +405,13 @@ pub fn convert_with_schema(
             p.documents.store(0, Ordering::Relaxed);
         }
     }
-    let mut writer = ParquetFileWriter::create(output, schema, &options.writer)?;
+    // One thread does everything; otherwise this one shreds and the others encode.
+    let threads = if options.threads <= 1 {
+        1
+    } else {
+        encode_threads(options.threads)
+    };
+    let mut writer = ParquetFileWriter::create(output, schema, &options.writer, threads)?;
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
@@ -511,23 +438,20 @@ pub fn convert_with_schema(
         sink.flush()?;
         Ok(documents)
     };
-    let threads = options.writer.encode_threads.max(1);
     let new_sink = |batches| ShredSink {
         shredder: Shredder::new(schema),
         batches,
-        since_check: 0,
+        batch: BatchClock::default(),
     };
 
     if options.threads <= 1 {
         // One thread: shred a batch, encode it, and so on.
-        let assembler = RowGroupAssembler::new(&writer, &options.writer, 1);
-        let mut sink = new_sink(BatchSink::Inline(writer, assembler));
+        let mut sink = new_sink(BatchSink::Inline(writer));
         let documents = shred_all(&mut sink, &mut policy)?;
         let duplicate_keys = sink.shredder.duplicate_keys();
-        let BatchSink::Inline(mut writer, mut assembler) = sink.batches else {
+        let BatchSink::Inline(writer) = sink.batches else {
             unreachable!("inline sink")
         };
-        assembler.close(&mut writer)?;
         check_cancelled(options)?;
         let stats = writer.finish()?;
         return Ok(summary(documents, duplicate_keys, stats, &policy));
@@ -541,17 +465,15 @@ pub fn convert_with_schema(
         spare: spare_rx,
         gone: false,
     });
-    let mut assembler = RowGroupAssembler::new(&writer, &options.writer, threads);
     std::thread::scope(|scope| {
         let writer_thread = scope.spawn(move || -> Result<Option<FileStats>> {
             for message in from_shredder {
                 match message {
                     WriterMessage::Batch(buffers, rows) => {
-                        assembler.add(&buffers, rows, &mut writer)?;
+                        writer.write(&buffers, rows)?;
                         let _ = spare_tx.send(buffers);
                     }
                     WriterMessage::Finish => {
-                        assembler.close(&mut writer)?;
                         check_cancelled(options)?;
                         return writer.finish().map(Some);
                     }
@@ -611,9 +533,7 @@ fn run_chunks<S, T: Send>(
             let (job_rx, stop, init, work) = (&job_rx, &stop, &init, &work);
             // Workers walk documents `max_depth` deep: they get the conversion thread's stack
             // size, not the 2 MiB default (a 5,000-deep document overflowed it).
-            let worker = std::thread::Builder::new()
-                .name("rustparquet-chunk".into())
-                .stack_size(stack_bytes(options.max_depth));
+            let worker = Recursion::documents(options.max_depth).thread("rustparquet-chunk");
             let spawned = worker.spawn_scoped(scope, move || {
                 let mut state = init();
                 loop {
@@ -760,8 +680,8 @@ fn convert_parallel(
     schema: &Schema,
     options: &ConvertOptions,
 ) -> Result<Option<ConvertSummary>> {
-    let mut writer = ParquetFileWriter::create(output, schema, &options.writer)?;
-    let mut assembler = RowGroupAssembler::new(&writer, &options.writer, options.threads);
+    // Chunks are shredded on the workers; each is encoded here on every thread.
+    let mut writer = ParquetFileWriter::create(output, schema, &options.writer, options.threads)?;
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
@@ -788,7 +708,7 @@ fn convert_parallel(
             }))
         },
         |chunk| {
-            assembler.add(&chunk.leaves, chunk.rows, &mut writer)?;
+            writer.write(&chunk.leaves, chunk.rows)?;
             for (error, text) in chunk.bad {
                 policy.record(error, &text)?;
             }
@@ -800,7 +720,6 @@ fn convert_parallel(
     if !complete {
         return Ok(None);
     }
-    assembler.close(&mut writer)?;
     policy.finish()?;
     check_cancelled(options)?;
     let stats = writer.finish()?;

@@ -114,9 +114,10 @@ pub fn append(inputs: &[String], dir: &Path, options: &ConvertOptions) -> Result
         .filter(|p| !before.contains(p))
         .collect();
     let part = dir.join(part_name(parts.len()));
-    let convert = crate::convert::with_stack(options.max_depth, || {
-        convert_with_schema(&inputs, &part, &schema, options)
-    })?;
+    let convert = crate::threads::with_stack(
+        crate::threads::Recursion::documents(options.max_depth),
+        || convert_with_schema(&inputs, &part, &schema, options),
+    )?;
     // The part is complete and in place; now the schema file (staged: temp + rename).
     let text = serde_json::to_string_pretty(&schema.to_json())
         .map_err(|e| Error::Other(format!("cannot format the dataset schema: {e}")))?;

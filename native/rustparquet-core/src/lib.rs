@@ -3,7 +3,10 @@
 //! Data flows one way: JSON bytes ([`input`]) → schema inference ([`infer`], unless a
 //! [`schema::Schema`] is given) → Dremel shredding of each document against the schema
 //! ([`shred`]: value, repetition level, definition level per leaf column, no document tree) →
-//! column writers of the `parquet` crate ([`write`]) → a file that appears only when complete.
+//! column writers of the `parquet` crate ([`write`], settings from [`options`]) → a file that
+//! appears only when complete. The drivers above ([`convert`], [`stream`], [`dataset`]) share
+//! one row-group writer ([`write::RowGroupWriter`]) and one thread and stack policy
+//! ([`threads`]).
 //! Reading goes back: Parquet → record assembly → JSON documents.
 //!
 //! ```no_run
@@ -20,12 +23,14 @@ pub mod error;
 pub mod infer;
 pub mod input;
 pub mod json;
+pub mod options;
 pub mod path;
 pub mod read;
 pub mod schema;
 pub mod shred;
 pub mod staged;
 pub mod stream;
+pub mod threads;
 pub mod write;
 
 /// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked

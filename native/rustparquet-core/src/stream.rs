@@ -4,12 +4,13 @@
 //! place); callers that own the storage themselves (the Spark data source, whose JVM side writes
 //! the bytes to a Hadoop stream under Spark's commit protocol) need the same encoding without
 //! the files. A [`DocumentWriter`] takes a [`Schema`] and [`WriterOptions`], shreds each
-//! document on the calling thread, encodes every `BATCH_BYTES` of shredded data into the open
-//! row group with the same streaming encoder as `convert` ([`crate::write::ColumnEncoder`]), cuts
-//! row groups at `row_group_bytes` / `row_group_rows`, and appends finished row groups to the
-//! sink. Memory is bounded as in `convert`: one batch of shredded data plus the open row group's
-//! encoded pages. A document that cannot be written is reported back, with its line and column
-//! inside the document, and leaves no trace in the output; what to do with it is the caller's
+//! document on the calling thread and hands every batch of shredded data
+//! ([`crate::write::BATCH_BYTES`]) to the same row-group writer as `convert`
+//! ([`crate::write::RowGroupWriter`]), which encodes it on the calling thread too (a Spark
+//! task already has a core of its own) and appends finished row groups to the sink. Memory is
+//! bounded as in `convert`: one batch of shredded data plus the open row group's encoded
+//! pages. A document that cannot be written is reported back, with its line and column inside
+//! the document, and leaves no trace in the output; what to do with it is the caller's
 //! decision.
 //!
 //! ```
@@ -30,21 +31,13 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use parquet::file::metadata::KeyValue;
-use parquet::file::writer::SerializedFileWriter;
-
 use crate::error::{Error, Location, Result};
 use crate::infer::parse_error;
 use crate::input::Locator;
 use crate::json::Parser;
 use crate::schema::Schema;
 use crate::shred::{ShredError, Shredder};
-use crate::write::{
-    append_row_group, open_serialized, ColumnEncoder, FileStats, RowGroupEncoder, WriterOptions,
-};
-
-/// Shredded bytes buffered before they are encoded into the open row group (as in `convert`).
-const BATCH_BYTES: usize = 8 << 20;
+use crate::write::{BatchClock, FileStats, RowGroupWriter, WriterOptions};
 
 /// What became of one document.
 #[derive(Debug)]
@@ -61,23 +54,17 @@ pub enum Outcome {
 
 /// Writes JSON documents as one Parquet stream into `W`. See the module documentation.
 pub struct DocumentWriter<W: Write + Send> {
-    file: SerializedFileWriter<W>,
-    encoder: Arc<ColumnEncoder>,
+    row_groups: RowGroupWriter<W>,
     shredder: Shredder,
-    open: Option<RowGroupEncoder>,
-    options: WriterOptions,
+    batch: BatchClock,
     max_depth: usize,
-    /// Rows encoded into row groups (buffered rows not included).
-    encoded_rows: u64,
-    row_groups: usize,
-    since_check: usize,
     finished: bool,
 }
 
 impl<W: Write + Send> DocumentWriter<W> {
     /// Starts a Parquet stream for `schema` in `sink` (the magic bytes are written at once).
     /// Documents nest at most `max_depth` levels (see [`crate::DEFAULT_MAX_DEPTH`]); the caller's
-    /// thread needs the stack for it ([`crate::convert::stack_bytes`]).
+    /// thread needs the stack for it ([`crate::threads::Recursion::documents`]).
     pub fn new(
         sink: W,
         schema: &Schema,
@@ -90,30 +77,24 @@ impl<W: Write + Send> DocumentWriter<W> {
                 crate::MAX_DEPTH_LIMIT
             )));
         }
-        let (file, encoder) = open_serialized(sink, schema, options)?;
         Ok(DocumentWriter {
-            file,
-            encoder,
+            row_groups: RowGroupWriter::new(sink, schema, options, 1)?,
             shredder: Shredder::new(schema),
-            open: None,
-            options: options.clone(),
+            batch: BatchClock::default(),
             max_depth,
-            encoded_rows: 0,
-            row_groups: 0,
-            since_check: 0,
             finished: false,
         })
     }
 
-    /// Adds a key-value pair to the footer (after the schema and version keys every file has).
+    /// Adds a key-value pair to the footer (after the schema and version keys every file has
+    /// and [`WriterOptions::metadata`]).
     pub fn add_key_value_metadata(&mut self, key: &str, value: &str) {
-        self.file
-            .append_key_value_metadata(KeyValue::new(key.to_string(), value.to_string()));
+        self.row_groups.add_key_value_metadata(key, value);
     }
 
     /// Rows written so far (complete documents, encoded or buffered).
     pub fn rows(&self) -> u64 {
-        self.encoded_rows + self.shredder.buffered_rows() as u64
+        self.row_groups.rows() + self.shredder.buffered_rows() as u64
     }
 
     /// Shreds one document (the whole of `doc`: one JSON object, surrounded by whitespace at
@@ -168,39 +149,17 @@ impl<W: Write + Send> DocumentWriter<W> {
                     .into(),
             }));
         }
-        self.since_check += 1;
-        if self.since_check >= 64 {
-            self.since_check = 0;
-            if self.shredder.buffered_bytes() >= BATCH_BYTES {
-                self.encode_buffered(self.shredder.buffered_rows())?;
-            }
+        let shredder = &self.shredder;
+        if self.batch.batch_full(|| shredder.buffered_bytes()) {
+            self.encode_buffered(self.shredder.buffered_rows())?;
         }
         Ok(Outcome::Written)
     }
 
-    /// Encodes the first `rows` buffered rows into the open row group (closing row groups as
-    /// they fill) and empties the shredder's buffers (dropping any rows after `rows`).
+    /// Encodes the first `rows` buffered rows (closing row groups as they fill) and empties
+    /// the shredder's buffers (dropping any rows after `rows`).
     fn encode_buffered(&mut self, rows: usize) -> Result<()> {
-        let leaves = self.shredder.leaves();
-        let threads = self.options.encode_threads.max(1);
-        let mut start = 0;
-        while start < rows {
-            let encoder = &self.encoder;
-            let group = self.open.get_or_insert_with(|| encoder.open_row_group());
-            let end = rows.min(start + (self.options.row_group_rows - group.rows()));
-            group.write(leaves, start..end, threads)?;
-            self.encoded_rows += (end - start) as u64;
-            start = end;
-            if group.rows() >= self.options.row_group_rows
-                || group.raw_bytes() >= self.options.row_group_bytes
-            {
-                if let Some(group) = self.open.take() {
-                    if append_row_group(&mut self.file, group.finish()?)? {
-                        self.row_groups += 1;
-                    }
-                }
-            }
-        }
+        self.row_groups.write(self.shredder.leaves(), rows)?;
         self.shredder.clear_buffers();
         Ok(())
     }
@@ -213,26 +172,14 @@ impl<W: Write + Send> DocumentWriter<W> {
         }
         self.finished = true;
         self.encode_buffered(self.shredder.buffered_rows())?;
-        if let Some(group) = self.open.take() {
-            if append_row_group(&mut self.file, group.finish()?)? {
-                self.row_groups += 1;
-            }
-        }
-        self.file.finish()?;
-        Ok(FileStats {
-            rows: self.encoded_rows,
-            row_groups: self.row_groups,
-            columns: self.shredder.leaves().len(),
-            bytes: self.file.bytes_written() as u64,
-        })
+        self.row_groups.finish()
     }
 
     /// The sink, with everything encoded so far flushed into it: whole row groups as they
     /// close, and after [`DocumentWriter::finish`] the footer. A caller that hands bytes on (an
     /// in-memory `Vec`) may take them out; the writer counts offsets itself.
     pub fn sink_mut(&mut self) -> Result<&mut W> {
-        self.file.flush().map_err(|e| Error::Other(e.to_string()))?;
-        Ok(self.file.inner_mut())
+        self.row_groups.sink_mut()
     }
 }
 

@@ -82,7 +82,6 @@ fn options(threads: usize) -> ConvertOptions {
     // batches exactly; bytes cut at batch boundaries).
     o.writer.row_group_rows = 1000;
     o.writer.row_group_bytes = 1 << 20;
-    o.writer.encode_threads = threads.saturating_sub(1).max(1);
     o
 }
 

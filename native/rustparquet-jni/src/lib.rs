@@ -52,7 +52,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_open<'l>(
         let options = WriterOptions::from_json(&env.convert_byte_array(&options)?)?;
         let schema = env.convert_byte_array(&schema_ipc)?;
         let depth = options.nesting_depth.unwrap_or(usize::MAX);
-        let writer = stack::for_depth(depth, || TypedWriter::open(options, schema))?;
+        let writer = stack::for_schema(depth, || TypedWriter::open(options, schema))?;
         Ok(handle::into_jlong(writer))
     })
 }
@@ -73,7 +73,10 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendBytes<'l>(
         let writer = unsafe { handle::borrow::<TypedWriter>(handle) }?;
         let bytes = jbytes::array_prefix(env, &ipc, length)?;
         let depth = writer.depth();
-        jbytes::to_java(env, stack::for_depth(depth, || writer.append_owned(bytes))?)
+        jbytes::to_java(
+            env,
+            stack::for_schema(depth, || writer.append_owned(bytes))?,
+        )
     })
 }
 
@@ -93,7 +96,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendDirect<'l>(
         let written = match jbytes::direct_prefix(env, &ipc, length)? {
             Some(lent) => {
                 let depth = writer.depth();
-                stack::for_depth(depth, move || {
+                stack::for_schema(depth, move || {
                     let lent = lent;
                     // SAFETY: the JVM keeps `ipc` (a local reference) alive and unchanged until
                     // this native call returns, which waits for the work to finish.
@@ -118,7 +121,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_close<'l>(
         // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
         let writer = unsafe { handle::take::<TypedWriter>(handle) }?;
         let depth = writer.depth();
-        jbytes::to_java(env, stack::for_depth(depth, move || writer.finish())?)
+        jbytes::to_java(env, stack::for_schema(depth, move || writer.finish())?)
     })
 }
 
@@ -141,15 +144,6 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abort<'l>(
 use jni::objects::JIntArray;
 use jni::sys::jlongArray;
 use raw::{Batch, JsonInferrer, JsonWriter, RawOptions};
-
-/// Runs raw-path work on the caller's thread for the default nesting limit, else on a big stack.
-fn raw_stack<T: Send>(max_depth: usize, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
-    if max_depth <= raw::INLINE_RAW_DEPTH {
-        work()
-    } else {
-        stack::on_deep_stack(work)
-    }
-}
 
 /// The documents of one batch, copied out of the JVM's arrays.
 fn batch_arrays(
@@ -182,7 +176,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_openJson<'l>(
     guard(&mut env, |env| {
         let options = RawOptions::from_json(&env.convert_byte_array(&options)?)?;
         let depth = options.max_depth;
-        let writer = raw_stack(depth, move || JsonWriter::open(options))?;
+        let writer = stack::for_documents(depth, move || JsonWriter::open(options))?;
         Ok(handle::into_jlong(writer))
     })
 }
@@ -209,7 +203,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendJson<'l>(
             ends: &offsets,
             first_row,
         };
-        let out = raw_stack(writer.max_depth(), || writer.append(&batch))?;
+        let out = stack::for_documents(writer.max_depth(), || writer.append(&batch))?;
         jbytes::to_java(env, out)
     })
 }
@@ -256,7 +250,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_closeJson<'l>(
     guard(&mut env, |env| {
         // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
         let mut writer = unsafe { handle::take::<JsonWriter>(handle) }?;
-        let out = raw_stack(writer.max_depth(), move || writer.finish())?;
+        let out = stack::for_documents(writer.max_depth(), move || writer.finish())?;
         jbytes::to_java(env, out)
     })
 }
@@ -309,7 +303,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_inferJson<'l>(
             ends: &offsets,
             first_row,
         };
-        raw_stack(inferrer.max_depth(), || inferrer.add(&batch))
+        stack::for_documents(inferrer.max_depth(), || inferrer.add(&batch))
     })
 }
 

@@ -1,165 +1,202 @@
-//! Writer options as the Scala side sends them: one JSON object, parsed once per file.
+//! Writer options as the Scala side sends them: one JSON object, parsed once per file into the
+//! core's vocabulary ([`rustparquet_core::options`]) under its Spark profile.
 //!
 //! Scala (`RustParquetOptions`) reads the user's case-insensitive Spark options and sends
 //! canonical keys; this module is where values are checked, so a bad value fails on the
-//! driver (through `NativeWriter.validateOptions`) before any task starts.
+//! driver (through `NativeWriter.validateOptions`) before any task starts. Keys: `path` (for
+//! messages), `keyValueMetadata`, `nestingDepth`, and any option of the core vocabulary
+//! (`compression`, `rowGroupBytes`, `pageBytes`, `dictionary`, `bloomFilterColumns`, ...);
+//! sizes may be numbers of bytes or strings such as `"128m"`, read by the core's one size
+//! parser.
 
 use std::collections::BTreeMap;
 
-use parquet::basic::{Compression, GzipLevel, ZstdLevel};
-use parquet::file::metadata::KeyValue;
-use parquet::file::properties::{WriterProperties, WriterVersion};
-use parquet::schema::types::ColumnPath;
+use parquet::file::properties::WriterProperties;
+use rustparquet_core::options::{is_codec, Profile};
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::error::{Error, Result};
-
-/// Spark's `parquet.block.size` default: 128 MiB per row group.
-pub const DEFAULT_ROW_GROUP_BYTES: u64 = 128 * 1024 * 1024;
-/// Spark's `parquet.page.size` default: 1 MiB per data page.
-pub const DEFAULT_PAGE_BYTES: u64 = 1024 * 1024;
 
 /// Spark's footer key for its row schema (`ParquetWriteSupport.SPARK_METADATA_KEY`).
 pub const SPARK_ROW_METADATA: &str = "org.apache.spark.sql.parquet.row.metadata";
 
 const COMPRESSIONS: &str = "snappy, zstd, gzip, lz4, none (Spark 3.5 cannot read brotli)";
 
+/// One file's options: the core's writer options plus what only the JNI side needs.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(try_from = "serde_json::Map<String, Value>")]
 pub struct WriterOptions {
     /// The file being written, as Spark names it; used in messages only.
-    #[serde(default)]
     pub path: String,
-    #[serde(default = "default_compression")]
-    pub compression: String,
-    #[serde(default)]
-    pub row_group_bytes: Option<u64>,
-    #[serde(default)]
-    pub page_bytes: Option<u64>,
-    #[serde(default = "default_true")]
-    pub dictionary: bool,
-    /// Dotted Parquet column paths (`a.b`, `tags.list.element`).
-    #[serde(default)]
-    pub bloom_filter_columns: Vec<String>,
-    /// Footer key-value metadata: Spark's row schema and version, written as given.
-    #[serde(default)]
-    pub key_value_metadata: BTreeMap<String, String>,
+    /// The writer settings, footer metadata (Spark's row schema and version) included.
+    pub core: rustparquet_core::options::WriterOptions,
     /// Levels of nesting of the deepest column, as the sender counts them; picks the stack the
     /// schema is decoded on (see `crate::stack`). Unknown means "assume deep".
-    #[serde(default)]
     pub nesting_depth: Option<usize>,
 }
 
-fn default_compression() -> String {
-    "snappy".to_owned()
+impl TryFrom<serde_json::Map<String, Value>> for WriterOptions {
+    type Error = Error;
+
+    fn try_from(doc: serde_json::Map<String, Value>) -> Result<Self> {
+        let mut options = WriterOptions {
+            path: String::new(),
+            core: rustparquet_core::options::WriterOptions::for_profile(Profile::Spark),
+            nesting_depth: None,
+        };
+        for (key, value) in doc {
+            match key.as_str() {
+                "path" => options.path = from_value(&key, value)?,
+                "nestingDepth" => options.nesting_depth = from_value(&key, value)?,
+                "keyValueMetadata" => {
+                    let metadata: BTreeMap<String, String> = from_value(&key, value)?;
+                    options.core.metadata = metadata.into_iter().collect();
+                }
+                "bloomFilterColumns" => {
+                    options.core.bloom_filter_columns = from_value(&key, value)?
+                }
+                _ => set(&mut options.core, &key, &value)?,
+            }
+        }
+        Ok(options)
+    }
 }
 
-fn default_true() -> bool {
-    true
+fn from_value<T: serde::de::DeserializeOwned>(key: &str, value: Value) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| {
+        Error::Core(rustparquet_core::Error::Options(format!(
+            "option `{key}`: {e}"
+        )))
+    })
+}
+
+/// Sets one option of the core vocabulary from a JSON value (a string, number or boolean, as
+/// text). Messages name the option as the user spells it in Spark.
+fn set(
+    core: &mut rustparquet_core::options::WriterOptions,
+    key: &str,
+    value: &Value,
+) -> Result<()> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    };
+    let spark_name = match key {
+        "rowGroupBytes" => "rowGroupSize",
+        "pageBytes" => "pageSize",
+        other => other,
+    };
+    core.set(key, &text).map_err(|e| {
+        let base = text
+            .split('(')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if key == "compression" && !is_codec(&base) {
+            return Error::BadOption {
+                option: "compression",
+                value: text.clone(),
+                allowed: COMPRESSIONS,
+            };
+        }
+        let reason = e.to_string();
+        let reason = reason.strip_prefix(&format!("{key}: ")).unwrap_or(&reason);
+        Error::Core(rustparquet_core::Error::Options(format!(
+            "option `{spark_name}`: {reason}"
+        )))
+    })
 }
 
 impl WriterOptions {
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        let options: WriterOptions = serde_json::from_slice(bytes)?;
-        options.codec()?;
-        options.byte_size("rowGroupSize", options.row_group_bytes)?;
-        options.byte_size("pageSize", options.page_bytes)?;
-        Ok(options)
-    }
-
-    fn codec(&self) -> Result<Compression> {
-        Ok(match self.compression.to_ascii_lowercase().as_str() {
-            "snappy" => Compression::SNAPPY,
-            "zstd" => Compression::ZSTD(ZstdLevel::default()),
-            "gzip" => Compression::GZIP(GzipLevel::default()),
-            // parquet-mr 1.13.1 reads LZ4_RAW; the Hadoop-framed LZ4 is deprecated.
-            "lz4" | "lz4_raw" => Compression::LZ4_RAW,
-            "none" | "uncompressed" => Compression::UNCOMPRESSED,
-            _ => {
-                return Err(Error::BadOption {
-                    option: "compression",
-                    value: self.compression.clone(),
-                    allowed: COMPRESSIONS,
-                })
-            }
-        })
-    }
-
-    fn byte_size(&self, option: &'static str, value: Option<u64>) -> Result<()> {
-        match value {
-            Some(0) => Err(Error::BadOption {
-                option,
-                value: "0".to_owned(),
-                allowed: "a positive number of bytes",
-            }),
-            _ => Ok(()),
-        }
+        let doc: serde_json::Map<String, Value> = serde_json::from_slice(bytes)?;
+        WriterOptions::try_from(doc)
     }
 
     /// The row group size in bytes: what bounds this file's native memory.
     pub fn row_group_bytes(&self) -> u64 {
-        self.row_group_bytes.unwrap_or(DEFAULT_ROW_GROUP_BYTES)
+        self.core.row_group_bytes as u64
     }
 
-    /// Parquet writer properties for these options. Only encodings and types that
-    /// parquet-mr 1.13.1 reads: data page v1, PLAIN / RLE_DICTIONARY, never BYTE_STREAM_SPLIT.
-    pub fn properties(&self) -> Result<WriterProperties> {
-        let metadata = self
-            .key_value_metadata
-            .iter()
-            .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
-            .collect();
-        let mut builder = WriterProperties::builder()
-            .set_writer_version(WriterVersion::PARQUET_1_0)
-            .set_compression(self.codec()?)
-            .set_dictionary_enabled(self.dictionary)
-            .set_max_row_group_row_count(None)
-            .set_max_row_group_bytes(usize::try_from(self.row_group_bytes()).ok())
-            .set_data_page_size_limit(to_usize(self.page_bytes.unwrap_or(DEFAULT_PAGE_BYTES)))
+    /// Parquet writer properties for the typed path's Arrow writer. Only encodings and types
+    /// that parquet-mr 1.13.1 reads: data page v1 unless asked, PLAIN / RLE_DICTIONARY, never
+    /// BYTE_STREAM_SPLIT. Row groups are cut by the Arrow writer here, at the same size.
+    pub fn properties(&self) -> WriterProperties {
+        let rows =
+            (self.core.row_group_rows < u32::MAX as usize).then_some(self.core.row_group_rows);
+        self.core
+            .properties_builder(Vec::new())
+            .set_max_row_group_row_count(rows)
+            .set_max_row_group_bytes(Some(self.core.row_group_bytes))
             .set_coerce_types(true)
-            .set_key_value_metadata(Some(metadata));
-        for column in &self.bloom_filter_columns {
-            builder = builder.set_column_bloom_filter_enabled(column_path(column), true);
-        }
-        Ok(builder.build())
+            .build()
     }
-}
-
-impl WriterOptions {
-    /// The same settings for the core's writer (the raw-JSON path): one encoding thread, since
-    /// each Spark task already has a core of its own; no row cap per row group, as Spark.
-    pub fn core_options(&self) -> Result<rustparquet_core::write::WriterOptions> {
-        let mut options = rustparquet_core::write::WriterOptions::default();
-        options.compression = self.codec()?;
-        options.row_group_bytes = to_usize(self.row_group_bytes());
-        options.row_group_rows = u32::MAX as usize;
-        options.data_page_bytes = to_usize(self.page_bytes.unwrap_or(DEFAULT_PAGE_BYTES));
-        options.dictionary = self.dictionary;
-        options.bloom_filter_columns = self.bloom_filter_columns.clone();
-        options.encode_threads = 1;
-        Ok(options)
-    }
-}
-
-fn to_usize(value: u64) -> usize {
-    usize::try_from(value).unwrap_or(usize::MAX)
-}
-
-pub fn column_path(dotted: &str) -> ColumnPath {
-    ColumnPath::new(dotted.split('.').map(str::to_owned).collect())
 }
 
 #[cfg(test)]
 mod tests {
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::schema::types::ColumnPath;
+
     use super::*;
+
+    fn column_path(dotted: &str) -> ColumnPath {
+        ColumnPath::new(dotted.split('.').map(str::to_owned).collect())
+    }
 
     #[test]
     fn defaults_follow_spark() -> Result<()> {
         let options = WriterOptions::from_json(br#"{"path":"p"}"#)?;
-        let props = options.properties()?;
+        let props = options.properties();
         assert_eq!(props.compression(&column_path("a")), Compression::SNAPPY);
         assert_eq!(props.max_row_group_bytes(), Some(128 * 1024 * 1024));
+        assert_eq!(props.max_row_group_row_count(), None);
         assert!(props.dictionary_enabled(&column_path("a")));
+        Ok(())
+    }
+
+    #[test]
+    fn sizes_come_as_numbers_or_as_the_users_strings() -> Result<()> {
+        for (sent, bytes) in [
+            ("134217728", 128 << 20),
+            ("\"128m\"", 128 << 20),
+            ("\"1g\"", 1 << 30),
+            ("\"134217728\"", 128 << 20),
+        ] {
+            let doc = format!(r#"{{"rowGroupBytes":{sent},"pageBytes":{sent}}}"#);
+            let options = WriterOptions::from_json(doc.as_bytes())?;
+            assert_eq!(options.core.row_group_bytes, bytes, "{sent}");
+            assert_eq!(options.core.data_page_bytes, bytes, "{sent}");
+        }
+        let err = WriterOptions::from_json(br#"{"rowGroupBytes":"lots"}"#)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("option `rowGroupSize`: `lots` is not a size (e.g. 128m, 64MiB, 512KB, 1048576)")
+        );
+        assert!(WriterOptions::from_json(br#"{"pageBytes":0}"#).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn codecs_and_levels_are_the_cores() -> Result<()> {
+        let options = WriterOptions::from_json(br#"{"compression":"zstd"}"#)?;
+        assert_eq!(
+            options.core.compression,
+            Compression::ZSTD(ZstdLevel::try_new(3).expect("level"))
+        );
+        let err = WriterOptions::from_json(br#"{"compression":"zstd(99)"}"#)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("option `compression`: zstd levels are 1..22, not 99")
+        );
         Ok(())
     }
 
@@ -176,6 +213,12 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused() {
-        assert!(WriterOptions::from_json(br#"{"compresion":"zstd"}"#).is_err());
+        let err = WriterOptions::from_json(br#"{"compresion":"zstd"}"#)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("option `compresion`: unknown writer option")
+        );
     }
 }

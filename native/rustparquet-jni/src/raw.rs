@@ -113,10 +113,6 @@ impl RawOptions {
 /// schemas (about 200 levels, see SPARK-FACTS).
 pub const MAX_RAW_DEPTH: usize = 190;
 
-/// Nesting up to which a call runs on the JVM's task thread (1 MiB stack): the shredder's
-/// recursion needs about 3 KiB per level in release builds; deeper limits use the big stack.
-pub const INLINE_RAW_DEPTH: usize = 128;
-
 /// Documents of one JNI batch: `data[ends[i-1]..ends[i]]` is document `i`.
 pub struct Batch<'a> {
     pub data: &'a [u8],
@@ -231,12 +227,8 @@ impl JsonWriter {
             .fields
             .iter()
             .any(|f| f.name == options.corrupt_column && matches!(f.data_type, DataType::String));
-        let writer_options = options.writer.core_options()?;
         let mut writer =
-            DocumentWriter::new(Vec::new(), &schema, &writer_options, options.max_depth)?;
-        for (key, value) in &options.writer.key_value_metadata {
-            writer.add_key_value_metadata(key, value);
-        }
+            DocumentWriter::new(Vec::new(), &schema, &options.writer.core, options.max_depth)?;
         writer.add_key_value_metadata(
             crate::options::SPARK_ROW_METADATA,
             &spark_schema_json(&schema),

@@ -41,8 +41,8 @@ impl TypedWriter {
         })?;
         let schema = Arc::new(schema);
         check_case_collisions(&file, "", schema.fields())?;
-        check_bloom_columns(&file, &schema, &options.bloom_filter_columns)?;
-        let properties = options.properties()?;
+        check_bloom_columns(&file, &schema, &options.core.bloom_filter_columns)?;
+        let properties = options.properties();
         let writer_options = ArrowWriterOptions::new()
             .with_properties(properties)
             // Spark's own row metadata is the schema of record; the Arrow one would only add bytes.

@@ -40,29 +40,9 @@ pub struct CatArgs {
     pub nan: String,
 }
 
-/// Parses `1024`, `64KiB`, `512MiB`, `2GiB` (also `K`/`M`/`G`, `KB`/`MB`/`GB` as powers of 1024).
+/// Reads a size flag (`1024`, `64KiB`, `512MiB`, `2g`) with the library's one size parser.
 pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (e.g. 512MiB, 2GiB, 1048576)"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        "t" | "tb" | "tib" => 1 << 40,
-        other => {
-            return Err(format!(
-                "unknown size unit `{other}` in `{s}` (use KiB, MiB, GiB)"
-            ))
-        }
-    };
-    n.checked_mul(mult)
-        .filter(|v| *v > 0)
-        .ok_or_else(|| format!("`{s}` is not a usable size"))
+    rustparquet_core::options::parse_size(s).map_err(|e| e.to_string())
 }
 
 /// Keeps Rust's panic report off stderr for panics the reader catches and reports itself
@@ -118,7 +98,7 @@ mod tests {
         assert_eq!(parse_size("2G"), Ok(2 << 30));
         assert_eq!(
             parse_size("12 parsecs"),
-            Err("unknown size unit `parsecs` in `12 parsecs` (use KiB, MiB, GiB)".to_string())
+            Err("unknown unit in `12 parsecs` (use B, KiB, MiB, GiB or TiB)".to_string())
         );
         assert!(parse_size("0").is_err());
         assert!(parse_size("MiB").is_err());

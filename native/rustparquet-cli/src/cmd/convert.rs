@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustparquet_core::input::{InputFormat, OnError, Progress};
+use rustparquet_core::options::WriterOptions;
 use rustparquet_core::{ConvertOptions, ConvertSummary};
 
 use super::{CliError, CliResult};
@@ -81,40 +82,40 @@ pub struct ConvertArgs {
     pub max_columns: usize,
 
     /// Compression codec: snappy, zstd, zstd(LEVEL), gzip, gzip(LEVEL), lz4, none.
-    #[arg(short, long, value_name = "CODEC", default_value = "snappy")]
+    #[arg(short, long, value_name = "CODEC", default_value_t = default("compression"))]
     pub compression: String,
 
     /// Compression level for zstd (1..=22) or gzip (0..=9).
     #[arg(long, value_name = "LEVEL")]
     pub compression_level: Option<i32>,
 
-    /// Target size of a row group: its buffered column data, and the JSON read per parallel
-    /// chunk. Memory use is a few times this (one chunk and one row group per thread).
-    #[arg(long, value_name = "SIZE", default_value = "256MB")]
+    /// Target size of a row group, in shredded (unencoded) column data; it ends at the first
+    /// batch boundary past it. Memory holds about two row groups' encoded pages.
+    #[arg(long, value_name = "SIZE", default_value_t = default("rowGroupSize"))]
     pub row_group_size: String,
 
     /// Most rows in a row group.
-    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
-    pub row_group_rows: usize,
+    #[arg(long, value_name = "N", default_value_t = default("rowGroupRows"))]
+    pub row_group_rows: String,
 
     /// Target size of a data page.
-    #[arg(long, value_name = "SIZE", default_value = "1MB")]
+    #[arg(long, value_name = "SIZE", default_value_t = default("pageSize"))]
     pub page_size: String,
 
     /// Dictionary encoding (true/false).
-    #[arg(long, value_name = "BOOL", default_value = "true")]
+    #[arg(long, value_name = "BOOL", default_value_t = default("dictionary"))]
     pub dictionary: String,
 
     /// Largest dictionary page; a column whose dictionary outgrows it falls back to plain.
-    #[arg(long, value_name = "SIZE", default_value = "1MB")]
+    #[arg(long, value_name = "SIZE", default_value_t = default("dictionaryPageSize"))]
     pub dictionary_page_size: String,
 
     /// Statistics to write: none, chunk (footer min/max/nulls), page (plus the page index).
-    #[arg(long, value_name = "LEVEL", default_value = "page")]
+    #[arg(long, value_name = "LEVEL", default_value_t = default("statistics"))]
     pub statistics: String,
 
     /// Parquet writer version: 1.0 (data page v1, most compatible) or 2.0.
-    #[arg(long, value_name = "VERSION", default_value = "1.0")]
+    #[arg(long, value_name = "VERSION", default_value_t = default("writerVersion"))]
     pub writer_version: String,
 
     /// Write a bloom filter for these leaf columns (Parquet dotted paths, comma-separated or
@@ -123,7 +124,7 @@ pub struct ConvertArgs {
     pub bloom_filter: Vec<String>,
 
     /// False-positive probability of the bloom filters.
-    #[arg(long, value_name = "P", default_value = "0.05")]
+    #[arg(long, value_name = "P", default_value_t = default("bloomFilterFpp"))]
     pub bloom_filter_fpp: String,
 
     /// Threads. With 2 or more, newline-delimited files are cut into chunks that are parsed,
@@ -136,6 +137,11 @@ pub struct ConvertArgs {
     /// Print nothing on success (no progress, no summary).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// A writer option's default, as the library's vocabulary states it (rustparquet_core::options).
+fn default(name: &str) -> String {
+    WriterOptions::default().setting(name)
 }
 
 fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
@@ -176,7 +182,7 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
         set("compression-level", &level.to_string())?;
     }
     set("row-group-size", &args.row_group_size)?;
-    set("row-group-rows", &args.row_group_rows.to_string())?;
+    set("row-group-rows", &args.row_group_rows)?;
     set("page-size", &args.page_size)?;
     set("dictionary", &args.dictionary)?;
     set("dictionary-page-size", &args.dictionary_page_size)?;
@@ -188,12 +194,6 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
         return Err(CliError::Usage("--threads: must be at least 1".into()));
     }
     o.threads = args.threads;
-    let w = &mut o.writer;
-    w.encode_threads = if args.threads == 1 {
-        1
-    } else {
-        args.threads - 1
-    };
     Ok(o)
 }
 

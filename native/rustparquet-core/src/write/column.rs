@@ -1,0 +1,208 @@
+//! One open column writer of the `parquet` crate, fed slices of a shredded leaf buffer and
+//! writing its pages into memory, from which the finished column chunk is taken.
+
+use bytes::Bytes;
+use parquet::column::writer::{get_column_writer, ColumnCloseResult, ColumnWriter};
+use parquet::data_type::{ByteArray, FixedLenByteArray};
+use parquet::file::properties::WriterPropertiesPtr;
+use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
+use parquet::schema::types::ColumnDescPtr;
+
+use super::LeafSlice;
+use crate::error::{Error, Result};
+use crate::shred::{LeafBuffer, LeafValues};
+
+/// A column writer of the `parquet` crate writing its pages into a buffer it owns.
+pub(super) struct OpenColumn {
+    /// Borrows `*sink`; always dropped before it.
+    writer: Option<ColumnWriter<'static>>,
+    /// Owned; freed in `finish` or `drop`, after `writer`.
+    sink: *mut TrackedWrite<Vec<u8>>,
+}
+
+// SAFETY: `sink` is owned exclusively by this value (the writer that borrows it is owned here
+// too), so moving both to another thread together is sound.
+unsafe impl Send for OpenColumn {}
+
+impl OpenColumn {
+    pub(super) fn new(descr: ColumnDescPtr, props: WriterPropertiesPtr) -> Self {
+        let sink = Box::into_raw(Box::new(TrackedWrite::new(Vec::new())));
+        // SAFETY: `sink` stays allocated until after `writer` is dropped (see `finish` and
+        // `drop`), and nothing else touches it meanwhile.
+        let page_writer = SerializedPageWriter::new(unsafe { &mut *sink });
+        OpenColumn {
+            writer: Some(get_column_writer(descr, props, Box::new(page_writer))),
+            sink,
+        }
+    }
+
+    /// Writes a slice of a leaf buffer; returns its unencoded size.
+    pub(super) fn write(&mut self, leaf: &LeafBuffer, slice: &LeafSlice) -> Result<usize> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Err(Error::Other("internal error: write after finish".into()));
+        };
+        let levels = slice.entries.clone();
+        let def = (leaf.max_def > 0).then(|| &leaf.def_levels[levels.clone()]);
+        let rep = (leaf.max_rep > 0).then(|| &leaf.rep_levels[levels.clone()]);
+        let v = slice.values.clone();
+        let value_bytes = match (writer, &leaf.values) {
+            (ColumnWriter::BoolColumnWriter(w), LeafValues::Boolean(x)) => {
+                w.write_batch(&x[v.clone()], def, rep)?;
+                v.len()
+            }
+            (ColumnWriter::Int64ColumnWriter(w), LeafValues::Int64(x)) => {
+                w.write_batch(&x[v.clone()], def, rep)?;
+                v.len() * 8
+            }
+            (ColumnWriter::DoubleColumnWriter(w), LeafValues::Double(x)) => {
+                w.write_batch(&x[v.clone()], def, rep)?;
+                v.len() * 8
+            }
+            (ColumnWriter::ByteArrayColumnWriter(w), LeafValues::Bytes { data, ends }) => {
+                let start = if v.start == 0 {
+                    0
+                } else {
+                    ends[v.start - 1] as usize
+                };
+                let end = if v.end == 0 {
+                    0
+                } else {
+                    ends[v.end - 1] as usize
+                };
+                w.write_batch(
+                    &byte_arrays(&data[start..end], &ends[v.clone()], start),
+                    def,
+                    rep,
+                )?;
+                end - start + v.len() * 4
+            }
+            (ColumnWriter::FixedLenByteArrayColumnWriter(w), LeafValues::Decimal(x)) => {
+                // DECIMAL in FIXED_LEN_BYTE_ARRAY is big-endian two's complement.
+                let values: Vec<FixedLenByteArray> = x[v.clone()]
+                    .iter()
+                    .map(|x| FixedLenByteArray::from(ByteArray::from(x.to_be_bytes().to_vec())))
+                    .collect();
+                w.write_batch(&values, def, rep)?;
+                v.len() * 16
+            }
+            _ => {
+                return Err(Error::Other(
+                    "internal error: a column has values of another type".into(),
+                ))
+            }
+        };
+        Ok(value_bytes + levels.len() * 4)
+    }
+
+    pub(super) fn finish(mut self) -> Result<(Bytes, ColumnCloseResult)> {
+        let writer = self
+            .writer
+            .take()
+            .ok_or_else(|| Error::Other("internal error: column finished twice".into()))?;
+        let close = writer.close()?;
+        // SAFETY: the writer that borrowed the sink is gone; ownership comes back here once.
+        let sink =
+            unsafe { Box::from_raw(std::mem::replace(&mut self.sink, std::ptr::null_mut())) };
+        Ok((Bytes::from(sink.into_inner()?), close))
+    }
+}
+
+impl Drop for OpenColumn {
+    fn drop(&mut self) {
+        drop(self.writer.take());
+        if !self.sink.is_null() {
+            // SAFETY: as in `finish`: the borrowing writer was dropped just above.
+            drop(unsafe { Box::from_raw(self.sink) });
+        }
+    }
+}
+
+/// `ByteArray`s over `data` (the bytes of values ending at `ends`, offsets relative to
+/// `base`), sharing one buffer.
+fn byte_arrays(data: &[u8], ends: &[u32], base: usize) -> Vec<ByteArray> {
+    let data = Bytes::copy_from_slice(data);
+    let mut start = 0usize;
+    ends.iter()
+        .map(|&end| {
+            let end = end as usize - base;
+            let v = ByteArray::from(data.slice(start..end));
+            start = end;
+            v
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use parquet::data_type::ByteArrayType;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::SchemaDescriptor;
+
+    use super::*;
+    use crate::schema::Schema;
+    use crate::shred::Shredder;
+
+    /// A column chunk is byte for byte what the `parquet` crate's own file writer writes for
+    /// the same values and properties (dictionary and data pages, several of them).
+    #[test]
+    fn a_chunk_is_what_the_parquet_crates_file_writer_writes() -> Result<()> {
+        let schema = Schema::from_json_str(
+            r#"{"fields":[{"name":"tags","type":"list","element":{"type":"string"}}]}"#,
+            None,
+        )?;
+        let mut shredder = Shredder::new(&schema);
+        for i in 0..3000 {
+            let doc = match i % 7 {
+                0 => r#"{"tags": null}"#.to_string(),
+                1 => r#"{"tags": []}"#.to_string(),
+                _ => format!(r#"{{"tags": ["t{}", null, "u{}"]}}"#, i % 40, i),
+            };
+            let mut p = crate::json::Parser::new(doc.as_bytes(), 0, 8);
+            shredder
+                .shred_document(&mut p)
+                .map_err(|_| Error::Other("shred".into()))?;
+        }
+        let leaf = &shredder.leaves()[0];
+        let message = schema.to_parquet()?;
+        let descr = SchemaDescriptor::new(message.clone());
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_data_page_size_limit(2048)
+                .set_dictionary_page_size_limit(256)
+                .build(),
+        );
+
+        let mut ours = OpenColumn::new(descr.column(0), props.clone());
+        ours.write(leaf, &leaf.all())?;
+        let (chunk, close) = ours.finish()?;
+
+        let LeafValues::Bytes { data, ends } = &leaf.values else {
+            return Err(Error::Other("not a string leaf".into()));
+        };
+        let values = byte_arrays(data, ends, 0);
+        let mut file = SerializedFileWriter::new(Vec::new(), message, props)?;
+        let mut group = file.next_row_group()?;
+        let mut column = group
+            .next_column()?
+            .ok_or_else(|| Error::Other("no column".into()))?;
+        column.typed::<ByteArrayType>().write_batch(
+            &values,
+            Some(&leaf.def_levels),
+            Some(&leaf.rep_levels),
+        )?;
+        column.close()?;
+        group.close()?;
+        let written = file.into_inner()?;
+
+        assert!(
+            close.metadata.data_page_offset() > 0,
+            "a dictionary page first"
+        );
+        assert_eq!(close.metadata.compressed_size() as usize, chunk.len());
+        assert_eq!(&written[4..4 + chunk.len()], &chunk[..]);
+        Ok(())
+    }
+}

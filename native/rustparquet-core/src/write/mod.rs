@@ -1,0 +1,121 @@
+//! Parquet encoding: shredded [`LeafBuffer`](crate::shred::LeafBuffer)s in, a Parquet stream
+//! out, through the `parquet` crate's column writers. The settings come from
+//! [`crate::options`] (re-exported here).
+//!
+//! - [`row_groups`]: [`RowGroupWriter`], the one row-group writer every driver uses: it cuts
+//!   row groups (rows exactly, bytes at a batch boundary) and owns the batch size.
+//! - [`encoder`]: one column writer open per leaf column while a row group fills; batches
+//!   stream into them (columns spread over threads), so only encoded pages stay in memory, and
+//!   the finished column chunks are spliced into the stream in schema order.
+//! - `column`: one open column writer and the page buffer it owns.
+//!
+//! [`ParquetFileWriter`] is a [`RowGroupWriter`] on a [staged](crate::staged) file: written
+//! under a hidden temporary name in the target's directory and renamed onto the target only
+//! once the footer is written and synced, so a reader never sees a partial file at the target
+//! path.
+
+mod column;
+pub mod encoder;
+pub mod row_groups;
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use crate::options::{parse_compression, Statistics, WriterOptions};
+pub use encoder::{ColumnEncoder, EncodedRowGroup, RowGroupEncoder};
+pub use row_groups::{BatchClock, RowGroupWriter, BATCH_BYTES};
+
+use crate::error::{Error, Result};
+use crate::schema::Schema;
+use crate::shred::LeafBuffer;
+use crate::staged::{StagedFile, StagedPath};
+
+/// The rustparquet version written into every file.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What a finished file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStats {
+    pub rows: u64,
+    pub row_groups: usize,
+    pub columns: usize,
+    pub bytes: u64,
+}
+
+/// The entries and values of a leaf buffer that belong to a range of rows.
+pub(crate) struct LeafSlice {
+    pub entries: std::ops::Range<usize>,
+    pub values: std::ops::Range<usize>,
+}
+
+/// Writes shredded batches into a Parquet file that appears at its target path only when
+/// [`ParquetFileWriter::finish`] succeeds.
+pub struct ParquetFileWriter {
+    writer: RowGroupWriter<File>,
+    staged: StagedPath,
+    target: PathBuf,
+}
+
+impl ParquetFileWriter {
+    /// Starts a file for `schema` that will be renamed onto `target`; batches are encoded on
+    /// `encode_threads` threads.
+    pub fn create(
+        target: &Path,
+        schema: &Schema,
+        options: &WriterOptions,
+        encode_threads: usize,
+    ) -> Result<Self> {
+        if target.is_dir() {
+            return Err(Error::Options(format!(
+                "{}: is a directory; give a file name",
+                target.display()
+            )));
+        }
+        let (file, staged) = StagedFile::create(target)?;
+        let writer = RowGroupWriter::new(file, schema, options, encode_threads)?;
+        Ok(ParquetFileWriter {
+            writer,
+            staged,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Encodes the first `rows` rows of a batch (see [`RowGroupWriter::write`]).
+    pub fn write(&mut self, leaves: &[LeafBuffer], rows: usize) -> Result<()> {
+        self.writer
+            .write(leaves, rows)
+            .map_err(|e| io_on(&self.target, e))
+    }
+
+    /// Closes the last row group, writes the footer, syncs, and renames the file onto its
+    /// target.
+    pub fn finish(mut self) -> Result<FileStats> {
+        let stats = self.writer.finish().map_err(|e| io_on(&self.target, e))?;
+        let file = self.writer.inner_mut();
+        file.flush().map_err(|e| Error::io(&self.target, e))?;
+        self.staged.persist(file)?;
+        Ok(stats)
+    }
+}
+
+/// An I/O error met by the parquet crate while writing `target` (a full disk), which it
+/// returns as an opaque `External` error, as an [`Error::Io`] naming the file.
+fn io_on(target: &Path, e: Error) -> Error {
+    match e {
+        Error::Parquet {
+            column: None,
+            source: parquet::errors::ParquetError::External(inner),
+        } => match inner.downcast::<std::io::Error>() {
+            Ok(io) => Error::io(target, *io),
+            Err(inner) => Error::Parquet {
+                column: None,
+                source: parquet::errors::ParquetError::External(inner),
+            },
+        },
+        e => e,
+    }
+}
+
+/// Removes the temporaries of every open staged file (for a signal handler about to exit).
+pub use crate::staged::remove_open_temporaries;

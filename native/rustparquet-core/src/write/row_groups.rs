@@ -1,0 +1,222 @@
+//! Cutting a stream of shredded batches into row groups: the one place that decides where a
+//! row group ends and how much shredded data makes a batch, used by every driver (`convert`'s
+//! pipelines through [`super::ParquetFileWriter`], the Spark source through
+//! [`crate::stream::DocumentWriter`], datasets through `convert`).
+//!
+//! A row group ends after exactly `row_group_rows` rows, or at the first batch boundary past
+//! `row_group_bytes` of shredded (unencoded) data. Each batch is encoded into the open row
+//! group as it comes, so memory holds one batch of shredded data plus the open row group's
+//! encoded pages, whatever the row group's size.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use parquet::file::metadata::KeyValue;
+use parquet::file::writer::SerializedFileWriter;
+
+use super::encoder::{append_row_group, open_serialized, ColumnEncoder, RowGroupEncoder};
+use super::FileStats;
+use crate::error::Result;
+use crate::options::WriterOptions;
+use crate::schema::Schema;
+use crate::shred::LeafBuffer;
+
+/// Bytes of shredded data handed to the encoders at a time, and of JSON per parallel chunk.
+/// Small, so that memory stays flat; row groups are made of many batches.
+pub const BATCH_BYTES: usize = 8 << 20;
+
+/// Documents between two looks at the size of the shredded buffers (the look sums every
+/// column's buffer, too costly per document).
+const DOCUMENTS_PER_LOOK: usize = 64;
+
+/// Says when shredded buffers hold a batch ([`BATCH_BYTES`]); asked after each document.
+#[derive(Debug, Default)]
+pub struct BatchClock {
+    since_look: usize,
+}
+
+impl BatchClock {
+    /// Counts a document; every [`DOCUMENTS_PER_LOOK`] documents, whether the buffers
+    /// (`buffered_bytes`) hold a batch.
+    pub fn batch_full(&mut self, buffered_bytes: impl FnOnce() -> usize) -> bool {
+        self.since_look += 1;
+        if self.since_look < DOCUMENTS_PER_LOOK {
+            return false;
+        }
+        self.since_look = 0;
+        buffered_bytes() >= BATCH_BYTES
+    }
+}
+
+/// A Parquet stream into `W` whose row groups are cut by the rule of the module docs.
+pub struct RowGroupWriter<W: Write + Send> {
+    file: SerializedFileWriter<W>,
+    encoder: Arc<ColumnEncoder>,
+    open: Option<RowGroupEncoder>,
+    row_group_rows: usize,
+    row_group_bytes: usize,
+    encode_threads: usize,
+    /// Rows encoded, in closed row groups and the open one.
+    rows: u64,
+    row_groups: usize,
+}
+
+impl<W: Write + Send> RowGroupWriter<W> {
+    /// Starts a Parquet stream for `schema` in `sink` (the magic bytes are written at once);
+    /// each batch's columns are encoded on `encode_threads` threads.
+    pub fn new(
+        sink: W,
+        schema: &Schema,
+        options: &WriterOptions,
+        encode_threads: usize,
+    ) -> Result<Self> {
+        let (file, encoder) = open_serialized(sink, schema, options)?;
+        Ok(RowGroupWriter {
+            file,
+            encoder,
+            open: None,
+            row_group_rows: options.row_group_rows.max(1),
+            row_group_bytes: options.row_group_bytes,
+            encode_threads: encode_threads.max(1),
+            rows: 0,
+            row_groups: 0,
+        })
+    }
+
+    /// Encodes the first `rows` rows of a batch (`leaves` in schema order), closing row
+    /// groups as they fill.
+    pub fn write(&mut self, leaves: &[LeafBuffer], rows: usize) -> Result<()> {
+        let mut start = 0;
+        while start < rows {
+            let encoder = &self.encoder;
+            let group = self.open.get_or_insert_with(|| encoder.open_row_group());
+            let end = rows.min(start + (self.row_group_rows - group.rows()));
+            group.write(leaves, start..end, self.encode_threads)?;
+            self.rows += (end - start) as u64;
+            start = end;
+            if group.rows() >= self.row_group_rows || group.raw_bytes() >= self.row_group_bytes {
+                self.close_row_group()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the open row group, if any, into the stream.
+    pub fn close_row_group(&mut self) -> Result<()> {
+        if let Some(group) = self.open.take() {
+            if append_row_group(&mut self.file, group.finish()?)? {
+                self.row_groups += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a key-value pair to the footer (after the schema and version keys every file has
+    /// and the options' metadata).
+    pub fn add_key_value_metadata(&mut self, key: &str, value: &str) {
+        self.file
+            .append_key_value_metadata(KeyValue::new(key.to_string(), value.to_string()));
+    }
+
+    /// Rows encoded so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Closes the last row group and writes the footer; nothing more can be written.
+    pub fn finish(&mut self) -> Result<FileStats> {
+        self.close_row_group()?;
+        self.file.finish()?;
+        Ok(FileStats {
+            rows: self.rows,
+            row_groups: self.row_groups,
+            columns: self.encoder.columns(),
+            bytes: self.file.bytes_written() as u64,
+        })
+    }
+
+    /// The sink, with everything encoded so far flushed into it: whole row groups as they
+    /// close, and after [`RowGroupWriter::finish`] the footer.
+    pub fn sink_mut(&mut self) -> Result<&mut W> {
+        self.file
+            .flush()
+            .map_err(|e| crate::error::Error::Other(e.to_string()))?;
+        Ok(self.file.inner_mut())
+    }
+
+    /// The sink as it is (bytes the writer buffers not flushed into it).
+    pub(super) fn inner_mut(&mut self) -> &mut W {
+        self.file.inner_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shred::Shredder;
+
+    fn batch(schema: &Schema, ids: std::ops::Range<i64>) -> Shredder {
+        let mut shredder = Shredder::new(schema);
+        for i in ids {
+            let doc = format!(r#"{{"id": {i}, "s": "{}"}}"#, "x".repeat(100));
+            let mut p = crate::json::Parser::new(doc.as_bytes(), 0, 8);
+            shredder.shred_document(&mut p).unwrap();
+        }
+        shredder
+    }
+
+    fn schema() -> Schema {
+        Schema::from_json_str(
+            r#"{"fields":[{"name":"id","type":"int64"},{"name":"s","type":"string"}]}"#,
+            None,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn rows_are_cut_exactly_and_bytes_at_the_batch_boundary_past_them() -> Result<()> {
+        let schema = schema();
+        let mut options = WriterOptions {
+            row_group_rows: 7,
+            ..WriterOptions::default()
+        };
+        let mut w = RowGroupWriter::new(Vec::new(), &schema, &options, 2)?;
+        for start in [0, 10, 20] {
+            let b = batch(&schema, start..start + 10);
+            w.write(b.leaves(), 10)?;
+        }
+        let stats = w.finish()?;
+        // 30 rows in row groups of 7: 7, 7, 7, 7, 2.
+        assert_eq!((stats.rows, stats.row_groups), (30, 5));
+
+        // Bytes: a row group ends at the first batch whose end passes the target.
+        options.row_group_rows = 1_000_000;
+        options.row_group_bytes = 1500;
+        let mut w = RowGroupWriter::new(Vec::new(), &schema, &options, 1)?;
+        for start in [0, 10, 20] {
+            let b = batch(&schema, start..start + 10);
+            w.write(b.leaves(), 10)?;
+        }
+        // Ten rows of about 120 shredded bytes each pass 1500 bytes with the second batch.
+        let stats = w.finish()?;
+        assert_eq!((stats.rows, stats.row_groups), (30, 2));
+        Ok(())
+    }
+
+    #[test]
+    fn the_clock_looks_every_64_documents() {
+        let mut clock = BatchClock::default();
+        let mut looks = 0;
+        for _ in 0..640 {
+            clock.batch_full(|| {
+                looks += 1;
+                BATCH_BYTES - 1
+            });
+        }
+        assert_eq!(looks, 10);
+        for _ in 0..63 {
+            assert!(!clock.batch_full(|| BATCH_BYTES));
+        }
+        assert!(clock.batch_full(|| BATCH_BYTES));
+    }
+}
