@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.InternalRow
 import org.apache.spark.sql.execution.datasources.{FileFormat, OutputWriterFactory, PartitionedFile}
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat
+import org.apache.spark.sql.rustparquet.SparkAccumulators
 import org.apache.spark.sql.sources.Filter
 import org.apache.spark.util.SerializableConfiguration
 import org.apache.spark.sql.types._
@@ -56,8 +57,9 @@ class RustParquetFileFormat extends FileFormat with Serializable {
     // table's schema, also for a table made from raw JSON (whose options keep `jsonColumn`).
     (rustOptions.raw, rustOptions.raw.flatMap(_.resolvedSchema)) match {
       case (Some(raw), Some(schema)) =>
-        RawJsonPlan.checkColumns(dataSchema, raw.jsonColumn, Nil)
-        val malformed = options.get(RawJsonPlan.WriteIdKey).flatMap(id => Option(RawJsonPlan.writes.get(id)))
+        raw.checkColumns(dataSchema, Nil)
+        // The counter the front end registered ([[RawJsonWrite]]) when there is one.
+        val malformed = raw.malformedCounterId.flatMap(SparkAccumulators.long)
           .getOrElse(sparkSession.sparkContext.longAccumulator("rustparquet malformed documents"))
         validate(None)
         new RawJsonOutputWriterFactory(rustOptions, raw, schema, malformed,
