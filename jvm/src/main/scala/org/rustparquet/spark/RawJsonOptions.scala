@@ -1,0 +1,108 @@
+package org.rustparquet.spark
+
+import java.nio.charset.StandardCharsets
+import java.util.Locale
+
+import org.apache.spark.sql.catalyst.util.CaseInsensitiveMap
+import org.apache.spark.sql.types.{StringType, StructType}
+
+/**
+ * Options of the raw-JSON path (`option("jsonColumn", ...)`), Spark's JSON vocabulary where it
+ * has one: `mode` (FAILFAST, the default here, DROPMALFORMED, PERMISSIVE), `badRecordsPath`,
+ * `columnNameOfCorruptRecord`, `schema`; plus `unionMode`, `maxDepth`, `batchBytes`. Also the
+ * two values the driver resolves for the tasks ([[resolvedSchema]], [[badRecordsDir]]), which
+ * travel to them as options of the write like any other.
+ */
+private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInsensitiveMap[String])
+  extends Serializable {
+  import RawJsonOptions._
+
+  val mode: String = parameters.get("mode").map(_.trim.toUpperCase(Locale.ROOT)).getOrElse("FAILFAST")
+  if (!Modes.contains(mode)) {
+    throw new IllegalArgumentException(s"option `mode`: '$mode' is not one of ${Modes.mkString(", ")}")
+  }
+
+  val corruptColumn: String = parameters.getOrElse("columnNameOfCorruptRecord", "_corrupt_record")
+
+  val badRecordsPath: Option[String] = parameters.get("badRecordsPath").filter(_.nonEmpty)
+
+  /**
+   * `schema`: the documents' schema in any form `rustparquet convert --schema` takes (Spark DDL,
+   * Spark JSON, rustparquet JSON as `rustparquet schema` prints it, ...); inferred by a
+   * distributed pass when absent.
+   */
+  val schemaText: Option[String] = parameters.get("schema").filter(_.trim.nonEmpty)
+
+  /** `unionMode`: union (default), string or error, for fields seen with several JSON types. */
+  val unionMode: String = parameters.get("unionMode").map(_.trim.toLowerCase(Locale.ROOT)).getOrElse("union")
+  if (!UnionModes.contains(unionMode)) {
+    throw new IllegalArgumentException(
+      s"option `unionMode`: '$unionMode' is not one of ${UnionModes.mkString(", ")}")
+  }
+
+  /** `maxDepth`: deepest document nesting accepted (deeper ones are malformed documents). */
+  val maxDepth: Int = parameters.get("maxDepth").map { v =>
+    val n = try v.trim.toInt catch { case _: NumberFormatException => 0 }
+    if (n < 1 || n > MaxDepth) {
+      throw new IllegalArgumentException(s"option `maxDepth`: '$v' is not a depth from 1 to $MaxDepth")
+    }
+    n
+  }.getOrElse(DefaultMaxDepth)
+
+  /** `batchBytes`: documents' bytes per JNI call (default 4m; a batch also ends at `batchRows`). */
+  val batchBytes: Int = parameters.get("batchBytes")
+    .map(v => math.min(RustParquetOptions.bytes("batchBytes", v), 1L << 30).toInt)
+    .getOrElse(4 << 20)
+
+  /** The schema resolved on the driver (rustparquet JSON), carried to the tasks as an option. */
+  def resolvedSchema: Option[String] = parameters.get(ResolvedSchemaKey)
+
+  /** The directory of this write's bad records, chosen on the driver. */
+  def badRecordsDir: Option[String] = parameters.get(BadRecordsDirKey)
+
+  /** The id of the driver's malformed-document counter of this write (a Spark accumulator). */
+  def malformedCounterId: Option[Long] = parameters.get(MalformedCounterKey).map(_.toLong)
+
+  /** The options document of [[NativeWriter.openJson]] / [[NativeWriter.openInferrer]]. */
+  def nativeJson(file: java.util.Map[String, Any], schema: Option[String], partition: Int): Array[Byte] = {
+    val doc = new java.util.LinkedHashMap[String, Any]()
+    doc.put("writer", file)
+    schema.foreach(s => doc.put("schema", s)) // as text: the core parses deep schemas itself
+    doc.put("mode", mode)
+    doc.put("corruptColumn", corruptColumn)
+    doc.put("keepBad", badRecordsPath.isDefined)
+    doc.put("partition", partition)
+    doc.put("maxDepth", maxDepth)
+    doc.put("unionMode", unionMode)
+    RustParquetOptions.Json.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)
+  }
+
+  /** The raw path takes the JSON column and partition columns, nothing else. */
+  def checkColumns(schema: StructType, partitionColumns: Seq[String]): Unit = {
+    val resolver = (a: String, b: String) => a.equalsIgnoreCase(b)
+    val json = schema.fields.find(f => resolver(f.name, jsonColumn)).getOrElse(
+      throw new IllegalArgumentException(
+        s"option `jsonColumn`: no column `$jsonColumn` (columns: ${schema.fieldNames.mkString(", ")})"))
+    if (json.dataType != StringType) {
+      throw new IllegalArgumentException(
+        s"option `jsonColumn`: column `${json.name}` is ${json.dataType.simpleString}; it must be a string " +
+          "column holding one JSON document per row (e.g. spark.read.text(...).value)")
+    }
+    val others = schema.fieldNames.filterNot(n => resolver(n, jsonColumn) || partitionColumns.exists(resolver(n, _)))
+    if (others.nonEmpty) {
+      throw new IllegalArgumentException(
+        s"option `jsonColumn`: the DataFrame also has ${others.map(n => s"`$n`").mkString(", ")}, which the raw " +
+          "JSON path would not write; select the JSON column (and any partitionBy columns) only")
+    }
+  }
+}
+
+private[spark] object RawJsonOptions {
+  val Modes = Seq("FAILFAST", "DROPMALFORMED", "PERMISSIVE")
+  val UnionModes = Seq("union", "string", "error")
+  val DefaultMaxDepth = 128
+  val MaxDepth = 190
+  val ResolvedSchemaKey = "rustparquet.internal.schema"
+  val BadRecordsDirKey = "rustparquet.internal.badRecordsDir"
+  val MalformedCounterKey = "rustparquet.internal.malformedCounter"
+}

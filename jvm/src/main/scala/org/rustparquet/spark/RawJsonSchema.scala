@@ -1,0 +1,53 @@
+package org.rustparquet.spark
+
+import java.nio.charset.StandardCharsets
+
+import com.fasterxml.jackson.databind.node.ObjectNode
+import org.apache.spark.sql.DataFrame
+
+/**
+ * The schema every task of a raw write writes with, resolved once on the driver in rustparquet's
+ * schema JSON: `option("schema")` parsed by the core (any form `rustparquet convert --schema`
+ * takes: Spark DDL, Spark JSON, rustparquet JSON, ...), or found by the distributed inference pass
+ * ([[RawJsonInference]]). PERMISSIVE adds the corrupt-record column (to a given schema always, to
+ * an inferred one when a document was malformed, as Spark's inference does).
+ */
+private[spark] object RawJsonSchema {
+
+  def resolve(data: DataFrame, options: RawJsonOptions, file: RustParquetOptions): String =
+    given(options).getOrElse {
+      val found = RawJsonInference.infer(data, options, file)
+      checked(if (options.mode == "PERMISSIVE" && found.bad > 0) {
+        withCorruptColumn(found.schema, options.corruptColumn)
+      } else found.schema)
+    }
+
+  /**
+   * `option("schema")`, parsed by the core as `rustparquet convert --schema` parses it: the same
+   * text means the same Parquet schema on both paths.
+   */
+  def given(options: RawJsonOptions): Option[String] = options.schemaText.map { text =>
+    val json = new String(NativeWriter.loaded.parseSchema(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8)
+    checked(if (options.mode == "PERMISSIVE") withCorruptColumn(json, options.corruptColumn) else json)
+  }
+
+  /** Checks a schema as the files will carry it, with the core's message. */
+  private def checked(schema: String): String = {
+    NativeWriter.loaded.sparkSchema(schema.getBytes(StandardCharsets.UTF_8))
+    schema
+  }
+
+  /** `schema` with a nullable string column `name` appended, unless it has one. */
+  def withCorruptColumn(schemaJson: String, name: String): String = {
+    val root = RustParquetOptions.Json.readTree(schemaJson).asInstanceOf[ObjectNode]
+    val fields = root.withArray("fields")
+    val has = (0 until fields.size()).exists(i => fields.get(i).path("name").asText() == name)
+    if (!has) {
+      val f = fields.addObject()
+      f.put("name", name)
+      f.put("repetition", "optional")
+      f.put("type", "string")
+    }
+    RustParquetOptions.Json.writeValueAsString(root)
+  }
+}
