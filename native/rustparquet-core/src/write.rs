@@ -279,22 +279,22 @@ impl WriterOptions {
                 KeyValue::new(VERSION_KEY.to_string(), VERSION.to_string()),
                 KeyValue::new(SCHEMA_KEY.to_string(), schema.to_json_string()),
             ]));
-        let leaves: Vec<String> = schema
-            .leaves()
-            .into_iter()
-            .map(|l| l.parquet_path)
-            .collect();
+        // The columns' own paths: a dotted text would be one part, which no nested column has.
+        let columns = parquet::schema::types::SchemaDescriptor::new(schema.to_parquet()?);
         for column in &self.bloom_filter_columns {
-            if !leaves.contains(column) {
+            let named = schema.leaves_named(column);
+            if named.is_empty() {
                 return Err(Error::Options(format!(
-                    "bloom filter column `{column}` is not a leaf column of the schema (leaf columns are Parquet paths such as {})",
-                    leaves.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                    "bloom filter column `{column}` is not a column of the schema (paths as docs/format.md \"Paths\" says, such as {})",
+                    schema.leaves().iter().take(3).map(|l| format!("`{}`", l.path)).collect::<Vec<_>>().join(", ")
                 )));
             }
-            let path = parquet::schema::types::ColumnPath::from(column.as_str());
-            b = b
-                .set_column_bloom_filter_enabled(path.clone(), true)
-                .set_column_bloom_filter_fpp(path, self.bloom_filter_fpp);
+            for i in named {
+                let path = columns.column(i).path().clone();
+                b = b
+                    .set_column_bloom_filter_enabled(path.clone(), true)
+                    .set_column_bloom_filter_fpp(path, self.bloom_filter_fpp);
+            }
         }
         Ok(b.build())
     }

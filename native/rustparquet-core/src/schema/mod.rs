@@ -11,7 +11,7 @@
 //! (`ddl`) and `StructType` JSON (`spark_json`) over the Spark type model they share (`spark`),
 //! JSON Schema (`json_schema`) and a readable tree (`tree`); [`SchemaFormat`] names them, and
 //! `forms` renders and parses by name and recognises a form from its text (what
-//! `convert --schema` reads).
+//! `convert --schema` reads). [`Schema::leaves_named`] resolves a user's path to leaf columns.
 
 mod ddl;
 mod forms;
@@ -324,6 +324,25 @@ impl Schema {
             });
         }
         out
+    }
+
+    /// The leaf columns a user's path names, those at or below it, as indexes into
+    /// [`Schema::leaves`] (which is the Parquet column order): a JSON path
+    /// (`payload.commits[].sha`) or a Parquet leaf path (`payload.commits.list.element.sha`), by
+    /// [`crate::path::names_column`].
+    ///
+    /// ```
+    /// use rustparquet_core::schema::{DataType, Field, Schema};
+    /// let schema = Schema::new(vec![Field::optional("id", DataType::Int64), Field::list("tags", DataType::String)]);
+    /// assert_eq!(schema.leaves_named("tags[]"), [1]);
+    /// assert_eq!(schema.leaves_named("tags.list.element"), [1]);
+    /// assert!(schema.leaves_named("tag").is_empty());
+    /// ```
+    pub fn leaves_named(&self, path: &str) -> Vec<usize> {
+        let leaves = self.leaves();
+        (0..leaves.len())
+            .filter(|&i| crate::path::names_column(path, &leaves[i].path, &leaves[i].parquet_path))
+            .collect()
     }
 
     /// Checks the rules every schema we write obeys: no two sibling names equal after case
