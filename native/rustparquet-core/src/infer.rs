@@ -747,7 +747,10 @@ fn force_maps(
     if forced.is_empty() {
         return Ok(());
     }
-    if !path.0.is_empty() && object.map_value.is_none() && forced.contains(&&*path.to_string()) {
+    if !path.0.is_empty()
+        && object.map_value.is_none()
+        && forced.iter().any(|f| crate::path::names_object(f, path))
+    {
         object.become_map(mode, &mut path.0.clone())?;
     }
     if let Some(v) = object.map_value.as_deref_mut() {

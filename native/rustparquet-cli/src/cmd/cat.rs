@@ -15,9 +15,9 @@ pub struct CatArgs {
     #[arg(required = true, value_name = "FILE|GLOB")]
     pub inputs: Vec<String>,
 
-    /// Read only these columns, as dotted JSON paths (`build.branch,result.status`); a path
-    /// selects everything below it and the output keeps the nesting. Only the selected
-    /// columns are read from disk.
+    /// Read only these columns, as JSON paths (`build.branch,runs[].status`) or Parquet paths
+    /// (`runs.list.element.status`), see docs/format.md "Paths"; a path selects everything
+    /// below it and the output keeps the nesting. Only the selected columns are read from disk.
     #[arg(long, value_delimiter = ',', value_name = "PATHS")]
     pub columns: Option<Vec<String>>,
 

@@ -118,8 +118,9 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "VERSION", default_value_t = default("writerVersion"))]
     pub writer_version: String,
 
-    /// Write a bloom filter for these leaf columns (Parquet dotted paths, comma-separated or
-    /// repeated), e.g. `build.branch`.
+    /// Write a bloom filter for these columns and the leaves below them (comma-separated or
+    /// repeated): JSON paths (`payload.commits[].sha`) or Parquet paths
+    /// (`payload.commits.list.element.sha`), see docs/format.md "Paths".
     #[arg(long, value_name = "COLUMNS")]
     pub bloom_filter: Vec<String>,
 

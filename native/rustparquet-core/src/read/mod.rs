@@ -308,16 +308,21 @@ impl ParquetFile {
         seen
     }
 
-    /// The leaf columns `columns` select: a path selects every leaf at or below it. A path
+    /// The leaf columns `columns` select: a path (docs/format.md, "Paths") selects every leaf
+    /// at or below it. A path
     /// that selects nothing is an [`Error::Options`] listing what exists.
     pub fn select(&self, columns: &[String]) -> Result<Vec<usize>> {
         let mut selected = vec![false; self.leaf_paths.len()];
+        let descr = self.meta.metadata().file_metadata().schema_descr();
         for c in columns {
-            let want: Vec<&str> = c.split('.').collect();
             let mut hit = false;
             for (i, p) in self.leaf_paths.iter().enumerate() {
-                if p.len() >= want.len() && p.iter().zip(&want).all(|(a, b)| a == b) {
-                    selected[i] = true;
+                let json = crate::path::ColumnPath::from_keys(p);
+                if crate::path::names_column(c, &json, &descr.column(i).path().string()) {
+                    // A map's key and value, a union's members: one JSON path, selected whole.
+                    for (j, q) in self.leaf_paths.iter().enumerate() {
+                        selected[j] |= q == p;
+                    }
                     hit = true;
                 }
             }

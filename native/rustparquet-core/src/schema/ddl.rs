@@ -5,9 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use super::forms::{parse, SchemaFormat};
+use super::rustparquet_json::checked;
 use super::spark::{schema_from_spark, spark_top, SparkField, SparkType};
-use super::{Schema, MAX_SCHEMA_DEPTH};
+use super::{Schema, SchemaFormat, MAX_SCHEMA_DEPTH};
 use crate::error::Result;
 
 /// Spark DDL, one top-level column a line: `spark.read.schema(ddl)`, `StructType.fromDDL(ddl)`.
@@ -19,9 +19,24 @@ pub fn to_ddl(schema: &Schema) -> String {
         .join(",\n")
 }
 
-/// Parses Spark DDL (`a BIGINT, b STRUCT<c: STRING>`, or `STRUCT<...>`).
-pub fn from_ddl(text: &str) -> Result<Schema> {
-    parse(text, SchemaFormat::Ddl, None)
+impl Schema {
+    /// Parses Spark DDL (`a BIGINT, b STRUCT<c: STRING>`, or `STRUCT<...>`): the one DDL
+    /// interpreter, behind both `convert --schema s.ddl` and Spark's `option("schema", ddl)`
+    /// (through JNI), so the same text gives the same Parquet schema. `source_name` names the
+    /// text in errors. Narrower integers widen to bigint, `float`/`real` to double,
+    /// `decimal(p,0)` to decimal(38,0), `char(n)`/`varchar(n)` are strings (as in Spark's own
+    /// Parquet); a type JSON cannot hold exactly (date, timestamp, binary, a fractional
+    /// decimal, ...) is refused, naming the type to use instead.
+    ///
+    /// ```
+    /// use rustparquet_core::schema::{DataType, Schema};
+    /// let s = Schema::from_spark_ddl("id INT NOT NULL, tags ARRAY<STRING>", None)?;
+    /// assert_eq!(s.fields[0].data_type, DataType::Int64);
+    /// # Ok::<(), rustparquet_core::Error>(())
+    /// ```
+    pub fn from_spark_ddl(text: &str, source_name: Option<&str>) -> Result<Schema> {
+        checked(ddl_to_schema(text), SchemaFormat::Ddl, source_name)
+    }
 }
 
 /// Spark SQL keywords that are reserved in ANSI mode, plus type names: quoted in DDL so the
@@ -534,7 +549,7 @@ mod tests {
     #[test]
     fn spark_written_ddl_is_read_and_our_comment_survives_spark() {
         // `StructType.toDDL` output (Spark 3.5): unquoted type-named columns, commas without spaces.
-        let s = from_ddl("`a``b` BIGINT COMMENT 'c',string STRING,s STRUCT<`x y`: BIGINT, list: ARRAY<INT>>,`é` INT NOT NULL").unwrap();
+        let s = Schema::from_spark_ddl("`a``b` BIGINT COMMENT 'c',string STRING,s STRUCT<`x y`: BIGINT, list: ARRAY<INT>>,`é` INT NOT NULL", None).unwrap();
         let names: Vec<_> = s.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["a`b", "string", "s", "é"]);
         assert_eq!(s.fields[3].repetition, Repetition::Required);
@@ -554,8 +569,78 @@ mod tests {
         assert_eq!(s.fields[0].data_type, DataType::Json);
         assert_eq!(s.fields[0].json_key(), "X");
         // The STRUCT<...> form of a data type.
-        let s = from_ddl("struct<a:bigint,b:array<string>>").unwrap();
+        let s = Schema::from_spark_ddl("struct<a:bigint,b:array<string>>", None).unwrap();
         assert_eq!(s.fields.len(), 2);
+    }
+
+    /// Issue 14: `convert --schema s.ddl` and Spark's `option("schema", ddl)` both read DDL
+    /// here, so the Parquet schema below is what either writes.
+    #[test]
+    fn spark_ddl_types_give_the_parquet_schema_convert_writes() {
+        let ddl = "a INT, b integer NOT NULL, c SMALLINT, d tinyint, e BIGINT, f FLOAT, g real, \
+                   h DOUBLE, i decimal(10,0), j DECIMAL, k STRING, l CHAR(3), m varchar(10), \
+                   n BOOLEAN, `o p` STRING COMMENT 'a user comment', \
+                   q STRUCT<r: ARRAY<STRUCT<`s.t`: INT NOT NULL>>, u: map<string, double>>";
+        let s = Schema::from_spark_ddl(ddl, Some("s.ddl")).unwrap();
+        // `convert --schema` recognises the form and reads it the same way.
+        assert_eq!(parse_any(ddl, Some("s.ddl")).unwrap(), s);
+        // A user's COMMENT is not our metadata: the field stays a plain string.
+        assert_eq!(s.fields[14], field("o p", DataType::String));
+        assert_eq!(
+            to_parquet_text(&s).unwrap(),
+            "message schema {
+  OPTIONAL INT64 a;
+  REQUIRED INT64 b;
+  OPTIONAL INT64 c;
+  OPTIONAL INT64 d;
+  OPTIONAL INT64 e;
+  OPTIONAL DOUBLE f;
+  OPTIONAL DOUBLE g;
+  OPTIONAL DOUBLE h;
+  OPTIONAL FIXED_LEN_BYTE_ARRAY (16) i (DECIMAL(38,0));
+  OPTIONAL FIXED_LEN_BYTE_ARRAY (16) j (DECIMAL(38,0));
+  OPTIONAL BYTE_ARRAY k (STRING);
+  OPTIONAL BYTE_ARRAY l (STRING);
+  OPTIONAL BYTE_ARRAY m (STRING);
+  OPTIONAL BOOLEAN n;
+  OPTIONAL BYTE_ARRAY o p (STRING);
+  OPTIONAL group q {
+    OPTIONAL group r (LIST) {
+      REPEATED group list {
+        OPTIONAL group element {
+          REQUIRED INT64 s.t;
+        }
+      }
+    }
+    OPTIONAL group u (MAP) {
+      REPEATED group key_value {
+        REQUIRED BYTE_ARRAY key (STRING);
+        OPTIONAL DOUBLE value;
+      }
+    }
+  }
+}"
+        );
+    }
+
+    #[test]
+    fn spark_ddl_types_json_cannot_hold_are_refused_with_the_type_to_use() {
+        for (ty, hint) in [
+            ("DATE", "use string and convert after reading"),
+            ("timestamp", "use string and convert after reading"),
+            ("TIMESTAMP_NTZ", "use string and convert after reading"),
+            ("BINARY", "JSON has no bytes: use string"),
+            ("DECIMAL(10,2)", "use double, or decimal(p,0) for integers"),
+            ("MAP<INT, STRING>", "map keys must be strings"),
+        ] {
+            let err = Schema::from_spark_ddl(&format!("s STRUCT<x: {ty}>"), Some("s.ddl"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("schema s.ddl: ddl form: `s.x`: ") && err.contains(hint),
+                "{ty}: {err}"
+            );
+        }
     }
 
     #[test]
@@ -577,6 +662,6 @@ mod tests {
         let mut f = field("k", DataType::Int64);
         f.key = Some("it's a \\ key\n".into());
         let s = Schema::new(vec![f]);
-        assert_eq!(from_ddl(&to_ddl(&s)).unwrap(), s);
+        assert_eq!(Schema::from_spark_ddl(&to_ddl(&s), None).unwrap(), s);
     }
 }

@@ -1,6 +1,7 @@
 //! The written forms of a [`Schema`] by name ([`SchemaFormat`]): [`render`] and [`parse`] in a
 //! named form, [`detect`] the form of a text and [`parse_any`] (what `convert --schema`
-//! reads); every parsed schema goes through the rules of [`Schema::from_json_str`].
+//! reads); every parsed schema goes through the rules of [`Schema::from_json_str`]. The form
+//! files depend only on the model, never on this dispatch.
 
 use serde_json::Value;
 
@@ -8,55 +9,12 @@ use super::ddl::ddl_to_schema;
 use super::json_schema::json_schema_to_schema;
 use super::json_text::{parse_json, pretty};
 use super::parquet::parquet_to_schema;
+use super::rustparquet_json::checked;
 use super::spark_json::spark_json_to_schema;
-use super::{to_ddl, to_json_schema, to_parquet_text, to_spark_json, to_tree, Schema};
+use super::{
+    to_ddl, to_json_schema, to_parquet_text, to_spark_json, to_tree, Schema, SchemaFormat,
+};
 use crate::error::{Error, Result};
-
-/// A written form of a schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SchemaFormat {
-    /// Readable tree, one line per field (output only).
-    Tree,
-    /// Spark DDL: `id BIGINT, tags ARRAY<STRING>` (`StructType.fromDDL`, `spark.read.schema`).
-    Ddl,
-    /// Spark `StructType` JSON (`StructType.fromJson`, `DataType.fromJson`).
-    SparkJson,
-    /// The Parquet message type, as parquet-mr and the parquet crate print it.
-    Parquet,
-    /// JSON Schema, draft 2020-12.
-    JsonSchema,
-    /// rustparquet's own JSON form ([`Schema::to_json`]), stored in every file we write.
-    Rustparquet,
-}
-
-impl SchemaFormat {
-    /// Every form, in the order `--format` lists them.
-    pub const ALL: [SchemaFormat; 6] = [
-        SchemaFormat::Tree,
-        SchemaFormat::Ddl,
-        SchemaFormat::SparkJson,
-        SchemaFormat::Parquet,
-        SchemaFormat::JsonSchema,
-        SchemaFormat::Rustparquet,
-    ];
-
-    /// The form's name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            SchemaFormat::Tree => "tree",
-            SchemaFormat::Ddl => "ddl",
-            SchemaFormat::SparkJson => "spark-json",
-            SchemaFormat::Parquet => "parquet",
-            SchemaFormat::JsonSchema => "json-schema",
-            SchemaFormat::Rustparquet => "rustparquet",
-        }
-    }
-
-    /// The form named `name`.
-    pub fn from_name(name: &str) -> Option<SchemaFormat> {
-        SchemaFormat::ALL.into_iter().find(|f| f.name() == name)
-    }
-}
 
 /// The schema in `format`.
 pub fn render(schema: &Schema, format: SchemaFormat) -> Result<String> {
@@ -74,25 +32,17 @@ pub fn render(schema: &Schema, format: SchemaFormat) -> Result<String> {
 /// the rules of [`Schema::from_json_str`] (no two sibling names equal after case folding, union
 /// members named and ordered by [`UnionMember`]).
 pub fn parse(text: &str, format: SchemaFormat, source_name: Option<&str>) -> Result<Schema> {
-    let err = |reason: String| Error::Schema {
-        source_name: source_name.map(str::to_string),
-        reason,
-    };
-    let schema = match format {
-        SchemaFormat::Rustparquet => return Schema::from_json_str(text, source_name),
-        SchemaFormat::Tree => {
-            return Err(err(
-                "the tree form is for reading; give ddl, spark-json, parquet, json-schema or rustparquet".into(),
-            ))
-        }
-        SchemaFormat::Ddl => ddl_to_schema(text),
-        SchemaFormat::SparkJson => spark_json_to_schema(text),
-        SchemaFormat::Parquet => parquet_to_schema(text),
-        SchemaFormat::JsonSchema => json_schema_to_schema(text),
+    match format {
+        SchemaFormat::Rustparquet => Schema::from_json_str(text, source_name),
+        SchemaFormat::Tree => Err(Error::Schema {
+            source_name: source_name.map(str::to_string),
+            reason: "the tree form is for reading; give ddl, spark-json, parquet, json-schema or rustparquet".into(),
+        }),
+        SchemaFormat::Ddl => checked(ddl_to_schema(text), format, source_name),
+        SchemaFormat::SparkJson => checked(spark_json_to_schema(text), format, source_name),
+        SchemaFormat::Parquet => checked(parquet_to_schema(text), format, source_name),
+        SchemaFormat::JsonSchema => checked(json_schema_to_schema(text), format, source_name),
     }
-    .map_err(|reason| err(format!("{} form: {reason}", format.name())))?;
-    // One set of rules for every form: the JSON form's parser checks them.
-    Schema::from_json_str(&schema.to_json_string(), source_name)
 }
 
 /// The form `text` is written in: a JSON object is Spark JSON (`"type": "struct"`), rustparquet
@@ -155,15 +105,15 @@ mod tests {
     fn errors_name_the_place() {
         let err = |r: Result<Schema>| r.unwrap_err().to_string();
         assert_eq!(
-            err(from_ddl("a BIGINT,\n b STRUCT<c: >")),
+            err(Schema::from_spark_ddl("a BIGINT,\n b STRUCT<c: >", None)),
             "schema: ddl form: line 2, column 14: expected a type, found `>`"
         );
         assert_eq!(
-            err(from_ddl("a TIMESTAMP")),
-            "schema: ddl form: `a`: Spark type `timestamp` has no rustparquet equivalent (rustparquet writes boolean, bigint, double, decimal(38,0), string, array, map<string, _> and struct; int, smallint and tinyint are read as bigint, float as double, decimal(p,0) as decimal(38,0))"
+            err(Schema::from_spark_ddl("a TIMESTAMP", None)),
+            "schema: ddl form: `a`: Spark type `timestamp` has no rustparquet equivalent; JSON holds dates and times as text: use string and convert after reading (rustparquet writes boolean, bigint, double, decimal(38,0), string, array, map<string, _> and struct; int, smallint and tinyint are read as bigint, float as double, decimal(p,0) as decimal(38,0), char(n) and varchar(n) as string)"
         );
         assert_eq!(
-            err(from_ddl("m MAP<INT, STRING>")),
+            err(Schema::from_spark_ddl("m MAP<INT, STRING>", None)),
             "schema: ddl form: `m`: map keys must be strings (JSON object keys), found integer"
         );
         assert_eq!(
@@ -288,7 +238,7 @@ mod tests {
     #[test]
     fn deep_schemas_are_bounded_not_overflowing() {
         let deep = format!("a {}BIGINT{}", "ARRAY<".repeat(5000), ">".repeat(5000));
-        assert!(from_ddl(&deep)
+        assert!(Schema::from_spark_ddl(&deep, None)
             .unwrap_err()
             .to_string()
             .contains("nested deeper than"));

@@ -7,9 +7,9 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
-use super::forms::{parse, SchemaFormat};
 use super::json_text::{parse_json, pretty};
-use super::{DataType, Field, Repetition, Schema, UnionMember, MAX_SCHEMA_DEPTH};
+use super::rustparquet_json::checked;
+use super::{DataType, Field, Repetition, Schema, SchemaFormat, UnionMember, MAX_SCHEMA_DEPTH};
 use crate::error::Result;
 use crate::path::ColumnPath;
 
@@ -30,7 +30,7 @@ pub fn to_json_schema(schema: &Schema) -> String {
 
 /// Parses JSON Schema: what [`to_json_schema`] writes and common hand-written forms.
 pub fn from_json_schema(text: &str) -> Result<Schema> {
-    parse(text, SchemaFormat::JsonSchema, None)
+    checked(json_schema_to_schema(text), SchemaFormat::JsonSchema, None)
 }
 
 fn js_object(fields: &[Field]) -> Value {

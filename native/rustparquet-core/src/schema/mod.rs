@@ -9,8 +9,9 @@
 //! Each written form has its own file: rustparquet's JSON form (`rustparquet_json`, stored in
 //! every file we write under [`SCHEMA_KEY`]), the Parquet message type (`parquet`), Spark DDL
 //! (`ddl`) and `StructType` JSON (`spark_json`) over the Spark type model they share (`spark`),
-//! JSON Schema (`json_schema`) and a readable tree (`tree`); `forms` names the forms and
-//! recognises one from its text (what `convert --schema` reads).
+//! JSON Schema (`json_schema`) and a readable tree (`tree`); [`SchemaFormat`] names them, and
+//! `forms` renders and parses by name and recognises a form from its text (what
+//! `convert --schema` reads). [`Schema::leaves_named`] resolves a user's path to leaf columns.
 
 mod ddl;
 mod forms;
@@ -24,8 +25,8 @@ mod spark_json;
 mod test_schemas;
 mod tree;
 
-pub use ddl::{from_ddl, to_ddl};
-pub use forms::{detect, parse, parse_any, render, SchemaFormat};
+pub use ddl::to_ddl;
+pub use forms::{detect, parse, parse_any, render};
 pub use json_schema::{from_json_schema, to_json_schema, JSON_SCHEMA_DIALECT};
 pub use parquet::{from_parquet_text, from_parquet_type, to_parquet_text};
 pub use spark::{KEY_META, TYPE_META};
@@ -47,6 +48,52 @@ pub const BIG_INTEGER_PRECISION: u8 = 38;
 
 /// The deepest schema (in field levels) that [`Schema::from_json_str`] accepts.
 pub const MAX_SCHEMA_DEPTH: usize = 1000;
+
+/// A written form of a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaFormat {
+    /// Readable tree, one line per field (output only).
+    Tree,
+    /// Spark DDL: `id BIGINT, tags ARRAY<STRING>` (`StructType.fromDDL`, `spark.read.schema`).
+    Ddl,
+    /// Spark `StructType` JSON (`StructType.fromJson`, `DataType.fromJson`).
+    SparkJson,
+    /// The Parquet message type, as parquet-mr and the parquet crate print it.
+    Parquet,
+    /// JSON Schema, draft 2020-12.
+    JsonSchema,
+    /// rustparquet's own JSON form ([`Schema::to_json`]), stored in every file we write.
+    Rustparquet,
+}
+
+impl SchemaFormat {
+    /// Every form, in the order `--format` lists them.
+    pub const ALL: [SchemaFormat; 6] = [
+        SchemaFormat::Tree,
+        SchemaFormat::Ddl,
+        SchemaFormat::SparkJson,
+        SchemaFormat::Parquet,
+        SchemaFormat::JsonSchema,
+        SchemaFormat::Rustparquet,
+    ];
+
+    /// The form's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemaFormat::Tree => "tree",
+            SchemaFormat::Ddl => "ddl",
+            SchemaFormat::SparkJson => "spark-json",
+            SchemaFormat::Parquet => "parquet",
+            SchemaFormat::JsonSchema => "json-schema",
+            SchemaFormat::Rustparquet => "rustparquet",
+        }
+    }
+
+    /// The form named `name`.
+    pub fn from_name(name: &str) -> Option<SchemaFormat> {
+        SchemaFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
 
 /// How often a field may occur in its parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,6 +324,25 @@ impl Schema {
             });
         }
         out
+    }
+
+    /// The leaf columns a user's path names, those at or below it, as indexes into
+    /// [`Schema::leaves`] (which is the Parquet column order): a JSON path
+    /// (`payload.commits[].sha`) or a Parquet leaf path (`payload.commits.list.element.sha`), by
+    /// [`crate::path::names_column`].
+    ///
+    /// ```
+    /// use rustparquet_core::schema::{DataType, Field, Schema};
+    /// let schema = Schema::new(vec![Field::optional("id", DataType::Int64), Field::list("tags", DataType::String)]);
+    /// assert_eq!(schema.leaves_named("tags[]"), [1]);
+    /// assert_eq!(schema.leaves_named("tags.list.element"), [1]);
+    /// assert!(schema.leaves_named("tag").is_empty());
+    /// ```
+    pub fn leaves_named(&self, path: &str) -> Vec<usize> {
+        let leaves = self.leaves();
+        (0..leaves.len())
+            .filter(|&i| crate::path::names_column(path, &leaves[i].path, &leaves[i].parquet_path))
+            .collect()
     }
 
     /// Checks the rules every schema we write obeys: no two sibling names equal after case

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use parquet::basic::{ConvertedType, LogicalType, Repetition as PqRepetition, Type as Physical};
 use parquet::schema::types::{Type as PqType, TypePtr};
 
-use super::forms::{parse, SchemaFormat};
+use super::rustparquet_json::checked;
 use super::{
-    DataType, Field, Repetition, Schema, UnionMember, BIG_INTEGER_PRECISION,
+    DataType, Field, Repetition, Schema, SchemaFormat, UnionMember, BIG_INTEGER_PRECISION,
     EMPTY_OBJECT_PLACEHOLDER, MAX_SCHEMA_DEPTH,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::path::ColumnPath;
 
 impl Schema {
@@ -46,7 +46,7 @@ pub fn to_parquet_text(schema: &Schema) -> Result<String> {
 
 /// Parses a Parquet message type (see docs/format.md for what it cannot say).
 pub fn from_parquet_text(text: &str) -> Result<Schema> {
-    parse(text, SchemaFormat::Parquet, None)
+    checked(parquet_to_schema(text), SchemaFormat::Parquet, None)
 }
 
 /// The always-null column that stands in an object without fields (Parquet forbids empty groups).
@@ -167,11 +167,11 @@ pub(super) fn parquet_to_schema(text: &str) -> std::result::Result<Schema, Strin
 /// recognised by their layout; JSON keys, JSON text and always-null fields cannot be told.
 /// `source_name` names the file in errors.
 pub fn from_parquet_type(message: &PqType, source_name: Option<&str>) -> Result<Schema> {
-    let schema = schema_from_message(message).map_err(|reason| Error::Schema {
-        source_name: source_name.map(str::to_string),
-        reason: format!("parquet form: {reason}"),
-    })?;
-    Schema::from_json_str(&schema.to_json_string(), source_name)
+    checked(
+        schema_from_message(message),
+        SchemaFormat::Parquet,
+        source_name,
+    )
 }
 
 fn schema_from_message(message: &PqType) -> std::result::Result<Schema, String> {

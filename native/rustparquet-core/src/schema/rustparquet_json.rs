@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::json_text::json_nesting;
-use super::{DataType, Field, Repetition, Schema, MAX_SCHEMA_DEPTH};
+use super::{DataType, Field, Repetition, Schema, SchemaFormat, MAX_SCHEMA_DEPTH};
 use crate::error::{Error, Result};
 use crate::path::ColumnPath;
 
@@ -70,6 +70,21 @@ impl Schema {
         schema.validate().map_err(err)?;
         Ok(schema)
     }
+}
+
+/// The schema another form's reader made (`read`), checked by the rules of
+/// [`Schema::from_json_str`] (one set of rules for every form); a failure is an
+/// [`Error::Schema`] naming the form and `source_name`.
+pub(super) fn checked(
+    read: std::result::Result<Schema, String>,
+    form: SchemaFormat,
+    source_name: Option<&str>,
+) -> Result<Schema> {
+    let schema = read.map_err(|reason| Error::Schema {
+        source_name: source_name.map(str::to_string),
+        reason: format!("{} form: {reason}", form.name()),
+    })?;
+    Schema::from_json_str(&schema.to_json_string(), source_name)
 }
 
 fn field_to_json(f: &Field) -> Value {

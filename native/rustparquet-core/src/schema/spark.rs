@@ -398,9 +398,20 @@ fn atomic_from_spark(name: &str, path: &ColumnPath) -> std::result::Result<DataT
             DataType::Decimal
         }
         _ => {
+            // JSON holds none of these exactly: say what to use rather than store them as text.
+            let instead = match n.as_str() {
+                "date" | "timestamp" | "timestamp_ntz" | "timestamp_ltz" => {
+                    "; JSON holds dates and times as text: use string and convert after reading"
+                }
+                "binary" => "; JSON has no bytes: use string",
+                _ if n.starts_with("decimal") => {
+                    "; use double, or decimal(p,0) for integers (read as decimal(38,0))"
+                }
+                _ => "",
+            };
             return Err(format!(
-                "`{path}`: Spark type `{name}` has no rustparquet equivalent (rustparquet writes boolean, bigint, double, decimal(38,0), string, array, map<string, _> and struct; int, smallint and tinyint are read as bigint, float as double, decimal(p,0) as decimal(38,0))"
-            ))
+                "`{path}`: Spark type `{name}` has no rustparquet equivalent{instead} (rustparquet writes boolean, bigint, double, decimal(38,0), string, array, map<string, _> and struct; int, smallint and tinyint are read as bigint, float as double, decimal(p,0) as decimal(38,0), char(n) and varchar(n) as string)"
+            ));
         }
     })
 }

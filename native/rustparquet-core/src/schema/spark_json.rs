@@ -3,10 +3,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::forms::{parse, SchemaFormat};
 use super::json_text::{parse_json, pretty};
+use super::rustparquet_json::checked;
 use super::spark::{schema_from_spark, spark_top, spark_type_name, SparkField, SparkType};
-use super::{Schema, MAX_SCHEMA_DEPTH};
+use super::{Schema, SchemaFormat, MAX_SCHEMA_DEPTH};
 use crate::error::Result;
 
 /// Spark `StructType` JSON (pretty-printed): `StructType.fromJson(text)`.
@@ -16,7 +16,7 @@ pub fn to_spark_json(schema: &Schema) -> String {
 
 /// Parses Spark `StructType` JSON.
 pub fn from_spark_json(text: &str) -> Result<Schema> {
-    parse(text, SchemaFormat::SparkJson, None)
+    checked(spark_json_to_schema(text), SchemaFormat::SparkJson, None)
 }
 
 fn spark_type_json(t: &SparkType) -> Value {

@@ -218,31 +218,37 @@ impl RowGroupEncoder {
 /// `created_by`, and the version and schema keys before the options' own metadata. Bloom
 /// filter columns must be leaf columns of the schema.
 fn properties(options: &WriterOptions, schema: &Schema) -> Result<WriterPropertiesPtr> {
-    let leaves: Vec<String> = schema
-        .leaves()
-        .into_iter()
-        .map(|l| l.parquet_path)
-        .collect();
-    if let Some(column) = options
-        .bloom_filter_columns
-        .iter()
-        .find(|c| !leaves.contains(c))
-    {
-        return Err(Error::Options(format!(
-            "bloom filter column `{column}` is not a leaf column of the schema (leaf columns are Parquet paths such as {})",
-            leaves.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-        )));
+    // Bloom filter columns are user paths (docs/format.md, "Paths"), resolved here to the
+    // columns' own Parquet paths: a dotted text would be one part, which no nested column has.
+    let columns = parquet::schema::types::SchemaDescriptor::new(schema.to_parquet()?);
+    let mut bloom_paths = Vec::new();
+    for column in &options.bloom_filter_columns {
+        let named = schema.leaves_named(column);
+        if named.is_empty() {
+            return Err(Error::Options(format!(
+                "bloom filter column `{column}` is not a column of the schema (paths as docs/format.md \"Paths\" says, such as {})",
+                schema.leaves().iter().take(3).map(|l| format!("`{}`", l.path)).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        bloom_paths.extend(named.into_iter().map(|i| columns.column(i).path().clone()));
     }
+    let unresolved = WriterOptions {
+        bloom_filter_columns: Vec::new(),
+        ..options.clone()
+    };
     let ours = vec![
         KeyValue::new(VERSION_KEY.to_string(), VERSION.to_string()),
         KeyValue::new(SCHEMA_KEY.to_string(), schema.to_json_string()),
     ];
-    Ok(Arc::new(
-        options
-            .properties_builder(ours)
-            .set_created_by(format!("rustparquet version {VERSION} (build parquet-rs)"))
-            .build(),
-    ))
+    let mut builder = unresolved
+        .properties_builder(ours)
+        .set_created_by(format!("rustparquet version {VERSION} (build parquet-rs)"));
+    for path in bloom_paths {
+        builder = builder
+            .set_column_bloom_filter_enabled(path.clone(), true)
+            .set_column_bloom_filter_fpp(path, options.bloom_filter_fpp);
+    }
+    Ok(Arc::new(builder.build()))
 }
 
 /// Starts a Parquet stream for `schema` on any sink and builds the encoder of its columns.
