@@ -28,9 +28,9 @@ use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedW
 use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
 
 use crate::error::{Error, Result};
+use crate::leaf::{LeafBuffer, LeafSlice, LeafValues};
 use crate::path::ColumnPath;
 use crate::schema::{Schema, SCHEMA_KEY, VERSION_KEY};
-use crate::shred::{LeafBuffer, LeafValues};
 use crate::staged::{StagedFile, StagedPath};
 
 /// The rustparquet version written into every file.
@@ -610,12 +610,6 @@ impl Drop for OpenColumn {
             drop(unsafe { Box::from_raw(self.sink) });
         }
     }
-}
-
-/// The entries and values of a leaf buffer that belong to a range of rows.
-pub(crate) struct LeafSlice {
-    pub entries: std::ops::Range<usize>,
-    pub values: std::ops::Range<usize>,
 }
 
 impl ParquetFileWriter {
