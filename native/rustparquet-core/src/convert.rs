@@ -15,13 +15,15 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::sync::Mutex;
 
+use crate::bad_document::BadDocument;
 use crate::error::{Error, Location, Result};
-use crate::infer::{InferOptions, SchemaInferrer};
+use crate::infer::{fold_unit, DocumentFolder, InferOptions, SchemaInferrer};
 use crate::input::{
     chunkable, expand_inputs, parse_window, read_documents, BadRecordPolicy, Chunk, Chunker,
-    DocError, DocumentSink, Input, InputFormat, Locator, OnError, Progress, ReadSettings,
+    DocumentSink, Input, InputFormat, OnError, Progress, ReadSettings,
 };
 use crate::json::Parser;
+use crate::locator::Locator;
 use crate::schema::Schema;
 use crate::shred::{LeafBuffer, Shredder};
 use crate::threads::{encode_threads, Recursion};
@@ -172,7 +174,7 @@ impl ConvertOptions {
             return Err(Error::Schema {
                 source_name: None,
                 reason: format!(
-                    "{columns} columns, more than the limit of {} (each open column takes memory while writing; raise --max-columns, or store objects keyed by ids as maps: --map PATH)",
+                    "{columns} columns, more than the limit of {} (the max-columns setting: each open column takes memory while writing; raise it, or write objects keyed by ids as maps)",
                     self.max_columns
                 ),
             });
@@ -196,69 +198,67 @@ fn infer_on_this_thread(inputs: &[Input], options: &ConvertOptions) -> Result<Sc
         }
     }
     let settings = options.read_settings(None);
-    let pass = |validate_first: bool| -> Result<(SchemaInferrer, u64)> {
-        let mut sink = InferSink::new(options, options.sample, validate_first);
-        let mut bad = 0;
-        for input in inputs {
-            // Bad records are the conversion pass's to report; here they only stop a failing run.
-            let mut policy = match options.on_error {
-                OnError::Fail => BadRecordPolicy::failing(),
-                _ => BadRecordPolicy::new(&OnError::Skip)?,
-            };
-            read_documents(input, &mut sink, &mut policy, &settings)?;
-            bad += policy.count;
-            if sink.limit.is_some_and(|n| sink.inferrer.documents() >= n) {
-                break;
-            }
-        }
-        Ok((sink.inferrer, bad))
-    };
     // Standard input that was not spilled can be read only once: check every document.
     let once = inputs
         .iter()
         .any(|i| matches!(i.source, crate::input::Source::Stdin));
-    let (inferrer, bad) = pass(once)?;
-    if bad == 0 || once {
-        return inferrer.finish();
-    }
-    // Bad documents may have left their valid prefix folded in: infer again without them.
-    pass(true)?.0.finish()
+    let (inferrer, ()) = fold_unit(
+        || new_inferrer(options),
+        once,
+        |folder| {
+            let mut sink = InferSink {
+                folder,
+                limit: options.sample,
+            };
+            let mut bad = 0;
+            for input in inputs {
+                // Bad records are the conversion pass's to report; here they only stop a
+                // failing run.
+                let mut policy = match options.on_error {
+                    OnError::Fail => BadRecordPolicy::failing(),
+                    _ => BadRecordPolicy::new(&OnError::Skip)?,
+                };
+                read_documents(input, &mut sink, &mut policy, &settings)?;
+                bad += policy.count;
+                if sink.limit_reached() {
+                    break;
+                }
+            }
+            Ok(((), bad > 0))
+        },
+    )?;
+    inferrer.finish()
 }
 
-/// Folds documents into a schema. A document that turns out bad half way has already folded
-/// its valid prefix in (a type or a key no good document has, say), so a pass that met bad
-/// documents is redone with `validate_first`: each document is parsed once to check it and
-/// folded only if it is good. That costs a second parse, paid only where bad documents are.
-struct InferSink {
-    inferrer: SchemaInferrer,
+fn new_inferrer(options: &ConvertOptions) -> SchemaInferrer {
+    SchemaInferrer::with_options(options.max_depth, options.infer.clone())
+}
+
+/// Hands documents to inference ([`fold_unit`] makes sure bad ones add nothing), up to a
+/// sample size.
+struct InferSink<'f> {
+    folder: &'f mut DocumentFolder,
     limit: Option<u64>,
-    validate_first: bool,
 }
 
-impl InferSink {
-    fn new(options: &ConvertOptions, limit: Option<u64>, validate_first: bool) -> Self {
-        InferSink {
-            inferrer: SchemaInferrer::with_options(options.max_depth, options.infer.clone()),
-            limit,
-            validate_first,
-        }
+impl InferSink<'_> {
+    fn limit_reached(&self) -> bool {
+        self.limit
+            .is_some_and(|n| self.folder.inferrer().documents() >= n)
     }
 }
 
-impl DocumentSink for InferSink {
+impl DocumentSink for InferSink<'_> {
     fn document(
         &mut self,
         p: &mut Parser<'_>,
         locate: &dyn Fn(usize) -> Location,
-    ) -> std::result::Result<(), DocError> {
-        if self.validate_first {
-            p.clone().skip_value().map_err(DocError::Parse)?;
-        }
-        self.inferrer.add_document_raw(p, locate)
+    ) -> std::result::Result<(), BadDocument> {
+        self.folder.fold(p, locate)
     }
 
     fn after_document(&mut self) -> Result<bool> {
-        Ok(self.limit.is_none_or(|n| self.inferrer.documents() < n))
+        Ok(!self.limit_reached())
     }
 }
 
@@ -321,8 +321,8 @@ impl DocumentSink for Shredder {
         &mut self,
         p: &mut Parser<'_>,
         _locate: &dyn Fn(usize) -> Location,
-    ) -> std::result::Result<(), DocError> {
-        self.shred_document(p).map_err(DocError::from)
+    ) -> std::result::Result<(), BadDocument> {
+        self.shred_document(p)
     }
 }
 
@@ -331,7 +331,7 @@ impl DocumentSink for ShredSink {
         &mut self,
         p: &mut Parser<'_>,
         locate: &dyn Fn(usize) -> Location,
-    ) -> std::result::Result<(), DocError> {
+    ) -> std::result::Result<(), BadDocument> {
         self.shredder.document(p, locate)
     }
 
@@ -634,29 +634,34 @@ fn parse_chunk(
 fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<Schema>> {
     let progress = None;
     let settings = options.read_settings(progress);
-    let mut total = SchemaInferrer::with_options(options.max_depth, options.infer.clone());
+    let mut total = new_inferrer(options);
     let complete = run_chunks(
         inputs,
         options,
         || (),
         |_, chunk| {
-            // The chunk's inferrer, and whether it met bad documents.
-            let pass = |validate_first: bool| -> Result<(ChunkOutcome<SchemaInferrer>, bool)> {
-                let mut sink = InferSink::new(options, None, validate_first);
-                // Bad documents are the conversion pass's to report; here they only stop a
-                // failing run.
-                let mut policy = BadRecordPolicy::deferring(&options.on_error);
-                if parse_chunk(inputs, chunk, &mut sink, &mut policy, &settings)?.is_none() {
-                    return Ok((ChunkOutcome::Unchunkable, false));
-                }
-                let bad = !policy.take_deferred().is_empty();
-                Ok((ChunkOutcome::Done(sink.inferrer), bad))
-            };
-            match pass(false)? {
-                // Inferred again, checking each document first (see `InferSink`).
-                (ChunkOutcome::Done(_), true) => Ok(pass(true)?.0),
-                (outcome, _) => Ok(outcome),
-            }
+            let mut unchunkable = false;
+            let (inferrer, ()) = fold_unit(
+                || new_inferrer(options),
+                false,
+                |folder| {
+                    let mut sink = InferSink {
+                        folder,
+                        limit: None,
+                    };
+                    // Bad documents are the conversion pass's to report; here they only stop
+                    // a failing run.
+                    let mut policy = BadRecordPolicy::deferring(&options.on_error);
+                    unchunkable =
+                        parse_chunk(inputs, chunk, &mut sink, &mut policy, &settings)?.is_none();
+                    Ok(((), !unchunkable && !policy.take_deferred().is_empty()))
+                },
+            )?;
+            Ok(if unchunkable {
+                ChunkOutcome::Unchunkable
+            } else {
+                ChunkOutcome::Done(inferrer)
+            })
         },
         |inferrer| total.merge(&inferrer),
     )?;

@@ -42,7 +42,7 @@ pub enum Error {
     },
 
     /// Two documents disagree on the JSON type of one field (schema inference).
-    #[error("`{path}` is {a} at {a_at} but {b} at {b_at}; with --unions error a field keeps one JSON type (the default, --unions union, keeps both; docs/format.md, unions)")]
+    #[error("`{path}` is {a} at {a_at} but {b} at {b_at}; in the union mode `error` a field keeps one JSON type (the default mode, `union`, keeps both; docs/format.md, unions)")]
     Conflict {
         path: ColumnPath,
         a: String,
@@ -56,7 +56,7 @@ pub enum Error {
     Unsupported { at: Location, reason: String },
 
     /// A document nests deeper than the configured limit.
-    #[error("{at}: nested deeper than {limit} levels (raise --max-depth, at most {hard_limit})")]
+    #[error("{at}: nested deeper than {limit} levels, the max-depth limit (which can be raised to {hard_limit})")]
     TooDeep {
         at: Location,
         limit: usize,

@@ -687,6 +687,17 @@ impl<'a> Parser<'a> {
 
     /// Consumes one value of any kind, validating it.
     pub fn skip_value(&mut self) -> ParseResult<()> {
+        self.skip(false)
+    }
+
+    /// Like [`Parser::skip_value`], but a number no column type holds (`1e400`, a 39-digit
+    /// integer) is valid JSON here: this finds where a document with such a number ends, so
+    /// that it can be skipped as a whole in any layout.
+    pub fn skip_value_with_any_number(&mut self) -> ParseResult<()> {
+        self.skip(true)
+    }
+
+    fn skip(&mut self, any_number: bool) -> ParseResult<()> {
         match self.peek()? {
             ValueKind::Object => {
                 self.begin_object()?;
@@ -694,7 +705,7 @@ impl<'a> Parser<'a> {
                 let mut first = true;
                 while self.next_key(first, &mut scratch)?.is_some() {
                     first = false;
-                    self.skip_value()?;
+                    self.skip(any_number)?;
                 }
                 Ok(())
             }
@@ -703,12 +714,16 @@ impl<'a> Parser<'a> {
                 let mut first = true;
                 while self.next_element(first)? {
                     first = false;
-                    self.skip_value()?;
+                    self.skip(any_number)?;
                 }
                 Ok(())
             }
             ValueKind::String => self.skip_string(),
-            ValueKind::Number => self.number().map(|_| ()),
+            // `number` has consumed an unsupported number when it reports it.
+            ValueKind::Number => match self.number() {
+                Err(e) if any_number && matches!(e.kind, ParseErrorKind::Unsupported(_)) => Ok(()),
+                other => other.map(|_| ()),
+            },
             ValueKind::Bool => self.boolean().map(|_| ()),
             ValueKind::Null => self.null(),
         }

@@ -17,12 +17,15 @@
 //! ```
 
 pub mod assemble;
+pub mod bad_document;
 pub mod convert;
 pub mod dataset;
 pub mod error;
 pub mod infer;
 pub mod input;
 pub mod json;
+pub mod leaf;
+pub mod locator;
 pub mod options;
 pub mod path;
 pub mod read;

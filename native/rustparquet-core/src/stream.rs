@@ -31,12 +31,10 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use crate::error::{Error, Location, Result};
-use crate::infer::parse_error;
-use crate::input::Locator;
-use crate::json::Parser;
+use crate::bad_document::{one_document, OneDocument};
+use crate::error::{Error, Result};
 use crate::schema::Schema;
-use crate::shred::{ShredError, Shredder};
+use crate::shred::Shredder;
 use crate::write::{BatchClock, FileStats, RowGroupWriter, WriterOptions};
 
 /// What became of one document.
@@ -98,7 +96,7 @@ impl<W: Write + Send> DocumentWriter<W> {
     }
 
     /// Shreds one document (the whole of `doc`: one JSON object, surrounded by whitespace at
-    /// most). `name` names the document in a bad document's [`Location`]. An `Err` is a failure
+    /// most). `name` names the document in a bad document's [`crate::Location`]. An `Err` is a failure
     /// of the writer itself (encoding, the sink), after which the stream cannot be finished.
     pub fn write_document(&mut self, doc: &[u8], name: &str) -> Result<Outcome> {
         if self.finished {
@@ -106,48 +104,22 @@ impl<W: Write + Send> DocumentWriter<W> {
                 "internal error: document written after finish".into(),
             ));
         }
-        let locate = |offset: usize| -> Location {
-            let name: Arc<str> = Arc::from(name);
-            Locator::new(&name, doc, 1).locate(offset)
-        };
-        let mut p = Parser::new(doc, 0, self.max_depth);
-        if p.at_end() {
-            return Ok(Outcome::Blank);
-        }
-        match self.shredder.shred_document(&mut p) {
-            Ok(()) => {}
-            Err(ShredError::Parse(e)) => {
-                return Ok(Outcome::Bad(parse_error(e, &locate, self.max_depth)))
+        let name = || Arc::from(name);
+        let shredder = &mut self.shredder;
+        let taken = one_document(doc, &name, self.max_depth, false, |p, _| {
+            shredder.shred_document(p)
+        })?;
+        match taken {
+            OneDocument::Taken => {}
+            OneDocument::Blank => return Ok(Outcome::Blank),
+            OneDocument::Bad(error) => return Ok(Outcome::Bad(error)),
+            OneDocument::TakenThenTrailingData(error) => {
+                // It was shredded already: encode the rows before it and drop it (rare, so
+                // the extra encode is fine).
+                let keep = self.shredder.buffered_rows() - 1;
+                self.encode_buffered(keep)?;
+                return Ok(Outcome::Bad(error));
             }
-            Err(ShredError::Mismatch {
-                offset,
-                path,
-                reason,
-            }) => {
-                // A document that is not JSON at all is reported as such, even when a value
-                // before the syntax error already did not fit the schema.
-                let mut q = Parser::new(doc, 0, self.max_depth);
-                if let Err(e) = q.skip_value() {
-                    return Ok(Outcome::Bad(parse_error(e, &locate, self.max_depth)));
-                }
-                return Ok(Outcome::Bad(Error::Mismatch {
-                    at: locate(offset),
-                    path,
-                    reason,
-                }));
-            }
-        }
-        if !p.at_end() {
-            // One value, then more: the row is not one document. It was shredded already;
-            // encode the rows before it and drop it (rare, so the extra encode is fine).
-            let at = locate(p.pos());
-            let keep = self.shredder.buffered_rows() - 1;
-            self.encode_buffered(keep)?;
-            return Ok(Outcome::Bad(Error::Json {
-                at,
-                reason: "unexpected data after the document (a row must hold one JSON document)"
-                    .into(),
-            }));
         }
         let shredder = &self.shredder;
         if self.batch.batch_full(|| shredder.buffered_bytes()) {
@@ -225,7 +197,7 @@ mod tests {
             [
                 "written",
                 "blank",
-                "row 2:2:11: invalid JSON: expected a value, found '}'",
+                "row 2:2:11: invalid JSON: expected a value, found '}' (in the document that starts at line 1)",
                 "row 3:1:11: invalid JSON: unexpected data after the document (a row must hold one JSON document)",
                 "row 4:1:8: `id` is an integer in the schema but a string here",
                 "row 5:1:22: invalid JSON: expected a value, found '}'",

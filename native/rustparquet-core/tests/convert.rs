@@ -207,7 +207,7 @@ fn quarantine_keeps_every_bad_line_verbatim_with_its_place() {
         let errors: Vec<&str> = errors.lines().collect();
         let at = |line_col: &str| format!("{}:{line_col}: ", src.display());
         let expected = [
-            format!("{}invalid JSON: expected ',' or ']' after an array element, found '{{'", at("3:1")),
+            format!("{}invalid JSON: expected ',' or ']' after an array element, found '{{' (in the document that starts at line 2)", at("3:1")),
             format!("{}`v` is an array in the schema but a string here", at("3:16")),
             format!("{}`<document>` is an array; each document must be a JSON object (see docs/format.md, top-level values)", at("4:1")),
             format!("{}number 1e400 is beyond the range of a double", at("6:17")),
@@ -242,7 +242,7 @@ fn skip_counts_and_fail_names_the_place_and_leaves_nothing_behind() {
         assert_eq!(
             err.to_string(),
             format!(
-                "{}:3:1: invalid JSON: expected ',' or ']' after an array element, found '{{'",
+                "{}:3:1: invalid JSON: expected ',' or ']' after an array element, found '{{' (in the document that starts at line 2)",
                 src.display()
             )
         );
@@ -270,7 +270,7 @@ fn inference_failure_leaves_no_file_and_conflicts_name_both_places() {
     assert!(matches!(err, Error::Conflict { .. }));
     assert_eq!(
         err.to_string(),
-        format!("`a` is an integer at {0}:1:7 but an object at {0}:2:7; with --unions error a field keeps one JSON type (the default, --unions union, keeps both; docs/format.md, unions)", src.display())
+        format!("`a` is an integer at {0}:1:7 but an object at {0}:2:7; in the union mode `error` a field keeps one JSON type (the default mode, `union`, keeps both; docs/format.md, unions)", src.display())
     );
     assert!(!out.exists());
 }
@@ -289,7 +289,7 @@ fn documents_deeper_than_the_limit_are_refused_by_line() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}:2:134: nested deeper than 128 levels (raise --max-depth, at most 1000)",
+            "{}:2:134: nested deeper than 128 levels, the max-depth limit (which can be raised to 1000)",
             src.display()
         )
     );

@@ -14,9 +14,8 @@
 
 use std::sync::Arc;
 
-use rustparquet_core::error::Location;
-use rustparquet_core::infer::{InferOptions, SchemaInferrer, UnionMode};
-use rustparquet_core::json::Parser;
+use rustparquet_core::bad_document::OneDocument;
+use rustparquet_core::infer::{fold_unit, DocumentFolder, InferOptions, SchemaInferrer, UnionMode};
 use rustparquet_core::schema::{DataType, Field, Repetition, Schema};
 use rustparquet_core::stream::{DocumentWriter, Outcome};
 use serde::Deserialize;
@@ -323,11 +322,16 @@ impl JsonWriter {
     }
 }
 
-/// What became of one document in inference.
-enum Fold {
-    Taken,
-    Blank,
-    Bad,
+/// Folds one row's document; names it `partition P, row R` in locations.
+fn fold(
+    folder: &mut DocumentFolder,
+    partition: i64,
+    row: i64,
+    doc: &[u8],
+) -> rustparquet_core::Result<OneDocument> {
+    // Called on bad documents only: the name is not formatted for every document.
+    let name = || Arc::from(format!("partition {partition}, row {row}"));
+    folder.fold_one(doc, &name)
 }
 
 /// Per-partition schema inference: documents folded into a [`SchemaInferrer`].
@@ -362,69 +366,49 @@ impl JsonInferrer {
 
     /// Folds in a batch of documents. Malformed ones fail under FAILFAST and are counted
     /// otherwise (the write pass reports each one); a type conflict between documents always
-    /// fails. A malformed document may fail half way, after part of it was folded in: then the
-    /// batch is folded again from the state before it without the malformed documents, so they
-    /// add no field to the schema (as in Spark's inference). Snapshots cost a clone of the
-    /// inferred tree per batch of thousands of documents.
+    /// fails. Malformed documents add nothing to the schema (as in Spark's inference): the
+    /// batch is the core's unit of that rule ([`fold_unit`]), which folds it again, checking
+    /// each document first, when it met one. That costs a clone of the inferred tree per batch
+    /// of thousands of documents.
     pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
-        let before = self.inferrer.clone();
-        let mut bad_rows = Vec::new();
-        for item in batch.documents() {
-            let (row, doc) = item?;
-            match self.fold(row, doc)? {
-                Fold::Taken => {}
-                Fold::Blank => self.blank += 1,
-                Fold::Bad => bad_rows.push(row),
-            }
-        }
-        if !bad_rows.is_empty() {
-            self.bad += bad_rows.len() as i64;
-            self.inferrer = before;
-            for item in batch.documents() {
-                let (row, doc) = item?;
-                if !bad_rows.contains(&row) {
-                    self.fold(row, doc)?;
+        let (mode, partition) = (self.mode, self.partition);
+        let mut failure = None;
+        let (inferrer, (bad, blank)) = fold_unit(
+            || self.inferrer.clone(),
+            false,
+            |folder| {
+                let (mut bad, mut blank) = (0, 0);
+                for item in batch.documents() {
+                    let (row, doc) = match item {
+                        Ok(item) => item,
+                        Err(e) => {
+                            failure = Some(e);
+                            break;
+                        }
+                    };
+                    match fold(folder, partition, row, doc)? {
+                        OneDocument::Taken => {}
+                        OneDocument::Blank => blank += 1,
+                        OneDocument::Bad(error) | OneDocument::TakenThenTrailingData(error) => {
+                            if mode == Mode::Failfast {
+                                let bad = BadDocument::new(row, &error);
+                                failure = Some(bad.failfast("schema inference", partition, doc));
+                                break;
+                            }
+                            bad += 1;
+                        }
+                    }
                 }
-            }
-        }
-        Ok(())
-    }
-
-    fn fold(&mut self, row: i64, doc: &[u8]) -> Result<Fold> {
-        let mut p = Parser::new(doc, 0, self.max_depth);
-        if p.at_end() {
-            return Ok(Fold::Blank);
-        }
-        // Called on errors only: the name is not formatted for every document.
-        let partition = self.partition;
-        let locate = |offset: usize| {
-            let before = &doc[..offset.min(doc.len())];
-            Location {
-                file: Arc::from(format!("partition {partition}, row {row}")),
-                line: 1 + before.iter().filter(|&&b| b == b'\n').count() as u64,
-                column: 1 + before
-                    .iter()
-                    .rev()
-                    .take_while(|&&b| b != b'\n')
-                    .filter(|&&b| (b & 0xc0) != 0x80)
-                    .count() as u64,
-            }
-        };
-        let error = match self.inferrer.add_document(&mut p, &locate) {
-            Ok(()) if p.at_end() => return Ok(Fold::Taken),
-            Ok(()) => rustparquet_core::Error::Json {
-                at: locate(p.pos()),
-                reason: "unexpected data after the document (a row must hold one JSON document)"
-                    .into(),
+                Ok(((bad, blank), failure.is_none() && bad > 0))
             },
-            Err(e @ rustparquet_core::Error::Conflict { .. }) => return Err(e.into()),
-            Err(e) => e,
-        };
-        if self.mode == Mode::Failfast {
-            let bad = BadDocument::new(row, &error);
-            return Err(bad.failfast("schema inference", self.partition, doc));
+        )?;
+        if let Some(e) = failure {
+            return Err(e);
         }
-        Ok(Fold::Bad)
+        self.inferrer = inferrer;
+        self.bad += bad;
+        self.blank += blank;
+        Ok(())
     }
 
     /// `{"schema": <schema JSON>, "documents": n, "bad": n, "blank": n}`.

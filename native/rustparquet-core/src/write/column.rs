@@ -8,9 +8,8 @@ use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
-use super::LeafSlice;
 use crate::error::{Error, Result};
-use crate::shred::{LeafBuffer, LeafValues};
+use crate::leaf::{LeafBuffer, LeafSlice, LeafValues};
 
 /// A column writer of the `parquet` crate writing its pages into a buffer it owns.
 pub(super) struct OpenColumn {

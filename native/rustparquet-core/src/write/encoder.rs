@@ -17,10 +17,10 @@ use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
 use super::column::OpenColumn;
 use super::VERSION;
 use crate::error::{Error, Result};
+use crate::leaf::{LeafBuffer, LeafValues};
 use crate::options::WriterOptions;
 use crate::path::ColumnPath;
 use crate::schema::{Schema, SCHEMA_KEY, VERSION_KEY};
-use crate::shred::{LeafBuffer, LeafValues};
 
 /// One row group's column chunks, encoded in memory and ready to be spliced into a file.
 pub struct EncodedRowGroup {

@@ -1,4 +1,4 @@
-//! Parquet encoding: shredded [`LeafBuffer`](crate::shred::LeafBuffer)s in, a Parquet stream
+//! Parquet encoding: shredded [`LeafBuffer`](crate::leaf::LeafBuffer)s in, a Parquet stream
 //! out, through the `parquet` crate's column writers. The settings come from
 //! [`crate::options`] (re-exported here).
 //!
@@ -27,8 +27,8 @@ pub use encoder::{ColumnEncoder, EncodedRowGroup, RowGroupEncoder};
 pub use row_groups::{BatchClock, RowGroupWriter, BATCH_BYTES};
 
 use crate::error::{Error, Result};
+use crate::leaf::LeafBuffer;
 use crate::schema::Schema;
-use crate::shred::LeafBuffer;
 use crate::staged::{StagedFile, StagedPath};
 
 /// The rustparquet version written into every file.
@@ -41,12 +41,6 @@ pub struct FileStats {
     pub row_groups: usize,
     pub columns: usize,
     pub bytes: u64,
-}
-
-/// The entries and values of a leaf buffer that belong to a range of rows.
-pub(crate) struct LeafSlice {
-    pub entries: std::ops::Range<usize>,
-    pub values: std::ops::Range<usize>,
 }
 
 /// Writes shredded batches into a Parquet file that appears at its target path only when

@@ -17,9 +17,9 @@ use parquet::file::writer::SerializedFileWriter;
 use super::encoder::{append_row_group, open_serialized, ColumnEncoder, RowGroupEncoder};
 use super::FileStats;
 use crate::error::Result;
+use crate::leaf::LeafBuffer;
 use crate::options::WriterOptions;
 use crate::schema::Schema;
-use crate::shred::LeafBuffer;
 
 /// Bytes of shredded data handed to the encoders at a time, and of JSON per parallel chunk.
 /// Small, so that memory stays flat; row groups are made of many batches.

@@ -15,18 +15,34 @@
 //! threshold, inference stops keeping its keys, so memory stays bounded. Fields keep the order
 //! in which they were first seen. [`SchemaInferrer::finish`] then names the columns: a key
 //! equal to a sibling's after case folding (Spark refuses such files) gets the suffix `_2`,
-//! `_3`, ... and keeps its JSON key in [`Field::key`].
+//! `_3`, ... and keeps its JSON key in [`Field::key`].//!
+//! The module is laid out by concept: this file holds the observations and the walk that
+//! folds a document into them; [`merge`] merges observations (inferrers of parallel chunks,
+//! schemas of Spark partitions and dataset batches); [`types`] turns observations into the
+//! schema's types and column names; [`unit`] holds the rule that bad documents add nothing to
+//! the schema ([`fold_unit`]).
+
+mod merge;
+mod types;
+mod unit;
+
+pub use merge::merge_schemas;
+pub use types::column_names;
+pub use unit::{fold_unit, DocumentFolder};
+
+use merge::{check_maps, force_maps, merge_nodes, merge_objects};
+use types::object_fields;
 
 /// Keys are hashed with foldhash (seeded per process) rather than SipHash, which was the largest
 /// cost of inferring a document with a million keys.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
+use crate::bad_document::{not_an_object, parse_error, BadDocument};
 use crate::error::{Error, Location, Result};
-use crate::input::DocError;
-use crate::json::{Number, ParseError, ParseErrorKind, Parser, ValueKind};
+use crate::json::{Number, Parser, ValueKind};
 use crate::path::{ColumnPath, PathStep};
-use crate::schema::{DataType, Field, Repetition, Schema, UnionMember};
+use crate::schema::Schema;
 
 /// What a field seen with several JSON types becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -177,27 +193,6 @@ impl ObjectNode {
     }
 }
 
-/// A failure inside a document, before it has a file location.
-enum Fail {
-    Parse(ParseError),
-    Conflict {
-        steps: Vec<PathStep>,
-        a: &'static str,
-        a_at: Location,
-        b: &'static str,
-        offset: usize,
-    },
-    NotObject(ValueKind),
-    /// A conflict found while folding an object into a map (error mode only).
-    Merge(Error),
-}
-
-impl From<ParseError> for Fail {
-    fn from(e: ParseError) -> Self {
-        Fail::Parse(e)
-    }
-}
-
 /// Folds documents into a schema. See the module docs for the rules.
 ///
 /// ```
@@ -257,50 +252,42 @@ impl SchemaInferrer {
         p: &mut Parser<'_>,
         locate: &dyn Fn(usize) -> Location,
     ) -> Result<()> {
-        match self.document(p, locate) {
-            Ok(()) => {
-                self.documents += 1;
-                Ok(())
-            }
-            Err(fail) => Err(fail_to_error(fail, locate, self.max_depth)),
+        match self.fold_document(p, locate) {
+            Ok(()) => Ok(()),
+            Err(BadDocument::Parse(e)) => Err(parse_error(e, locate, self.max_depth)),
+            Err(BadDocument::Mismatch {
+                offset,
+                path,
+                reason,
+            }) => Err(Error::Mismatch {
+                at: locate(offset),
+                path,
+                reason,
+            }),
+            Err(BadDocument::Fatal(e)) => Err(*e),
         }
     }
 
-    /// Like [`SchemaInferrer::add_document`] but keeps per-document failures raw, for
-    /// [`crate::input::read_documents`] to locate and apply the bad-record policy to.
-    pub(crate) fn add_document_raw(
+    /// Like [`SchemaInferrer::add_document`] but reports a bad document as such, for the
+    /// caller to judge ([`crate::bad_document::judge`]) and apply its bad-record policy to.
+    pub fn fold_document(
         &mut self,
         p: &mut Parser<'_>,
         locate: &dyn Fn(usize) -> Location,
-    ) -> std::result::Result<(), DocError> {
-        let start = p.pos();
-        match self.document(p, locate) {
-            Ok(()) => {
-                self.documents += 1;
-                Ok(())
-            }
-            Err(Fail::Parse(e)) => Err(DocError::Parse(e)),
-            Err(Fail::NotObject(kind)) => Err(DocError::Mismatch {
-                offset: start,
-                path: ColumnPath::root(),
-                reason: not_object_reason(kind),
-            }),
-            Err(conflict) => Err(DocError::Fatal(fail_to_error(
-                conflict,
-                locate,
-                self.max_depth,
-            ))),
-        }
+    ) -> std::result::Result<(), BadDocument> {
+        self.document(p, locate)?;
+        self.documents += 1;
+        Ok(())
     }
 
     fn document(
         &mut self,
         p: &mut Parser<'_>,
         locate: &dyn Fn(usize) -> Location,
-    ) -> std::result::Result<(), Fail> {
+    ) -> std::result::Result<(), BadDocument> {
         let kind = p.peek()?;
         if kind != ValueKind::Object {
-            return Err(Fail::NotObject(kind));
+            return Err(not_an_object(p.pos(), kind));
         }
         let walk = Walk {
             locate,
@@ -334,147 +321,6 @@ impl SchemaInferrer {
     }
 }
 
-/// Merges two schemas by the inference rules, as if the documents each was inferred from had
-/// been inferred together: how per-partition schemas (Spark) and a dataset's batches combine.
-/// Bare repeated fields become lists and required fields optional, as inference makes them.
-///
-/// ```
-/// use rustparquet_core::infer::{merge_schemas, UnionMode};
-/// use rustparquet_core::schema::{DataType, Field, Schema};
-/// let a = Schema::new(vec![Field::optional("x", DataType::Int64)]);
-/// let b = Schema::new(vec![Field::optional("x", DataType::String)]);
-/// let merged = merge_schemas(&a, &b, UnionMode::Union)?;
-/// let DataType::Union(members) = &merged.fields[0].data_type else { panic!() };
-/// assert_eq!(members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["long", "string"]);
-/// # Ok::<(), rustparquet_core::Error>(())
-/// ```
-pub fn merge_schemas(a: &Schema, b: &Schema, mode: UnionMode) -> Result<Schema> {
-    let mut root = fields_node(&a.fields);
-    merge_objects(&mut root, &fields_node(&b.fields), mode, &mut Vec::new())?;
-    Ok(Schema::new(object_fields(&root, mode)))
-}
-
-/// The observation a schema's object stands for.
-fn fields_node(fields: &[Field]) -> ObjectNode {
-    let mut object = ObjectNode::default();
-    for f in fields {
-        let i = object.member(f.json_key().as_bytes(), usize::MAX);
-        let node = match f.repetition {
-            Repetition::Repeated => {
-                let mut item = f.clone();
-                item.repetition = Repetition::Optional;
-                Node {
-                    kinds: LIST,
-                    list: Some(Box::new(type_node(&item.data_type))),
-                    ..Node::default()
-                }
-            }
-            _ => type_node(&f.data_type),
-        };
-        object.nodes[i] = node;
-    }
-    object
-}
-
-/// The observation a type stands for.
-fn type_node(t: &DataType) -> Node {
-    let mut node = Node::default();
-    match t {
-        DataType::Null => {}
-        DataType::Boolean => node.kinds = BOOLEAN,
-        DataType::Int64 => node.kinds = INT,
-        DataType::Decimal => node.kinds = BIG,
-        DataType::Double => node.kinds = DOUBLE,
-        DataType::String => node.kinds = STRING,
-        // JSON text already stands for a conflict: two types that cannot share a column.
-        DataType::Json => node.kinds = STRING | OBJECT,
-        DataType::List(e) => {
-            node.kinds = LIST;
-            node.list = Some(Box::new(type_node(&e.data_type)));
-        }
-        DataType::Struct(fields) => {
-            node.kinds = OBJECT;
-            node.object = Some(Box::new(fields_node(fields)));
-        }
-        DataType::Map(v) => {
-            node.kinds = OBJECT;
-            node.object = Some(Box::new(ObjectNode {
-                map_value: Some(Box::new(type_node(&v.data_type))),
-                ..ObjectNode::default()
-            }));
-        }
-        DataType::Union(members) => {
-            for m in members {
-                let other = type_node(&m.data_type);
-                node.kinds |= other.kinds;
-                node.list = node.list.take().or(other.list);
-                node.object = node.object.take().or(other.object);
-            }
-        }
-    }
-    if node.kinds & OBJECT != 0 && node.object.is_none() {
-        node.object = Some(Box::default());
-    }
-    node
-}
-
-fn fail_to_error(fail: Fail, locate: &dyn Fn(usize) -> Location, max_depth: usize) -> Error {
-    match fail {
-        Fail::Parse(e) => parse_error(e, locate, max_depth),
-        Fail::Conflict {
-            steps,
-            a,
-            a_at,
-            b,
-            offset,
-        } => Error::Conflict {
-            path: ColumnPath(steps.into_iter().rev().collect()),
-            a: a.to_string(),
-            a_at,
-            b: b.to_string(),
-            b_at: locate(offset),
-        },
-        Fail::NotObject(kind) => Error::Mismatch {
-            at: locate(0),
-            path: ColumnPath::root(),
-            reason: not_object_reason(kind),
-        },
-        Fail::Merge(e) => e,
-    }
-}
-
-/// The message for a document that is not a JSON object.
-pub(crate) fn not_object_reason(kind: ValueKind) -> String {
-    format!(
-        "is {}; each document must be a JSON object (see docs/format.md, top-level values)",
-        kind.name()
-    )
-}
-
-/// A parser error as the crate reports it.
-pub(crate) fn parse_error(
-    e: ParseError,
-    locate: &dyn Fn(usize) -> Location,
-    max_depth: usize,
-) -> Error {
-    let at = locate(e.offset);
-    match e.kind {
-        ParseErrorKind::TooDeep => Error::TooDeep {
-            at,
-            limit: max_depth,
-            hard_limit: crate::MAX_DEPTH_LIMIT,
-        },
-        ParseErrorKind::Unsupported(reason) => Error::Unsupported {
-            at,
-            reason: reason.into_owned(),
-        },
-        _ => Error::Json {
-            at,
-            reason: e.reason().into_owned(),
-        },
-    }
-}
-
 /// Folds one value's type into `node`. The common case (a type seen before) returns at once
 /// and allocates nothing.
 #[inline]
@@ -483,7 +329,7 @@ fn observe(
     kind: u8,
     offset: usize,
     walk: &Walk<'_>,
-) -> std::result::Result<(), Fail> {
+) -> std::result::Result<(), BadDocument> {
     if node.kinds & kind != 0 {
         return Ok(());
     }
@@ -494,13 +340,13 @@ fn observe(
             .seen_at
             .clone()
             .unwrap_or_else(|| (walk.locate)(offset));
-        return Err(Fail::Conflict {
-            steps: Vec::new(),
-            a: kinds_name(node.kinds),
+        return Err(BadDocument::Fatal(Box::new(Error::Conflict {
+            path: ColumnPath::root(),
+            a: kinds_name(node.kinds).to_string(),
             a_at,
-            b: kinds_name(kind),
-            offset,
-        });
+            b: kinds_name(kind).to_string(),
+            b_at: (walk.locate)(offset),
+        })));
     }
     node.kinds |= kind;
     if kind == LIST && node.list.is_none() {
@@ -512,33 +358,22 @@ fn observe(
     Ok(())
 }
 
-fn with_step(fail: Fail, step: PathStep) -> Fail {
-    match fail {
-        Fail::Conflict {
-            mut steps,
-            a,
-            a_at,
-            b,
-            offset,
-        } => {
-            steps.push(step);
-            Fail::Conflict {
-                steps,
-                a,
-                a_at,
-                b,
-                offset,
-            }
+/// Puts `step` in front of a conflict's path as the walk unwinds (rare: errors only, so the
+/// walk itself carries no path).
+fn with_step(mut fault: BadDocument, step: PathStep) -> BadDocument {
+    if let BadDocument::Fatal(e) = &mut fault {
+        if let Error::Conflict { path, .. } = &mut **e {
+            path.0.insert(0, step);
         }
-        other => other,
     }
+    fault
 }
 
 fn walk_value(
     p: &mut Parser<'_>,
     node: &mut Node,
     walk: &Walk<'_>,
-) -> std::result::Result<(), Fail> {
+) -> std::result::Result<(), BadDocument> {
     let kind = p.peek()?;
     let offset = p.pos();
     match kind {
@@ -589,7 +424,7 @@ fn walk_object(
     object: &mut ObjectNode,
     walk: &Walk<'_>,
     may_be_map: bool,
-) -> std::result::Result<(), Fail> {
+) -> std::result::Result<(), BadDocument> {
     p.begin_object()?;
     let mut scratch = Vec::new();
     let mut first = true;
@@ -615,300 +450,15 @@ fn walk_object(
             // Keys are data here: stop keeping them (memory stays bounded by the threshold).
             object
                 .become_map(walk.mode, &mut Vec::new())
-                .map_err(Fail::Merge)?;
+                .map_err(|e| BadDocument::Fatal(Box::new(e)))?;
         }
     }
-}
-
-fn merge_nodes(
-    into: &mut Node,
-    from: &Node,
-    mode: UnionMode,
-    steps: &mut Vec<PathStep>,
-) -> Result<()> {
-    if from.kinds == 0 {
-        return Ok(());
-    }
-    if into.kinds == 0 {
-        *into = from.clone();
-        return Ok(());
-    }
-    if mode == UnionMode::Error && !compatible(into.kinds, from.kinds) {
-        let unknown = || Location {
-            file: "?".into(),
-            line: 0,
-            column: 0,
-        };
-        return Err(Error::Conflict {
-            path: ColumnPath(steps.clone()),
-            a: kinds_name(into.kinds).to_string(),
-            a_at: into.seen_at.clone().unwrap_or_else(unknown),
-            b: kinds_name(from.kinds).to_string(),
-            b_at: from.seen_at.clone().unwrap_or_else(unknown),
-        });
-    }
-    into.kinds |= from.kinds;
-    if let Some(b) = &from.list {
-        let a = into.list.get_or_insert_with(Box::default);
-        steps.push(PathStep::Element);
-        merge_nodes(a, b, mode, steps)?;
-        steps.pop();
-    }
-    if let Some(b) = &from.object {
-        let a = into.object.get_or_insert_with(Box::default);
-        merge_objects(a, b, mode, steps)?;
-    }
-    Ok(())
-}
-
-fn merge_objects(
-    into: &mut ObjectNode,
-    from: &ObjectNode,
-    mode: UnionMode,
-    steps: &mut Vec<PathStep>,
-) -> Result<()> {
-    if from.map_value.is_some() && into.map_value.is_none() {
-        into.become_map(mode, steps)?;
-    }
-    if let Some(value) = into.map_value.as_deref_mut() {
-        steps.push(PathStep::MapValue);
-        for node in from.nodes.iter().chain(from.map_value.as_deref()) {
-            merge_nodes(value, node, mode, steps)?;
-        }
-        steps.pop();
-        return Ok(());
-    }
-    for (key, node) in from.keys.iter().zip(&from.nodes) {
-        let i = into.member(key, usize::MAX);
-        steps.push(PathStep::Key(String::from_utf8_lossy(key).into_owned()));
-        merge_nodes(&mut into.nodes[i], node, mode, steps)?;
-        steps.pop();
-    }
-    Ok(())
-}
-
-/// After a merge: objects whose keys together passed the threshold become maps.
-fn check_maps(
-    object: &mut ObjectNode,
-    mode: UnionMode,
-    threshold: usize,
-    may_be_map: bool,
-    steps: &mut Vec<PathStep>,
-) -> Result<()> {
-    if may_be_map && threshold > 0 && object.map_value.is_none() && object.keys.len() > threshold {
-        object.become_map(mode, steps)?;
-    }
-    let children: Vec<(Option<PathStep>, &mut Node)> = match object.map_value.as_deref_mut() {
-        Some(v) => vec![(Some(PathStep::MapValue), v)],
-        None => object
-            .keys
-            .iter()
-            .zip(object.nodes.iter_mut())
-            .map(|(k, n)| {
-                (
-                    Some(PathStep::Key(String::from_utf8_lossy(k).into_owned())),
-                    n,
-                )
-            })
-            .collect(),
-    };
-    for (step, node) in children {
-        steps.extend(step);
-        check_node_maps(node, mode, threshold, steps)?;
-        steps.pop();
-    }
-    Ok(())
-}
-
-fn check_node_maps(
-    node: &mut Node,
-    mode: UnionMode,
-    threshold: usize,
-    steps: &mut Vec<PathStep>,
-) -> Result<()> {
-    if let Some(e) = node.list.as_deref_mut() {
-        steps.push(PathStep::Element);
-        check_node_maps(e, mode, threshold, steps)?;
-        steps.pop();
-    }
-    if let Some(o) = node.object.as_deref_mut() {
-        check_maps(o, mode, threshold, true, steps)?;
-    }
-    Ok(())
-}
-
-/// Makes the objects at the `forced` paths maps.
-fn force_maps(
-    object: &mut ObjectNode,
-    path: &ColumnPath,
-    forced: &[&str],
-    mode: UnionMode,
-) -> Result<()> {
-    if forced.is_empty() {
-        return Ok(());
-    }
-    if !path.0.is_empty()
-        && object.map_value.is_none()
-        && forced.iter().any(|f| crate::path::names_object(f, path))
-    {
-        object.become_map(mode, &mut path.0.clone())?;
-    }
-    if let Some(v) = object.map_value.as_deref_mut() {
-        return force_node_maps(v, &path.map_value(), forced, mode);
-    }
-    for (k, n) in object.keys.iter().zip(object.nodes.iter_mut()) {
-        force_node_maps(n, &path.key(&String::from_utf8_lossy(k)), forced, mode)?;
-    }
-    Ok(())
-}
-
-fn force_node_maps(
-    node: &mut Node,
-    path: &ColumnPath,
-    forced: &[&str],
-    mode: UnionMode,
-) -> Result<()> {
-    if let Some(e) = node.list.as_deref_mut() {
-        force_node_maps(e, &path.element(), forced, mode)?;
-    }
-    if let Some(o) = node.object.as_deref_mut() {
-        force_maps(o, path, forced, mode)?;
-    }
-    Ok(())
-}
-
-/// The types a node's observations stand for, one per union member, in member order.
-/// (No path is carried down: at 1,000 levels a copy per level would cost depth² memory.)
-fn member_types(node: &Node, mode: UnionMode) -> Vec<DataType> {
-    let mut out = Vec::new();
-    let k = node.kinds;
-    if k & BOOLEAN != 0 {
-        out.push(DataType::Boolean);
-    }
-    match k & NUMBER {
-        0 => {}
-        n if n & BIG != 0 && n & DOUBLE != 0 => {
-            // No one column holds both exactly: integers go to `decimal`, floats to `double`.
-            out.push(DataType::Decimal);
-            out.push(DataType::Double);
-        }
-        n if n & BIG != 0 => out.push(DataType::Decimal),
-        n if n & DOUBLE != 0 => out.push(DataType::Double),
-        _ => out.push(DataType::Int64),
-    }
-    if k & STRING != 0 {
-        out.push(DataType::String);
-    }
-    if k & LIST != 0 {
-        let t = match node.list.as_deref() {
-            Some(element) => node_type(element, mode),
-            None => DataType::Null,
-        };
-        out.push(DataType::List(Box::new(Field::optional("element", t))));
-    }
-    if k & OBJECT != 0 {
-        out.push(match node.object.as_deref() {
-            Some(ObjectNode {
-                map_value: Some(v), ..
-            }) => DataType::Map(Box::new(Field::optional("value", node_type(v, mode)))),
-            Some(object) => DataType::Struct(object_fields(object, mode)),
-            None => DataType::Struct(Vec::new()),
-        });
-    }
-    out
-}
-
-fn node_type(node: &Node, mode: UnionMode) -> DataType {
-    let mut types = member_types(node, mode);
-    match types.len() {
-        0 => DataType::Null,
-        1 => types.pop().expect("one type"),
-        _ if mode == UnionMode::Union => DataType::Union(
-            types
-                .into_iter()
-                .map(|t| {
-                    let member = UnionMember::of(&t).expect("member types are plain");
-                    Field::optional(member.name(), t)
-                })
-                .collect(),
-        ),
-        _ => DataType::Json,
-    }
-}
-
-fn object_fields(object: &ObjectNode, mode: UnionMode) -> Vec<Field> {
-    let keys: Vec<String> = object
-        .keys
-        .iter()
-        .map(|k| String::from_utf8_lossy(k).into_owned())
-        .collect();
-    let names = column_names(&keys);
-    keys.into_iter()
-        .zip(names)
-        .zip(&object.nodes)
-        .map(|((key, name), node)| Field {
-            data_type: node_type(node, mode),
-            key: (key != name).then_some(key),
-            name,
-            repetition: Repetition::Optional,
-        })
-        .collect()
-}
-
-/// Column names for sibling JSON keys: a key equal to an earlier one after case folding gets
-/// the first free suffix `_2`, `_3`, ... (free: not equal, case folded, to any other name).
-///
-/// ```
-/// use rustparquet_core::infer::column_names;
-/// let keys = ["ID", "id", "Id", "id_2"].map(String::from);
-/// assert_eq!(column_names(&keys), ["ID", "id_3", "Id_4", "id_2"]);
-/// ```
-pub fn column_names(keys: &[String]) -> Vec<String> {
-    use std::borrow::Cow;
-    // Folded once per key (borrowed when already lower case): a document with a million keys
-    // spent most of its inference time folding and re-hashing each key three times.
-    let folded: Vec<Cow<str>> = keys
-        .iter()
-        .map(|k| {
-            if k.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-                Cow::Owned(k.to_lowercase())
-            } else {
-                Cow::Borrowed(k.as_str())
-            }
-        })
-        .collect();
-    // Keys that need no renaming claim their names first, so a literal `id_2` keeps its name.
-    let mut first_of_fold: HashMap<&str, usize> =
-        HashMap::with_capacity_and_hasher(keys.len(), Default::default());
-    for (i, f) in folded.iter().enumerate() {
-        first_of_fold.entry(f.as_ref()).or_insert(i);
-    }
-    if first_of_fold.len() == keys.len() {
-        return keys.to_vec();
-    }
-    let mut taken: HashSet<String> = first_of_fold.keys().map(|f| f.to_string()).collect();
-    keys.iter()
-        .zip(&folded)
-        .enumerate()
-        .map(|(i, (k, f))| {
-            if first_of_fold[f.as_ref()] == i {
-                return k.clone();
-            }
-            let mut n = 2;
-            loop {
-                let candidate = format!("{k}_{n}");
-                if taken.insert(candidate.to_lowercase()) {
-                    return candidate;
-                }
-                n += 1;
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::DataType;
 
     #[test]
     fn column_names_fold_case_beyond_ascii_and_keep_distinct_keys() {
@@ -1077,7 +627,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "`a.b[].c` is an integer at t.json:1:20 but a string at t.json:2:20; with --unions error a field keeps one JSON type (the default, --unions union, keeps both; docs/format.md, unions)"
+            "`a.b[].c` is an integer at t.json:1:20 but a string at t.json:2:20; in the union mode `error` a field keeps one JSON type (the default mode, `union`, keeps both; docs/format.md, unions)"
         );
         let err = infer(&[r#"{"a": [1]}"#, r#"{"a": {"k": 1}}"#]).unwrap_err();
         assert!(

@@ -1,0 +1,123 @@
+//! Reading one input with one parser, in any layout: bytes are read in blocks; a document cut
+//! by a block's end is parsed again once the next block is in (the buffer grows to hold a
+//! document longer than a block, up to the document size limit). A leading UTF-8 byte order
+//! mark is skipped.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::files::Input;
+use super::layout::{parse_window, starts_with_array, ArrayState};
+use super::policy::BadRecordPolicy;
+use super::{too_large, DocumentSink, InputFormat, ReadSettings};
+use crate::error::{Error, Location, Result};
+use crate::locator::{count_lines, Locator};
+
+/// Reads every document of `input` into `sink`, applying `policy` to bad ones. Returns the
+/// number of documents the sink took.
+pub fn read_documents(
+    input: &Input,
+    sink: &mut dyn DocumentSink,
+    policy: &mut BadRecordPolicy,
+    settings: &ReadSettings<'_>,
+) -> Result<u64> {
+    let mut reader = input.open()?;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut start = 0usize; // first unconsumed byte
+    let mut filled = 0usize;
+    let mut eof = false;
+    let mut base_line = 1u64;
+    let mut first_block = true;
+    let mut array: Option<ArrayState> = match settings.format {
+        InputFormat::Array => Some(ArrayState::Start),
+        _ => None,
+    };
+    let mut taken = 0u64;
+    loop {
+        if settings.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(Error::Interrupted);
+        }
+        // Refill: keep the unconsumed tail, read a block (growing the buffer when one
+        // document is larger than what is buffered).
+        if start > 0 {
+            base_line += count_lines(&buf[..start]);
+            if let Some(p) = settings.progress {
+                p.bytes.fetch_add(start as u64, Ordering::Relaxed);
+            }
+            buf.copy_within(start..filled, 0);
+            filled -= start;
+            start = 0;
+        }
+        if filled > settings.max_document_bytes {
+            let at = Location {
+                file: input.name.clone(),
+                line: base_line,
+                column: 1,
+            };
+            return Err(too_large(at, settings.max_document_bytes));
+        }
+        // What is left unconsumed is one incomplete document: grow by at least its size, so
+        // that a long document is parsed again O(log n) times, not once per block, but never
+        // much past the limit.
+        let grow = filled.min(settings.max_document_bytes - filled);
+        let want = filled + settings.block_bytes.max(grow);
+        if buf.len() < want {
+            buf.resize(want, 0);
+        }
+        filled = fill(&mut reader, &mut buf, filled, want, &mut eof, &input.name)?;
+        if first_block {
+            first_block = false;
+            if buf[..filled].starts_with(&[0xef, 0xbb, 0xbf]) {
+                start = 3;
+            }
+            if settings.format == InputFormat::Auto && starts_with_array(&buf[..filled]) {
+                array = Some(ArrayState::Start);
+            }
+        }
+        let window = &buf[..filled];
+        let locator = Locator::new(&input.name, window, base_line);
+        let locate = |offset: usize| locator.locate(offset);
+        let got = parse_window(
+            window, start, eof, &mut array, &locate, sink, policy, settings,
+        )?;
+        taken += got.taken;
+        start = got.pos;
+        if got.stopped || (eof && !got.need_more) {
+            if let Some(p) = settings.progress {
+                p.bytes.fetch_add(start as u64, Ordering::Relaxed);
+            }
+            return Ok(taken);
+        }
+    }
+}
+
+/// Reads into `buf[filled..want]` until it is full or the input ends; returns the new fill.
+pub(crate) fn fill(
+    reader: &mut dyn Read,
+    buf: &mut [u8],
+    mut filled: usize,
+    want: usize,
+    eof: &mut bool,
+    name: &Arc<str>,
+) -> Result<usize> {
+    while filled < want {
+        let n = match reader.read(&mut buf[filled..want]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(Error::Io {
+                    path: PathBuf::from(&**name),
+                    source: e,
+                })
+            }
+        };
+        if n == 0 {
+            *eof = true;
+            break;
+        }
+        filled += n;
+    }
+    Ok(filled)
+}

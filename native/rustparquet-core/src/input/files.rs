@@ -1,0 +1,116 @@
+//! Which files an input names, and how their bytes are decoded: `-` is standard input,
+//! arguments with `*`, `?` or `[` are globs (matches sorted), anything else must be an existing
+//! file; gzip and zstd are recognised by their magic bytes, whatever the file is called.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::staged::StagedPath;
+
+/// One input, as the user named it.
+#[derive(Debug)]
+pub struct Input {
+    /// The name used in messages (`<stdin>` for `-`).
+    pub name: Arc<str>,
+    pub source: Source,
+}
+
+/// Where an input's bytes come from.
+#[derive(Debug)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+    /// Standard input copied to a temporary file in `TMPDIR` (deleted when dropped; one left
+    /// by a killed run is swept by the next spill), so that it can be read twice: once to
+    /// infer the schema, once to convert. The open file holds the temporary's lock.
+    Spilled(StagedPath, File),
+}
+
+/// Expands the input arguments: `-` is stdin, arguments with `*`, `?` or `[` are globs
+/// (matches sorted; no match is an error), anything else must be an existing file.
+pub fn expand_inputs(args: &[String]) -> Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    for arg in args {
+        if arg == "-" {
+            inputs.push(Input {
+                name: "<stdin>".into(),
+                source: Source::Stdin,
+            });
+        } else if arg.contains(['*', '?', '[']) && !Path::new(arg).exists() {
+            let paths =
+                glob::glob(arg).map_err(|e| Error::Options(format!("bad glob `{arg}`: {e}")))?;
+            let mut matched: Vec<PathBuf> = paths
+                .filter_map(|p| p.ok())
+                .filter(|p| p.is_file())
+                .collect();
+            if matched.is_empty() {
+                return Err(Error::Options(format!("no file matches `{arg}`")));
+            }
+            matched.sort();
+            for p in matched {
+                inputs.push(Input {
+                    name: p.display().to_string().into(),
+                    source: Source::File(p),
+                });
+            }
+        } else {
+            let p = PathBuf::from(arg);
+            if !p.is_file() {
+                let source = std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    if p.exists() {
+                        "not a regular file"
+                    } else {
+                        "no such file"
+                    },
+                );
+                return Err(Error::io(p, source));
+            }
+            inputs.push(Input {
+                name: arg.as_str().into(),
+                source: Source::File(p),
+            });
+        }
+    }
+    if inputs.is_empty() {
+        return Err(Error::Options(
+            "no input given (name files, globs, or - for stdin)".into(),
+        ));
+    }
+    Ok(inputs)
+}
+
+impl Input {
+    /// Opens the input, decompressing gzip or zstd when its first bytes say so.
+    pub fn open(&self) -> Result<Box<dyn Read + Send>> {
+        let (raw, path): (Box<dyn Read + Send>, PathBuf) = match &self.source {
+            Source::Stdin => (Box::new(std::io::stdin()), PathBuf::from("<stdin>")),
+            Source::File(p) => (
+                Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+                p.clone(),
+            ),
+            Source::Spilled(staged, _) => {
+                let p = staged.temp_path();
+                (
+                    Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+                    p.to_path_buf(),
+                )
+            }
+        };
+        let mut reader = BufReader::with_capacity(1 << 16, raw);
+        let head = reader.fill_buf().map_err(|e| Error::io(&path, e))?;
+        Ok(if head.starts_with(&[0x1f, 0x8b]) {
+            Box::new(flate2::read::MultiGzDecoder::new(reader))
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Box::new(
+                zstd::stream::read::Decoder::with_buffer(reader)
+                    .map_err(|e| Error::io(&path, e))?,
+            )
+        } else {
+            Box::new(reader)
+        })
+    }
+}

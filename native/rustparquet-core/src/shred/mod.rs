@@ -1,0 +1,333 @@
+//! Dremel shredding: a JSON document and a [`Schema`] in, (value, repetition level,
+//! definition level) per leaf column out.
+//!
+//! The walk is depth first, in step with the pull parser, and streaming: no tree of the
+//! document is built; strings are decoded straight into their column's buffer. An empty array
+//! and a null (or missing) one stop at different definition levels, so both survive; null and
+//! missing cannot be told apart in Parquet (docs/format.md). A list's first element takes the
+//! repetition level its parent was given, later ones the list's own level. Duplicate keys in
+//! one object: the last value wins (as in JavaScript, Python and Spark), the earlier one is
+//! taken back out of the column buffers. A document that fails half way (bad JSON, a value
+//! that does not fit its column) is rolled back whole, so the buffers only ever hold complete
+//! documents. This module knows nothing of files or codecs: [`crate::write`] encodes the
+//! [`LeafBuffer`]s. Golden cases: `tests/dremel.rs` (the paper's r1 and r2, Figure 3).//!
+//! [`compile`] turns the schema into the nodes the walk follows (levels, leaf ranges, key
+//! indexes); [`walk`] is the walk itself; this file holds the [`Shredder`] and its buffers.
+
+mod compile;
+mod walk;
+
+use std::ops::Range;
+
+use crate::bad_document::{not_an_object, BadDocument};
+use crate::json::{Parser, ValueKind};
+pub use crate::leaf::{LeafBuffer, LeafValues};
+use crate::path::ColumnPath;
+use crate::schema::{DataType, Field, Repetition, Schema};
+use compile::Node;
+
+/// A document that cannot be shredded; the buffers are rolled back to before it.
+type ShredResult<T> = Result<T, BadDocument>;
+
+/// Shreds documents into one [`LeafBuffer`] per leaf column of a schema.
+///
+/// ```
+/// use rustparquet_core::json::Parser;
+/// use rustparquet_core::schema::{DataType, Field, Schema};
+/// use rustparquet_core::shred::Shredder;
+/// let schema = Schema::new(vec![Field::list("tags", DataType::String)]);
+/// let mut shredder = Shredder::new(&schema);
+/// for doc in [r#"{"tags": ["a", null]}"#, r#"{"tags": []}"#, r#"{}"#] {
+///     shredder.shred_document(&mut Parser::new(doc.as_bytes(), 0, 64)).unwrap();
+/// }
+/// let t = shredder.leaves()[0].triplets();
+/// let t: Vec<_> = t.iter().map(|(v, r, d)| (v.as_deref(), *r, *d)).collect();
+/// assert_eq!(t, [(Some("a"), 0, 3), (None, 1, 2), (None, 0, 1), (None, 0, 0)]);
+/// ```
+pub struct Shredder {
+    nodes: Vec<Node>,
+    /// JSON path of each node, for messages.
+    paths: Vec<ColumnPath>,
+    root: usize,
+    leaves: Vec<LeafBuffer>,
+    /// Complete documents in the buffers.
+    rows: usize,
+    /// Presence bits of the objects being walked, a stack of words.
+    seen: Vec<u64>,
+    /// Values overwritten by a later duplicate key.
+    duplicate_keys: u64,
+}
+
+impl Shredder {
+    /// A shredder for `schema`. Nesting depth is bounded by the parser it is driven with
+    /// (and by the schema: a document deeper than its schema is a mismatch).
+    pub fn new(schema: &Schema) -> Self {
+        let mut s = Shredder {
+            nodes: Vec::new(),
+            paths: Vec::new(),
+            root: 0,
+            leaves: Vec::new(),
+            rows: 0,
+            seen: Vec::new(),
+            duplicate_keys: 0,
+        };
+        let root = Field {
+            name: "<document>".into(),
+            key: None,
+            repetition: Repetition::Required,
+            data_type: DataType::Struct(schema.fields.clone()),
+        };
+        s.root = s.compile(&root, ColumnPath::root(), 0, 0);
+        s
+    }
+
+    /// The column buffers, in schema order.
+    pub fn leaves(&self) -> &[LeafBuffer] {
+        &self.leaves
+    }
+
+    /// Complete documents buffered.
+    pub fn buffered_rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Bytes of buffered column data.
+    pub fn buffered_bytes(&self) -> usize {
+        self.leaves.iter().map(LeafBuffer::heap_bytes).sum()
+    }
+
+    /// Values dropped because a later duplicate key in the same object replaced them.
+    pub fn duplicate_keys(&self) -> u64 {
+        self.duplicate_keys
+    }
+
+    /// Hands out the buffered row group, leaving `spare` (cleared) buffers in its place so
+    /// their allocations are reused. `spare` must come from this shredder (or be empty).
+    pub fn take_buffers(&mut self, spare: Option<Vec<LeafBuffer>>) -> Vec<LeafBuffer> {
+        let fresh = match spare {
+            Some(mut buffers) if buffers.len() == self.leaves.len() => {
+                buffers.iter_mut().for_each(LeafBuffer::clear);
+                buffers
+            }
+            _ => {
+                let mut buffers = self.leaves.clone();
+                buffers.iter_mut().for_each(|b| {
+                    b.clear();
+                    b.def_levels.shrink_to_fit();
+                    b.rep_levels.shrink_to_fit();
+                });
+                buffers
+            }
+        };
+        self.rows = 0;
+        std::mem::replace(&mut self.leaves, fresh)
+    }
+
+    /// Empties the buffers (after they were written), keeping their allocations.
+    pub fn clear_buffers(&mut self) {
+        self.leaves.iter_mut().for_each(LeafBuffer::clear);
+        self.rows = 0;
+    }
+
+    /// Shreds the document at the parser's position. On error, everything the document had
+    /// written is taken back out of the buffers.
+    pub fn shred_document(&mut self, p: &mut Parser<'_>) -> ShredResult<()> {
+        self.seen.clear();
+        let result = match p.peek() {
+            Ok(ValueKind::Object) => self.item(p, self.root, 0),
+            Ok(kind) => Err(not_an_object(p.pos(), kind)),
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Ok(()) => {
+                self.rows += 1;
+                Ok(())
+            }
+            Err(e) => {
+                let committed = self.rows;
+                self.leaves
+                    .iter_mut()
+                    .for_each(|l| l.rollback_row(committed));
+                Err(e)
+            }
+        }
+    }
+
+    fn mismatch<T>(&self, offset: usize, node: usize, reason: String) -> ShredResult<T> {
+        Err(BadDocument::Mismatch {
+            offset,
+            path: self.paths[node].clone(),
+            reason,
+        })
+    }
+
+    #[inline]
+    fn nulls(&mut self, leaves: Range<usize>, r: i16, d: i16) {
+        for leaf in &mut self.leaves[leaves] {
+            leaf.levels(r, d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schema;
+
+    fn shred(schema: &Schema, docs: &[&str]) -> Shredder {
+        let mut s = Shredder::new(schema);
+        for doc in docs {
+            s.shred_document(&mut Parser::new(doc.as_bytes(), 0, 64))
+                .unwrap();
+        }
+        s
+    }
+
+    fn triplets(s: &Shredder, leaf: usize) -> Vec<(Option<String>, i16, i16)> {
+        s.leaves()[leaf].triplets()
+    }
+
+    fn t(v: Option<&str>, r: i16, d: i16) -> (Option<String>, i16, i16) {
+        (v.map(str::to_string), r, d)
+    }
+
+    #[test]
+    fn empty_null_and_missing_lists_stop_at_distinct_levels() {
+        let schema = Schema::new(vec![Field::list("a", DataType::Int64)]);
+        let s = shred(
+            &schema,
+            &[
+                r#"{"a": [1, null]}"#,
+                r#"{"a": []}"#,
+                r#"{"a": null}"#,
+                r#"{}"#,
+            ],
+        );
+        assert_eq!(
+            triplets(&s, 0),
+            [
+                t(Some("1"), 0, 3),
+                t(None, 1, 2),
+                t(None, 0, 1),
+                t(None, 0, 0),
+                t(None, 0, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn arrays_of_arrays_take_each_lists_level() {
+        let schema = Schema::new(vec![Field::optional(
+            "m",
+            DataType::List(Box::new(Field::optional(
+                "element",
+                DataType::List(Box::new(Field::optional("element", DataType::Int64))),
+            ))),
+        )]);
+        let s = shred(&schema, &[r#"{"m": [[1, 2], [], null, [3]]}"#]);
+        assert_eq!(
+            triplets(&s, 0),
+            [
+                t(Some("1"), 0, 5),
+                t(Some("2"), 2, 5),
+                t(None, 1, 3),
+                t(None, 1, 2),
+                t(Some("3"), 1, 5)
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_last_value_wins_even_inside_lists() {
+        let schema = Schema::new(vec![Field::list(
+            "o",
+            DataType::Struct(vec![
+                Field::optional("k", DataType::Int64),
+                Field::list("l", DataType::String),
+            ]),
+        )]);
+        let s = shred(
+            &schema,
+            &[r#"{"o": [{"k": 1, "l": ["a", "b"], "k": 2, "l": ["c"]}, {"k": 3, "k": null}]}"#],
+        );
+        assert_eq!(triplets(&s, 0), [t(Some("2"), 0, 4), t(None, 1, 3)]);
+        assert_eq!(triplets(&s, 1), [t(Some("c"), 0, 6), t(None, 1, 3)]);
+        assert_eq!(s.duplicate_keys(), 3);
+    }
+
+    #[test]
+    fn a_failed_document_leaves_no_trace() {
+        let schema = Schema::new(vec![
+            Field::optional("a", DataType::Int64),
+            Field::list("b", DataType::String),
+        ]);
+        let mut s = shred(&schema, &[r#"{"a": 1, "b": ["x"]}"#]);
+        let before = (triplets(&s, 0), triplets(&s, 1));
+        for bad in [
+            r#"{"a": 2, "b": ["y", 3]}"#,
+            r#"{"a": 2, "b": ["y""#,
+            r#"{"b": ["y"], "zz": 1}"#,
+            r#"[1]"#,
+        ] {
+            assert!(
+                s.shred_document(&mut Parser::new(bad.as_bytes(), 0, 64))
+                    .is_err(),
+                "{bad}"
+            );
+            assert_eq!((triplets(&s, 0), triplets(&s, 1)), before, "{bad}");
+        }
+        assert_eq!(s.buffered_rows(), 1);
+    }
+
+    #[test]
+    fn mismatches_name_the_path() {
+        let schema = Schema::new(vec![Field::optional(
+            "r",
+            DataType::Struct(vec![Field::list(
+                "s",
+                DataType::Struct(vec![Field::optional("n", DataType::Int64)]),
+            )]),
+        )]);
+        let mut s = Shredder::new(&schema);
+        let doc = r#"{"r": {"s": [{"n": "x"}]}}"#;
+        let err = s
+            .shred_document(&mut Parser::new(doc.as_bytes(), 0, 64))
+            .unwrap_err();
+        let BadDocument::Mismatch {
+            offset,
+            path,
+            reason,
+        } = err
+        else {
+            panic!("{err:?}")
+        };
+        assert_eq!(path.to_string(), "r.s[].n");
+        assert_eq!(reason, "is an integer in the schema but a string here");
+        assert_eq!(&doc[offset..offset + 3], "\"x\"");
+    }
+
+    #[test]
+    fn doubles_take_integers_only_when_exact() {
+        let schema = Schema::new(vec![Field::optional("x", DataType::Double)]);
+        let mut s = shred(&schema, &[r#"{"x": 3}"#, r#"{"x": 9007199254740992}"#]);
+        assert_eq!(
+            triplets(&s, 0),
+            [t(Some("3.0"), 0, 1), t(Some("9007199254740992.0"), 0, 1)]
+        );
+        let err = s
+            .shred_document(&mut Parser::new(br#"{"x": 9007199254740993}"#, 0, 64))
+            .unwrap_err();
+        assert!(matches!(err, BadDocument::Mismatch { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn empty_objects_use_the_placeholder_column() {
+        let schema = Schema::new(vec![Field::optional("e", DataType::Struct(vec![]))]);
+        let s = shred(&schema, &[r#"{"e": {}}"#, r#"{"e": null}"#, r#"{}"#]);
+        assert_eq!(
+            triplets(&s, 0),
+            [t(None, 0, 1), t(None, 0, 0), t(None, 0, 0)]
+        );
+        assert_eq!(s.leaves()[0].max_def, 2);
+    }
+}

@@ -1,0 +1,389 @@
+//! The walk: one document, depth first, in step with the pull parser, appending each leaf
+//! value with its repetition and definition levels to its column's buffer; nulls for the
+//! members and fields a value leaves out.
+
+use super::compile::{LeafType, NodeKind};
+use super::{ShredResult, Shredder};
+use crate::bad_document::BadDocument;
+use crate::json::{Number, Parser, ValueKind};
+use crate::leaf::LeafValues;
+use crate::schema::{Repetition, UnionMember};
+
+impl Shredder {
+    /// A value of `node` (which may be null or, for a repeated node, an array), whose parent
+    /// is present at definition level `parent_def`.
+    fn value(
+        &mut self,
+        p: &mut Parser<'_>,
+        node: usize,
+        r: i16,
+        parent_def: i16,
+    ) -> ShredResult<()> {
+        let kind = p.peek()?;
+        let n = &self.nodes[node];
+        if kind == ValueKind::Null {
+            p.null()?;
+            return match n.repetition {
+                Repetition::Optional | Repetition::Repeated => {
+                    self.nulls(n.leaves.clone(), r, parent_def);
+                    Ok(())
+                }
+                Repetition::Required => {
+                    self.mismatch(p.pos() - 4, node, "is required but null".into())
+                }
+            };
+        }
+        if n.repetition != Repetition::Repeated {
+            return self.item(p, node, r);
+        }
+        if kind != ValueKind::Array {
+            return self.mismatch(
+                p.pos(),
+                node,
+                format!(
+                    "is a repeated field (an array) in the schema but {} here",
+                    kind.name()
+                ),
+            );
+        }
+        let (rep, leaves) = (n.rep, n.leaves.clone());
+        p.begin_array()?;
+        let mut first = true;
+        let mut r_item = r;
+        while p.next_element(first)? {
+            first = false;
+            if p.peek()? == ValueKind::Null {
+                return self.mismatch(
+                    p.pos(),
+                    node,
+                    "holds a null item, which a repeated field cannot store".into(),
+                );
+            }
+            self.item(p, node, r_item)?;
+            r_item = rep;
+        }
+        if first {
+            self.nulls(leaves, r, parent_def);
+        }
+        Ok(())
+    }
+
+    /// A present (non-null) value of `node`, at definition level `node.def`.
+    pub(super) fn item(&mut self, p: &mut Parser<'_>, node: usize, r: i16) -> ShredResult<()> {
+        let n = &self.nodes[node];
+        let d = n.def;
+        match &n.kind {
+            NodeKind::Leaf { leaf, ty } => {
+                let (leaf, ty) = (*leaf, *ty);
+                self.scalar(p, node, leaf, ty, r, d)
+            }
+            NodeKind::Struct { .. } => self.object(p, node, r),
+            NodeKind::Union { members } => {
+                let members = *members;
+                self.union_value(p, node, members, r, d)
+            }
+            NodeKind::Map { key_leaf, value } => {
+                let (key_leaf, value) = (*key_leaf, *value);
+                self.map(p, node, key_leaf, value, r)
+            }
+            NodeKind::List { element } => {
+                let (element, rep, leaves) = (*element, n.rep, n.leaves.clone());
+                let kind = p.peek()?;
+                if kind != ValueKind::Array {
+                    return self.mismatch(
+                        p.pos(),
+                        node,
+                        format!("is an array in the schema but {} here", kind.name()),
+                    );
+                }
+                p.begin_array()?;
+                let mut first = true;
+                let mut r_item = r;
+                while p.next_element(first)? {
+                    first = false;
+                    self.value(p, element, r_item, d + 1)?;
+                    r_item = rep;
+                }
+                if first {
+                    self.nulls(leaves, r, d);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A present value of a union: it goes to the member for its JSON type; every other member
+    /// is null at the union's level `d` (present union, absent member).
+    fn union_value(
+        &mut self,
+        p: &mut Parser<'_>,
+        node: usize,
+        members: [Option<usize>; 7],
+        r: i16,
+        d: i16,
+    ) -> ShredResult<()> {
+        let kind = p.peek()?;
+        let offset = p.pos();
+        let wanted: &[UnionMember] = match kind {
+            ValueKind::Bool => &[UnionMember::Boolean],
+            ValueKind::String => &[UnionMember::String],
+            ValueKind::Array => &[UnionMember::Array],
+            ValueKind::Object => &[UnionMember::Object],
+            ValueKind::Number => match p.peek_number()? {
+                Number::Int(_) => &[UnionMember::Long, UnionMember::Decimal, UnionMember::Double],
+                Number::Big(_) => &[UnionMember::Decimal],
+                Number::Float(_) => &[UnionMember::Double],
+            },
+            ValueKind::Null => unreachable!("value() takes nulls"),
+        };
+        let Some(chosen) = wanted.iter().find_map(|m| members[*m as usize]) else {
+            return self.mismatch(
+                offset,
+                node,
+                format!("is a union without a member for {} here", kind.name()),
+            );
+        };
+        // Every other column of the union (or of the siblings, including any superseded one
+        // that no member maps to any more): members' leaves are contiguous ranges.
+        let (all, mine) = (
+            self.nodes[node].leaves.clone(),
+            self.nodes[chosen].leaves.clone(),
+        );
+        self.nulls(all.start..mine.start, r, d);
+        self.nulls(mine.end..all.end, r, d);
+        self.item(p, chosen, r)
+    }
+
+    /// A present object written as a map: one key/value entry per member; `{}` is an empty
+    /// map (the map present, no entry). A key repeated in one object is a mismatch: the
+    /// earlier entry cannot be taken back out once later entries follow it.
+    fn map(
+        &mut self,
+        p: &mut Parser<'_>,
+        node: usize,
+        key_leaf: usize,
+        value: usize,
+        r: i16,
+    ) -> ShredResult<()> {
+        let kind = p.peek()?;
+        if kind != ValueKind::Object {
+            return self.mismatch(
+                p.pos(),
+                node,
+                format!(
+                    "is an object (a map) in the schema but {} here",
+                    kind.name()
+                ),
+            );
+        }
+        let (d, rep, leaves) = {
+            let n = &self.nodes[node];
+            (n.def, n.rep, n.leaves.clone())
+        };
+        p.begin_object()?;
+        let mut scratch = Vec::new();
+        let mut keys_seen: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+        let mut first = true;
+        let mut r_item = r;
+        while let Some(key) = p.next_key(first, &mut scratch)? {
+            first = false;
+            if !keys_seen.insert(key.to_vec()) {
+                let key = String::from_utf8_lossy(key).into_owned();
+                return Err(BadDocument::Mismatch {
+                    offset: p.last_key_offset(),
+                    path: self.paths[node].clone(),
+                    reason: format!("holds the key {key:?} twice; a map keeps one entry per key"),
+                });
+            }
+            let buffer = &mut self.leaves[key_leaf];
+            let LeafValues::Bytes { data, ends } = &mut buffer.values else {
+                unreachable!("map keys are strings")
+            };
+            data.extend_from_slice(key);
+            ends.push(data.len() as u32);
+            buffer.levels(r_item, d + 1);
+            self.value(p, value, r_item, d + 1)?;
+            r_item = rep;
+        }
+        if first {
+            self.nulls(leaves, r, d);
+        }
+        Ok(())
+    }
+
+    fn object(&mut self, p: &mut Parser<'_>, node: usize, r: i16) -> ShredResult<()> {
+        let kind = p.peek()?;
+        if kind != ValueKind::Object {
+            return self.mismatch(
+                p.pos(),
+                node,
+                format!("is an object in the schema but {} here", kind.name()),
+            );
+        }
+        let NodeKind::Struct { children, .. } = &self.nodes[node].kind else {
+            unreachable!("object() is only called on struct nodes")
+        };
+        let child_count = children.len();
+        let words = child_count.div_ceil(64).max(1);
+        let base = self.seen.len();
+        self.seen.resize(base + words, 0);
+        p.begin_object()?;
+        let mut scratch = Vec::new();
+        let mut first = true;
+        let mut hint = 0;
+        loop {
+            let Some(key) = p.next_key(first, &mut scratch)? else {
+                break;
+            };
+            first = false;
+            let NodeKind::Struct { keys, index, .. } = &self.nodes[node].kind else {
+                unreachable!()
+            };
+            let found =
+                crate::json::find_key_near(keys, key, hint).or_else(|| index.get(key).copied());
+            let Some(i) = found else {
+                let key = String::from_utf8_lossy(key).into_owned();
+                return Err(BadDocument::Mismatch {
+                    offset: p.last_key_offset(),
+                    path: self.paths[node].key(&key),
+                    reason: "is not in the schema".into(),
+                });
+            };
+            hint = i + 1;
+            let NodeKind::Struct { children, .. } = &self.nodes[node].kind else {
+                unreachable!()
+            };
+            let child = children[i];
+            let (word, bit) = (base + i / 64, 1u64 << (i % 64));
+            if self.seen[word] & bit != 0 {
+                // Duplicate key: the last value wins; take the earlier one back out.
+                let depth = self.nodes[node].rep;
+                for leaf in self.nodes[child].leaves.clone() {
+                    self.leaves[leaf].rollback_last_at(depth);
+                }
+                self.duplicate_keys += 1;
+            }
+            self.seen[word] |= bit;
+            let d = self.nodes[node].def;
+            self.value(p, child, r, d)?;
+        }
+        // Missing members are null at this object's level.
+        let d = self.nodes[node].def;
+        if child_count == 0 {
+            let leaves = self.nodes[node].leaves.clone();
+            self.nulls(leaves, r, d);
+        }
+        for i in 0..child_count {
+            if self.seen[base + i / 64] & (1u64 << (i % 64)) == 0 {
+                let NodeKind::Struct { children, .. } = &self.nodes[node].kind else {
+                    unreachable!()
+                };
+                let child = &self.nodes[children[i]];
+                if child.repetition == Repetition::Required {
+                    return self.mismatch(p.pos(), children[i], "is required but missing".into());
+                }
+                let leaves = child.leaves.clone();
+                self.nulls(leaves, r, d);
+            }
+        }
+        self.seen.truncate(base);
+        Ok(())
+    }
+
+    #[inline]
+    fn scalar(
+        &mut self,
+        p: &mut Parser<'_>,
+        node: usize,
+        leaf: usize,
+        ty: LeafType,
+        r: i16,
+        d: i16,
+    ) -> ShredResult<()> {
+        let kind = p.peek()?;
+        let offset = p.pos();
+        let buffer = &mut self.leaves[leaf];
+        match (ty, kind) {
+            // JSON text columns take any value: strings as they are, others as JSON text.
+            (LeafType::String, ValueKind::String) | (LeafType::Json, _) => {
+                let LeafValues::Bytes { data, ends } = &mut buffer.values else {
+                    unreachable!("string leaves hold bytes")
+                };
+                if kind == ValueKind::String {
+                    p.string_into(data)?;
+                } else {
+                    p.value_text_into(data)?;
+                }
+                if data.len() > u32::MAX as usize {
+                    return self.mismatch(
+                        offset,
+                        node,
+                        "holds more than 4 GiB of strings in one row group; lower the row-group size"
+                            .into(),
+                    );
+                }
+                ends.push(data.len() as u32);
+            }
+            (LeafType::Boolean, ValueKind::Bool) => {
+                let v = p.boolean()?;
+                let LeafValues::Boolean(values) = &mut buffer.values else {
+                    unreachable!("boolean leaves hold booleans")
+                };
+                values.push(v);
+            }
+            (LeafType::Int64 | LeafType::Double | LeafType::Decimal, ValueKind::Number) => {
+                let number = p.number()?;
+                match (&mut buffer.values, number) {
+                    (LeafValues::Int64(values), Number::Int(v)) => values.push(v),
+                    (LeafValues::Double(values), Number::Float(v)) => values.push(v),
+                    (LeafValues::Double(values), Number::Int(v)) => {
+                        let as_double = v as f64;
+                        // Exact when the double converts back to the same integer.
+                        if as_double >= i64::MAX as f64 || as_double as i64 != v {
+                            return self.mismatch(offset, node, format!("is a double column; the integer {v} has no exact double (docs/format.md, numbers)"));
+                        }
+                        values.push(as_double);
+                    }
+                    (LeafValues::Double(_), Number::Big(v)) => {
+                        return self.mismatch(offset, node, format!("is a double column; the integer {v} has no exact double (docs/format.md, numbers)"));
+                    }
+                    (LeafValues::Decimal(values), Number::Int(v)) => values.push(v as i128),
+                    (LeafValues::Decimal(values), Number::Big(v)) => values.push(v),
+                    (LeafValues::Int64(_), Number::Big(v)) => {
+                        return self.mismatch(
+                            offset,
+                            node,
+                            format!("is an int64 column; the integer {v} is beyond int64"),
+                        );
+                    }
+                    (LeafValues::Int64(_) | LeafValues::Decimal(_), Number::Float(v)) => {
+                        return self.mismatch(
+                            offset,
+                            node,
+                            format!("is an integer column but holds the float {v:?} here"),
+                        );
+                    }
+                    _ => unreachable!("number leaves hold numbers"),
+                }
+            }
+            (ty, kind) => {
+                let expected = match ty {
+                    LeafType::Null => "only null",
+                    LeafType::Boolean => "a boolean",
+                    LeafType::Int64 => "an integer",
+                    LeafType::Decimal => "an integer",
+                    LeafType::Double => "a number",
+                    LeafType::String => "a string",
+                    LeafType::Json => unreachable!("json leaves take any value"),
+                };
+                return self.mismatch(
+                    offset,
+                    node,
+                    format!("is {expected} in the schema but {} here", kind.name()),
+                );
+            }
+        }
+        self.leaves[leaf].levels(r, d);
+        Ok(())
+    }
+}
