@@ -166,6 +166,8 @@ const EMPTY_STREAMS: &[&str] = &[
     "n_single_space",
     "n_structure_UTF8_BOM_no_data",
     "n_structure_no_data",
+    // Two empty arrays of documents, one after the other: lines of arrays (docs/format.md).
+    "n_structure_double_array",
 ];
 
 #[test]

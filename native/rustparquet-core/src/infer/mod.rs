@@ -2,20 +2,21 @@
 //!
 //! Each document is walked once with the pull parser and folded into a tree of observed types,
 //! one node per JSON path; a node records the set of JSON types seen there. The rules: `null`
-//! merges with anything (a path seen only as null is [`DataType::Null`]); int + float is a
+//! merges with anything (a path seen only as null is [`DataType::Null`](crate::schema::DataType::Null)); int + float is a
 //! double (integers that a double cannot hold exactly are refused when written, never
 //! rounded); int + an integer beyond int64 is DECIMAL(38,0); objects merge member by member,
 //! arrays element by element; a key missing from some documents is simply optional (every
 //! inferred field is). A path seen with several JSON types (string and number, object and
-//! array, ...) becomes what [`UnionMode`] says: a [`DataType::Union`] group with one member per
-//! type (the default, lossless), a [`DataType::Json`] string column (Spark's way), or an
+//! array, ...) becomes what [`UnionMode`] says: a [`DataType::Union`](crate::schema::DataType::Union) group with one member per
+//! type (the default, lossless), a [`DataType::Json`](crate::schema::DataType::Json) string column (Spark's way), or an
 //! [`Error::Conflict`] naming the path and where each type was first seen. An object with more
 //! distinct keys than [`MapRules::threshold`] (or at a path named in [`MapRules::paths`])
-//! becomes a [`DataType::Map`] whose value type is the merge of all its members; past the
+//! becomes a [`DataType::Map`](crate::schema::DataType::Map) whose value type is the merge of all its members; past the
 //! threshold, inference stops keeping its keys, so memory stays bounded. Fields keep the order
 //! in which they were first seen. [`SchemaInferrer::finish`] then names the columns: a key
 //! equal to a sibling's after case folding (Spark refuses such files) gets the suffix `_2`,
-//! `_3`, ... and keeps its JSON key in [`Field::key`].//!
+//! `_3`, ... and keeps its JSON key in [`Field::key`](crate::schema::Field::key).
+//!
 //! The module is laid out by concept: this file holds the observations and the walk that
 //! folds a document into them; [`merge`] merges observations (inferrers of parallel chunks,
 //! schemas of Spark partitions and dataset batches); [`types`] turns observations into the
