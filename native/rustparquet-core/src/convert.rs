@@ -86,6 +86,8 @@ pub struct ConvertSummary {
     pub first_errors: Vec<String>,
     /// Values replaced by a later duplicate key in the same object.
     pub duplicate_keys: u64,
+    /// Where the first of them was: `file:line:column: \`path\``.
+    pub first_duplicate: Option<String>,
     pub row_groups: usize,
     pub columns: usize,
     /// Input bytes read (decompressed).
@@ -120,6 +122,7 @@ impl ConvertSummary {
             bad_documents: policy.count,
             first_errors: policy.first_errors.clone(),
             duplicate_keys,
+            first_duplicate: None,
             row_groups: stats.row_groups,
             columns: stats.columns,
             input_bytes: options
@@ -376,9 +379,11 @@ impl DocumentSink for Shredder {
     fn document(
         &mut self,
         p: &mut Parser<'_>,
-        _locate: &dyn Fn(usize) -> Location,
+        locate: &dyn Fn(usize) -> Location,
     ) -> std::result::Result<(), DocError> {
-        self.shred_document(p).map_err(DocError::from)
+        self.shred_document(p).map_err(DocError::from)?;
+        self.place_duplicate(locate);
+        Ok(())
     }
 }
 
@@ -488,8 +493,11 @@ pub fn convert_with_schema(
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
-    let summary = |documents, duplicate_keys, stats: FileStats, policy: &BadRecordPolicy| {
-        ConvertSummary::new(
+    let summary = |documents,
+                   (duplicate_keys, first_duplicate),
+                   stats: FileStats,
+                   policy: &BadRecordPolicy| {
+        let mut s = ConvertSummary::new(
             schema,
             stats,
             documents,
@@ -497,7 +505,9 @@ pub fn convert_with_schema(
             policy,
             options,
             false,
-        )
+        );
+        s.first_duplicate = first_duplicate;
+        s
     };
     let shred_all = |sink: &mut ShredSink, policy: &mut BadRecordPolicy| -> Result<u64> {
         let mut documents = 0;
@@ -523,7 +533,10 @@ pub fn convert_with_schema(
         let assembler = RowGroupAssembler::new(&writer, &options.writer, 1);
         let mut sink = new_sink(BatchSink::Inline(writer, assembler));
         let documents = shred_all(&mut sink, &mut policy)?;
-        let duplicate_keys = sink.shredder.duplicate_keys();
+        let duplicate_keys = (
+            sink.shredder.duplicate_keys(),
+            sink.shredder.take_first_duplicate(),
+        );
         let BatchSink::Inline(mut writer, mut assembler) = sink.batches else {
             unreachable!("inline sink")
         };
@@ -561,7 +574,10 @@ pub fn convert_with_schema(
             Ok(None)
         });
         let shredded = shred_all(&mut sink, &mut policy);
-        let duplicate_keys = sink.shredder.duplicate_keys();
+        let duplicate_keys = (
+            sink.shredder.duplicate_keys(),
+            sink.shredder.take_first_duplicate(),
+        );
         if shredded.is_ok() {
             if let BatchSink::Thread { to_writer, .. } = &sink.batches {
                 let _ = to_writer.send(WriterMessage::Finish);
@@ -750,6 +766,7 @@ struct ShreddedChunk {
     documents: u64,
     bad: Vec<(Error, Vec<u8>)>,
     duplicate_keys: u64,
+    first_duplicate: Option<String>,
 }
 
 /// Parallel conversion of newline-delimited inputs; `None` if a document spans lines (the
@@ -766,6 +783,7 @@ fn convert_parallel(
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
     let (mut documents, mut duplicate_keys) = (0u64, 0u64);
+    let mut first_duplicate = None;
     let complete = run_chunks(
         inputs,
         options,
@@ -785,6 +803,7 @@ fn convert_parallel(
                 documents: end.taken,
                 bad: chunk_policy.take_deferred(),
                 duplicate_keys: shredder.duplicate_keys() - duplicates_before,
+                first_duplicate: shredder.take_first_duplicate(),
             }))
         },
         |chunk| {
@@ -794,6 +813,7 @@ fn convert_parallel(
             }
             documents += chunk.documents;
             duplicate_keys += chunk.duplicate_keys;
+            first_duplicate = first_duplicate.take().or(chunk.first_duplicate);
             Ok(())
         },
     )?;
@@ -804,7 +824,7 @@ fn convert_parallel(
     policy.finish()?;
     check_cancelled(options)?;
     let stats = writer.finish()?;
-    Ok(Some(ConvertSummary::new(
+    let mut summary = ConvertSummary::new(
         schema,
         stats,
         documents,
@@ -812,5 +832,7 @@ fn convert_parallel(
         &policy,
         options,
         true,
-    )))
+    );
+    summary.first_duplicate = first_duplicate;
+    Ok(Some(summary))
 }

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod assemble;
+pub mod commit;
 pub mod convert;
 pub mod dataset;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod schema_format;
 pub mod shred;
 pub mod staged;
 pub mod stream;
+pub mod words;
 pub mod write;
 
 /// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked

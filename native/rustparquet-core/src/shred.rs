@@ -399,6 +399,10 @@ pub struct Shredder {
     seen: Vec<u64>,
     /// Values overwritten by a later duplicate key.
     duplicate_keys: u64,
+    /// The first duplicate key of the document being shredded: its offset and path.
+    pending_duplicate: Option<(usize, ColumnPath)>,
+    /// Where the first duplicate key was, `file:line:column` and path, once placed.
+    first_duplicate: Option<String>,
 }
 
 impl Shredder {
@@ -413,6 +417,8 @@ impl Shredder {
             rows: 0,
             seen: Vec::new(),
             duplicate_keys: 0,
+            pending_duplicate: None,
+            first_duplicate: None,
         };
         let root = Field {
             name: "<document>".into(),
@@ -584,6 +590,22 @@ impl Shredder {
         self.duplicate_keys
     }
 
+    /// Places the first duplicate key of the document just shredded, if it is the first one
+    /// seen, with `locate` (the reader's offset → `file:line:column`).
+    pub fn place_duplicate(&mut self, locate: &dyn Fn(usize) -> crate::error::Location) {
+        if let Some((offset, path)) = self.pending_duplicate.take() {
+            if self.first_duplicate.is_none() {
+                self.first_duplicate = Some(format!("{}: `{path}`", locate(offset)));
+            }
+        }
+    }
+
+    /// Where the first duplicate key was (`file:line:column: \`path\``), taken: the next one
+    /// placed is kept after this.
+    pub fn take_first_duplicate(&mut self) -> Option<String> {
+        self.first_duplicate.take()
+    }
+
     /// Hands out the buffered row group, leaving `spare` (cleared) buffers in its place so
     /// their allocations are reused. `spare` must come from this shredder (or be empty).
     pub fn take_buffers(&mut self, spare: Option<Vec<LeafBuffer>>) -> Vec<LeafBuffer> {
@@ -616,6 +638,7 @@ impl Shredder {
     /// written is taken back out of the buffers.
     pub fn shred_document(&mut self, p: &mut Parser<'_>) -> ShredResult<()> {
         self.seen.clear();
+        self.pending_duplicate = None;
         let result = match p.peek() {
             Ok(ValueKind::Object) => self.item(p, self.root, 0),
             Ok(kind) => Err(ShredError::Mismatch {
@@ -907,6 +930,11 @@ impl Shredder {
                     self.leaves[leaf].rollback_last_at(depth);
                 }
                 self.duplicate_keys += 1;
+                if self.first_duplicate.is_none() && self.pending_duplicate.is_none() {
+                    let key = String::from_utf8_lossy(key).into_owned();
+                    self.pending_duplicate =
+                        Some((p.last_key_offset(), self.paths[node].key(&key)));
+                }
             }
             self.seen[word] |= bit;
             let d = self.nodes[node].def;
