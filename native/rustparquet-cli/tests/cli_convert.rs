@@ -451,7 +451,7 @@ fn counts_of_one_are_singular() {
         );
         assert!(
         stderr.contains(&format!(
-            "rustparquet: 1 value was replaced by a later duplicate key in the same object (the last value wins); the first at {}:1:11: `a`",
+            "rustparquet: 1 value was replaced by a later duplicate key in the same object (the last value wins); the first at {}:1:10: `a`",
             src.display()
         )),
         "{stderr}"
