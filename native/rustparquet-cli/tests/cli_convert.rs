@@ -34,7 +34,7 @@ fn convert_from_stdin_prints_one_summary_line() {
     let line = stderr.lines().next().unwrap();
     assert!(
         line.starts_with(&format!(
-            "{}: 2 documents · 1 row groups · 2 columns · ",
+            "{}: 2 documents · 1 row group · 2 columns · ",
             out.display()
         )),
         "{line}"
@@ -154,7 +154,7 @@ fn bad_input_exits_1_naming_file_line_and_column() {
     );
     assert_eq!(o.status.code(), Some(0));
     assert!(
-        text(&o.stderr).contains("rustparquet: 1 bad documents skipped; first:"),
+        text(&o.stderr).contains("rustparquet: 1 bad document skipped; first:"),
         "{}",
         text(&o.stderr)
     );
@@ -251,15 +251,14 @@ fn help_documents_every_convert_flag_and_the_exit_codes() {
     assert!(text(&o.stdout).contains("Exit codes:"));
 }
 
-#[test]
-fn ctrl_c_leaves_no_file_even_when_blocked_on_input() {
-    let dir = tempfile::tempdir().unwrap();
-    let schema = dir.path().join("s.json");
+/// Starts `convert -` from a standard input the test holds open, writing into a fresh
+/// directory `out/` (which then holds only the run's files).
+fn convert_from_open_stdin(dir: &std::path::Path) -> (std::process::Child, std::path::PathBuf) {
+    let schema = dir.join("s.json");
     std::fs::write(&schema, r#"{"fields": [{"name": "a", "type": "int64"}]}"#).unwrap();
-    let out_dir = dir.path().join("out");
+    let out_dir = dir.join("out");
     std::fs::create_dir(&out_dir).unwrap();
     let out = out_dir.join("out.parquet");
-    // Standard input stays open and silent: the run waits for it.
     let mut child = Command::new(env!("CARGO_BIN_EXE_rustparquet"))
         .args([
             "convert",
@@ -284,18 +283,90 @@ fn ctrl_c_leaves_no_file_even_when_blocked_on_input() {
     let started = std::time::Instant::now();
     while std::fs::read_dir(&out_dir).unwrap().next().is_none() {
         assert!(
-            started.elapsed().as_secs() < 20,
+            started.elapsed().as_secs() < 60,
             "no temporary file appeared"
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    (child, out)
+}
+
+/// Whether a thread of process `pid` is inside `read(0, …)`, per /proc/PID/task/*/syscall
+/// (syscall number 0 on x86-64, first argument the descriptor). `None` where /proc cannot
+/// say (another architecture or kernel).
+fn reading_stdin(pid: u32) -> Option<bool> {
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        return None;
+    }
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut readable = false;
+    for task in tasks.flatten() {
+        let Ok(line) = std::fs::read_to_string(task.path().join("syscall")) else {
+            continue;
+        };
+        readable = true;
+        if line.starts_with("0 0x0 ") {
+            return Some(true);
+        }
+    }
+    readable.then_some(false)
+}
+
+fn send_sigint(pid: u32) {
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", &pid.to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(130));
+}
+
+/// Waits for `child` to exit, within `limit`, without touching its standard input.
+fn wait_within(child: &mut std::process::Child, limit: std::time::Duration) -> Output {
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("the run did not exit within {limit:?} of Ctrl-C");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = child.wait().unwrap();
+    let read_all = |r: Option<&mut dyn std::io::Read>| {
+        let mut v = Vec::new();
+        if let Some(r) = r {
+            r.read_to_end(&mut v).unwrap();
+        }
+        v
+    };
+    let stdout = read_all(child.stdout.as_mut().map(|r| r as &mut dyn std::io::Read));
+    let stderr = read_all(child.stderr.as_mut().map(|r| r as &mut dyn std::io::Read));
+    Output {
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+#[test]
+fn ctrl_c_leaves_no_file_even_when_blocked_on_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, out) = convert_from_open_stdin(dir.path());
+    let out_dir = out.parent().unwrap().to_path_buf();
+    // Standard input stays open and silent: the run cannot finish. Make sure it is waiting
+    // in read(0) (where /proc can tell), so the signal finds it blocked on input.
+    let started = std::time::Instant::now();
+    while reading_stdin(child.id()) == Some(false) {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the run never blocked on its input"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    send_sigint(child.id());
+    // Standard input is still open (dropped only after the exit): the only way out is the
+    // handler's, after its grace period.
+    let output = wait_within(&mut child, std::time::Duration::from_secs(60));
+    assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
     assert!(
         text(&output.stderr).contains("rustparquet: interrupted"),
         "{}",
@@ -303,6 +374,181 @@ fn ctrl_c_leaves_no_file_even_when_blocked_on_input() {
     );
     let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Ctrl-C racing the end of the input: the run either commits its file before the signal
+/// counts (exit 0, the complete file) or never commits it (exit 130, nothing left); never
+/// 130 with a file, never a partial file.
+#[test]
+fn ctrl_c_at_the_end_of_the_input_is_all_or_nothing() {
+    for round in 0..10u64 {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut child, out) = convert_from_open_stdin(dir.path());
+        let out_dir = out.parent().unwrap().to_path_buf();
+        let stdin = child.stdin.take().unwrap();
+        // Close the input and send the signal a varying moment apart, on two threads.
+        let closer = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_micros(round * 300));
+            drop(stdin);
+        });
+        send_sigint(child.id());
+        closer.join().unwrap();
+        let output = wait_within(&mut child, std::time::Duration::from_secs(60));
+        let stderr = text(&output.stderr);
+        let mut left: Vec<String> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        match output.status.code() {
+            Some(130) => {
+                assert!(stderr.contains("rustparquet: interrupted"), "{stderr}");
+                assert!(left.is_empty(), "exit 130 but files left: {left:?}");
+            }
+            Some(0) => {
+                assert_eq!(left, ["out.parquet"], "{stderr}");
+                let cat = rustparquet(&["cat", out.to_str().unwrap()], None);
+                assert_eq!(text(&cat.stdout), "{\"a\":1}\n");
+            }
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+    }
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in.ndjson");
+    std::fs::write(&src, "{\"a\": 1, \"a\": 2}\n{oops\n").unwrap();
+    let out = dir.path().join("out.parquet");
+    // Both pipelines: parallel chunks (2 threads) and one thread.
+    for threads in ["2", "1"] {
+        let o = rustparquet(
+            &[
+                "convert",
+                src.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--on-error",
+                "skip",
+                "--threads",
+                threads,
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let stderr = text(&o.stderr);
+        assert!(
+            stderr.starts_with(&format!(
+                "{}: 1 document · 1 row group · 1 column · ",
+                out.display()
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("rustparquet: 1 bad document skipped; first:"),
+            "{stderr}"
+        );
+        assert!(
+        stderr.contains(&format!(
+            "rustparquet: 1 value was replaced by a later duplicate key in the same object (the last value wins); the first at {}:1:10: `a`",
+            src.display()
+        )),
+        "{stderr}"
+    );
+    }
+}
+
+#[test]
+fn output_into_a_missing_directory_names_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in.ndjson");
+    std::fs::write(&src, "{\"a\": 1}\n").unwrap();
+    let out = dir.path().join("out").join("x.parquet");
+    let o = rustparquet(
+        &[
+            "convert",
+            src.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr).trim_end(),
+        format!(
+            "rustparquet: {}: directory {} does not exist",
+            out.display(),
+            dir.path().join("out").display()
+        )
+    );
+}
+
+#[test]
+fn no_clobber_keeps_an_existing_output_and_without_it_the_output_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in.ndjson");
+    std::fs::write(&src, "{\"a\": 1}\n").unwrap();
+    let out = dir.path().join("out.parquet");
+    std::fs::write(&out, b"precious").unwrap();
+    let args = [
+        "convert",
+        src.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    let o = rustparquet(&[&args[..], &["--no-clobber"]].concat(), None);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr).trim_end(),
+        format!(
+            "rustparquet: {}: already exists, and --no-clobber leaves it as it is",
+            out.display()
+        )
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"precious");
+    let names = || {
+        let mut v: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(), ["in.ndjson", "out.parquet"]);
+    // A file appearing at the target while the run works is kept too: the rename at the end
+    // does not replace. The run waits on its standard input while the file appears.
+    let late = dir.path().join("late.parquet");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rustparquet"))
+        .args(["convert", "-", "-o", late.to_str().unwrap(), "--no-clobber"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(b"{\"a\": 1}\n")
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::write(&late, b"late").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("already exists, and --no-clobber leaves it as it is"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(std::fs::read(&late).unwrap(), b"late");
+    assert_eq!(names(), ["in.ndjson", "late.parquet", "out.parquet"]);
+    // Without --no-clobber the output is replaced, as documented.
+    let o = rustparquet(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let cat = rustparquet(&["cat", out.to_str().unwrap()], None);
+    assert_eq!(text(&cat.stdout), "{\"a\":1}\n");
 }
 
 #[test]

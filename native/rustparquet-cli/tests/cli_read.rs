@@ -288,3 +288,101 @@ fn a_decoder_panic_on_corrupt_data_is_one_error_line() {
         format!("rustparquet: {file}: internal error while decoding (corrupt data, or a bug to report): column start and length should not be negative\n")
     );
 }
+
+/// Writes `docs` (NDJSON) as a Parquet file at `path` with the binary.
+fn parquet_at(path: &Path, docs: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let src = path.with_extension("ndjson.src");
+    std::fs::write(&src, docs).unwrap();
+    let (code, _, err) = run(&[
+        "convert",
+        src.to_str().unwrap(),
+        "-o",
+        path.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_file(src).unwrap();
+}
+
+#[test]
+fn cat_dir_reads_hive_partitions_recursively_as_spark_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("table");
+    parquet_at(
+        &t.join("date=2026-12-01/n=1/part-0.parquet"),
+        "{\"a\":1}\n{\"a\":2}\n",
+    );
+    parquet_at(
+        &t.join("date=2026-12-02/n=3000000000/part-0.parquet"),
+        "{\"a\":3}\n",
+    );
+    parquet_at(
+        &t.join("date=__HIVE_DEFAULT_PARTITION__/n=7/part-0.parquet"),
+        "{\"a\":null}\n",
+    );
+    std::fs::write(t.join("_SUCCESS"), b"").unwrap();
+    std::fs::write(t.join("date=2026-12-01/n=1/.part-0.parquet.crc"), b"x").unwrap();
+    std::fs::create_dir_all(t.join("_temporary/0")).unwrap();
+    std::fs::write(t.join("_temporary/0/part-9.parquet"), b"junk").unwrap();
+    let table = t.to_str().unwrap();
+    let (code, out, err) = run(&["cat", table]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    // `n` holds an int and a long: the column is a long; the null directory is null.
+    assert_eq!(
+        out,
+        "{\"a\":1,\"date\":\"2026-12-01\",\"n\":1}\n\
+         {\"a\":2,\"date\":\"2026-12-01\",\"n\":1}\n\
+         {\"a\":3,\"date\":\"2026-12-02\",\"n\":3000000000}\n\
+         {\"a\":null,\"date\":null,\"n\":7}\n"
+    );
+    // --columns selects partition columns too, alone or with the file's.
+    let (code, out, err) = run(&["cat", table, "--columns", "n", "--limit", "2"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, "{\"n\":1}\n{\"n\":1}\n");
+    let (_, out, _) = run(&["cat", table, "--columns", "date,a", "--omit-nulls"]);
+    assert_eq!(
+        out,
+        "{\"a\":1,\"date\":\"2026-12-01\"}\n{\"a\":2,\"date\":\"2026-12-01\"}\n\
+         {\"a\":3,\"date\":\"2026-12-02\"}\n{}\n"
+    );
+    // Files that disagree on their partition directories are refused, as Spark refuses them.
+    parquet_at(&t.join("date=2026-12-03/part-0.parquet"), "{\"a\":4}\n");
+    let (code, _, err) = run(&["cat", table]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("disagree on their partition directories"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_mistyped_column_of_a_wide_file_gets_suggestions_not_every_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.parquet");
+    let doc: Vec<String> = (0..300).map(|i| format!("\"metric_{i}\":{i}")).collect();
+    parquet_at(
+        &file,
+        &format!("{{{},\"build\":{{\"branch\":\"main\"}}}}\n", doc.join(",")),
+    );
+    let (code, out, err) = run(&["cat", file.to_str().unwrap(), "--columns", "build.brnch"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "rustparquet: --columns: `build.brnch` is not a column of {f}; did you mean `build.branch`? (301 columns; `rustparquet inspect {f}` lists them)",
+            f = file.display()
+        )
+    );
+}
+
+#[test]
+fn inspect_counts_of_one_are_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one.parquet");
+    parquet_at(&file, "{\"a\":1}\n");
+    let (code, out, err) = run(&["inspect", file.to_str().unwrap()]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.contains("row group 0: 1 row, "), "{out}");
+    assert!(out.contains("  a: 1 value, "), "{out}");
+}

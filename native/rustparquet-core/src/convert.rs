@@ -89,6 +89,8 @@ pub struct ConvertSummary {
     pub first_errors: Vec<String>,
     /// Values replaced by a later duplicate key in the same object.
     pub duplicate_keys: u64,
+    /// Where the first of them was: `file:line:column: \`path\``.
+    pub first_duplicate: Option<String>,
     pub row_groups: usize,
     pub columns: usize,
     /// Input bytes read (decompressed).
@@ -123,6 +125,7 @@ impl ConvertSummary {
             bad_documents: policy.count,
             first_errors: policy.first_errors.clone(),
             duplicate_keys,
+            first_duplicate: None,
             row_groups: stats.row_groups,
             columns: stats.columns,
             input_bytes: options
@@ -320,9 +323,11 @@ impl DocumentSink for Shredder {
     fn document(
         &mut self,
         p: &mut Parser<'_>,
-        _locate: &dyn Fn(usize) -> Location,
+        locate: &dyn Fn(usize) -> Location,
     ) -> std::result::Result<(), BadDocument> {
-        self.shred_document(p)
+        self.shred_document(p)?;
+        self.place_duplicate(locate);
+        Ok(())
     }
 }
 
@@ -415,8 +420,11 @@ pub fn convert_with_schema(
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
-    let summary = |documents, duplicate_keys, stats: FileStats, policy: &BadRecordPolicy| {
-        ConvertSummary::new(
+    let summary = |documents,
+                   (duplicate_keys, first_duplicate),
+                   stats: FileStats,
+                   policy: &BadRecordPolicy| {
+        let mut s = ConvertSummary::new(
             schema,
             stats,
             documents,
@@ -424,7 +432,9 @@ pub fn convert_with_schema(
             policy,
             options,
             false,
-        )
+        );
+        s.first_duplicate = first_duplicate;
+        s
     };
     let shred_all = |sink: &mut ShredSink, policy: &mut BadRecordPolicy| -> Result<u64> {
         let mut documents = 0;
@@ -448,7 +458,10 @@ pub fn convert_with_schema(
         // One thread: shred a batch, encode it, and so on.
         let mut sink = new_sink(BatchSink::Inline(writer));
         let documents = shred_all(&mut sink, &mut policy)?;
-        let duplicate_keys = sink.shredder.duplicate_keys();
+        let duplicate_keys = (
+            sink.shredder.duplicate_keys(),
+            sink.shredder.take_first_duplicate(),
+        );
         let BatchSink::Inline(writer) = sink.batches else {
             unreachable!("inline sink")
         };
@@ -483,7 +496,10 @@ pub fn convert_with_schema(
             Ok(None)
         });
         let shredded = shred_all(&mut sink, &mut policy);
-        let duplicate_keys = sink.shredder.duplicate_keys();
+        let duplicate_keys = (
+            sink.shredder.duplicate_keys(),
+            sink.shredder.take_first_duplicate(),
+        );
         if shredded.is_ok() {
             if let BatchSink::Thread { to_writer, .. } = &sink.batches {
                 let _ = to_writer.send(WriterMessage::Finish);
@@ -675,6 +691,7 @@ struct ShreddedChunk {
     documents: u64,
     bad: Vec<(Error, Vec<u8>)>,
     duplicate_keys: u64,
+    first_duplicate: Option<String>,
 }
 
 /// Parallel conversion of newline-delimited inputs; `None` if a document spans lines (the
@@ -691,6 +708,7 @@ fn convert_parallel(
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
     let (mut documents, mut duplicate_keys) = (0u64, 0u64);
+    let mut first_duplicate = None;
     let complete = run_chunks(
         inputs,
         options,
@@ -710,6 +728,7 @@ fn convert_parallel(
                 documents: end.taken,
                 bad: chunk_policy.take_deferred(),
                 duplicate_keys: shredder.duplicate_keys() - duplicates_before,
+                first_duplicate: shredder.take_first_duplicate(),
             }))
         },
         |chunk| {
@@ -719,6 +738,7 @@ fn convert_parallel(
             }
             documents += chunk.documents;
             duplicate_keys += chunk.duplicate_keys;
+            first_duplicate = first_duplicate.take().or(chunk.first_duplicate);
             Ok(())
         },
     )?;
@@ -728,7 +748,7 @@ fn convert_parallel(
     policy.finish()?;
     check_cancelled(options)?;
     let stats = writer.finish()?;
-    Ok(Some(ConvertSummary::new(
+    let mut summary = ConvertSummary::new(
         schema,
         stats,
         documents,
@@ -736,5 +756,7 @@ fn convert_parallel(
         &policy,
         options,
         true,
-    )))
+    );
+    summary.first_duplicate = first_duplicate;
+    Ok(Some(summary))
 }

@@ -124,7 +124,7 @@ pub fn append(inputs: &[String], dir: &Path, options: &ConvertOptions) -> Result
     let (mut file, staged) = StagedFile::create(&schema_path)?;
     file.write_all((text + "\n").as_bytes())
         .map_err(|e| Error::io(staged.temp_path(), e))?;
-    staged.persist(&mut file)?;
+    staged.persist_completing(&mut file)?;
     drop(lock);
     Ok(AppendSummary {
         part,

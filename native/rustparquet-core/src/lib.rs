@@ -18,6 +18,7 @@
 
 pub mod assemble;
 pub mod bad_document;
+pub mod commit;
 pub mod convert;
 pub mod dataset;
 pub mod error;
@@ -34,6 +35,7 @@ pub mod shred;
 pub mod staged;
 pub mod stream;
 pub mod threads;
+pub mod words;
 pub mod write;
 
 /// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked

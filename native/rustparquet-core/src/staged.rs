@@ -66,7 +66,9 @@ impl StagedFile {
             // less the umask, like any file a command creates).
             #[cfg(unix)]
             builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-            let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
+            let temp = builder
+                .tempfile_in(&dir)
+                .map_err(|e| staging_error(target, &dir, e))?;
             let (file, temp) = temp.into_parts();
             // A file system without flock (some network mounts) gets no lock: the sweep
             // cannot lock such files either, so it never removes them.
@@ -101,8 +103,20 @@ impl StagedPath {
         &self.temp
     }
 
-    /// Syncs `file` (the one [`StagedFile::create`] returned) and renames it onto the target.
+    /// Syncs `file` (the one [`StagedFile::create`] returned) and renames it onto the target,
+    /// under the process's [commit rules](crate::commit).
     pub fn persist(self, file: &mut File) -> Result<()> {
+        self.persist_as(file, crate::commit::Kind::Own)
+    }
+
+    /// Like [`persist`](Self::persist), for a file that completes a commit already made (a
+    /// dataset's schema file after its new part): a stop (Ctrl-C) does not refuse it, so an
+    /// append in place is never left half-recorded.
+    pub fn persist_completing(self, file: &mut File) -> Result<()> {
+        self.persist_as(file, crate::commit::Kind::Completing)
+    }
+
+    fn persist_as(self, file: &mut File, kind: crate::commit::Kind) -> Result<()> {
         use std::io::Write;
         file.flush().map_err(|e| Error::io(&self.target, e))?;
         file.sync_all().map_err(|e| Error::io(&self.target, e))?;
@@ -112,10 +126,30 @@ impl StagedPath {
             target,
         } = self;
         drop(registration);
-        temp.persist(&target)
-            .map_err(|e| Error::io(&target, e.error))?;
-        Ok(())
+        crate::commit::commit(temp, &target, kind)
     }
+}
+
+/// The error of a temporary that cannot be created next to `target` in `dir`, naming the
+/// target and the directory, never the hidden temporary (tempfile's message names it).
+fn staging_error(target: &Path, dir: &Path, e: std::io::Error) -> Error {
+    let reason = match std::fs::metadata(dir) {
+        Err(m) if m.kind() == std::io::ErrorKind::NotFound => {
+            format!("directory {} does not exist", dir.display())
+        }
+        Ok(m) if !m.is_dir() => format!("{} is not a directory", dir.display()),
+        _ => {
+            let cause = e
+                .raw_os_error()
+                .map(std::io::Error::from_raw_os_error)
+                .map_or_else(|| e.kind().to_string(), |os| os.to_string());
+            format!(
+                "cannot create a file in directory {}: {cause}",
+                dir.display()
+            )
+        }
+    };
+    Error::io(target, std::io::Error::new(e.kind(), reason))
 }
 
 /// Whether the open `file` is still the one at `path`.
@@ -269,6 +303,21 @@ mod tests {
         assert_eq!(
             left,
             [".other.parquet.AAAAAA.rustparquet-tmp", "out.parquet"]
+        );
+    }
+
+    #[test]
+    fn a_missing_directory_is_named_not_the_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out").join("x.parquet");
+        let err = StagedFile::create(&target).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: directory {} does not exist",
+                target.display(),
+                dir.path().join("out").display()
+            )
         );
     }
 }

@@ -1,7 +1,6 @@
 //! `rustparquet cat`: Parquet files back to NDJSON on stdout, one document per line, streamed
 //! one batch at a time within `--max-memory`. A closed pipe (`| head`) ends the run with 0.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use rustparquet_core::assemble::{AssembleOptions, NonFinite};
@@ -11,7 +10,10 @@ use super::{CliError, CliResult};
 
 #[derive(clap::Args, Debug)]
 pub struct CatArgs {
-    /// Parquet files, directories (their *.parquet files) or glob patterns ('data/*.parquet').
+    /// Parquet files, directories or glob patterns ('data/*.parquet'). A directory is read
+    /// recursively as Spark reads a table: its *.parquet files, skipping `_`/`.` names, with
+    /// the `key=value` directories above each file (`date=2026-12-01/`) added as partition
+    /// columns after the file's own, typed as Spark infers them.
     #[arg(required = true, value_name = "FILE|GLOB")]
     pub inputs: Vec<String>,
 
@@ -58,7 +60,7 @@ pub fn quiet_caught_panics() {
 
 pub fn run(args: CatArgs) -> CliResult {
     quiet_caught_panics();
-    let inputs: Vec<PathBuf> = read::expand_inputs(&args.inputs)?;
+    let inputs = read::files::expand(&args.inputs)?;
     let options = ReadOptions {
         columns: args.columns,
         limit: args.limit,
@@ -75,7 +77,7 @@ pub fn run(args: CatArgs) -> CliResult {
     };
     let stdout = std::io::stdout();
     let mut sink = stdout.lock();
-    match read::cat(&inputs, &options, &mut sink) {
+    match read::files::cat(&inputs, &options, &mut sink) {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(rustparquet_core::Error::Io { source, .. })
             if source.kind() == std::io::ErrorKind::BrokenPipe =>

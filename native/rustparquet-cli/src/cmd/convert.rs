@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use rustparquet_core::input::{InputFormat, OnError, Progress};
 use rustparquet_core::options::WriterOptions;
+use rustparquet_core::words::noun;
 use rustparquet_core::{ConvertOptions, ConvertSummary};
 
 use super::{CliError, CliResult};
@@ -22,7 +23,8 @@ pub struct ConvertArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// The Parquet file to write. It appears only when complete.
+    /// The Parquet file to write. It appears only when complete, and replaces an existing
+    /// FILE then (see --no-clobber).
     #[arg(
         short,
         long,
@@ -31,6 +33,12 @@ pub struct ConvertArgs {
         conflicts_with = "dataset"
     )]
     pub output: Option<PathBuf>,
+
+    /// Refuse to replace an existing output file (or quarantine file): exit 1 and leave it
+    /// as it is. Checked before the run starts and again, atomically, when the file is put
+    /// in place.
+    #[arg(long, conflicts_with = "dataset")]
+    pub no_clobber: bool,
 
     /// Append the documents to the dataset in directory DIR as a new part file; the
     /// dataset's schema evolves so that every part stays readable together (Spark's
@@ -201,22 +209,17 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
 /// Runs `convert`.
 pub fn run(args: ConvertArgs) -> CliResult {
     let mut opts = options(&args)?;
+    if args.no_clobber {
+        if let Some(output) = &args.output {
+            super::no_clobber::refuse_existing(output, &opts.on_error)?;
+        }
+    }
     let progress = Arc::new(Progress::default());
     opts.progress = Some(progress.clone());
     let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = cancel.clone();
-        // Ctrl-C asks the run to stop: it checks between blocks of input and removes its
-        // temporary file. A run blocked on its input (a silent pipe) cannot notice, so after a
-        // grace period (or at a second Ctrl-C) the handler removes it and exits.
-        let _ = ctrlc::set_handler(move || {
-            if !cancel.swap(true, Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_secs(3));
-            }
-            rustparquet_core::write::remove_open_temporaries();
-            eprintln!("rustparquet: interrupted");
-            std::process::exit(130);
-        });
+    let target = args.dataset.clone().or_else(|| args.output.clone());
+    if let Some(target) = target {
+        super::interrupt::on_ctrl_c(cancel.clone(), target);
     }
     opts.cancel = Some(cancel);
     let started = Instant::now();
@@ -236,8 +239,9 @@ pub fn run(args: ConvertArgs) -> CliResult {
                 let bytes = progress.bytes.load(Ordering::Relaxed);
                 let secs = started.elapsed().as_secs_f64().max(1e-3);
                 bar.set_message(format!(
-                    "{} documents · {:.1} MB · {:.0} MB/s",
+                    "{} {} · {:.1} MB · {:.0} MB/s",
                     group(docs),
+                    noun(docs, "document", "documents"),
                     bytes as f64 / 1e6,
                     bytes as f64 / 1e6 / secs
                 ));
@@ -265,8 +269,9 @@ pub fn run(args: ConvertArgs) -> CliResult {
         eprintln!("{}", summary_line(&summary, &written, started.elapsed()));
         if !added_columns.is_empty() {
             eprintln!(
-                "rustparquet: the dataset gained {} columns: {}",
+                "rustparquet: the dataset gained {} {}: {}",
                 added_columns.len(),
+                noun(added_columns.len() as u64, "column", "columns"),
                 added_columns.join(", ")
             );
         }
@@ -280,8 +285,9 @@ pub fn run(args: ConvertArgs) -> CliResult {
                 _ => "skipped".to_string(),
             };
             eprintln!(
-                "rustparquet: {} bad documents {what}; first:",
-                group(summary.bad_documents)
+                "rustparquet: {} bad {} {what}; first:",
+                group(summary.bad_documents),
+                noun(summary.bad_documents, "document", "documents")
             );
             for e in &summary.first_errors {
                 eprintln!("  {e}");
@@ -289,8 +295,14 @@ pub fn run(args: ConvertArgs) -> CliResult {
         }
         if summary.duplicate_keys > 0 {
             eprintln!(
-                "rustparquet: {} values were replaced by a later duplicate key in the same object (the last value wins)",
-                group(summary.duplicate_keys)
+                "rustparquet: {} {} replaced by a later duplicate key in the same object (the last value wins){}",
+                group(summary.duplicate_keys),
+                noun(summary.duplicate_keys, "value was", "values were"),
+                summary
+                    .first_duplicate
+                    .as_deref()
+                    .map(|at| format!("; the first at {at}"))
+                    .unwrap_or_default()
             );
         }
     }
@@ -323,11 +335,14 @@ fn size(bytes: u64) -> String {
 
 fn summary_line(s: &ConvertSummary, output: &std::path::Path, elapsed: Duration) -> String {
     format!(
-        "{}: {} documents · {} row groups · {} columns · {} → {} · {:.1} s",
+        "{}: {} {} · {} {} · {} {} · {} → {} · {:.1} s",
         output.display(),
         group(s.documents),
-        s.row_groups,
-        s.columns,
+        noun(s.documents, "document", "documents"),
+        group(s.row_groups as u64),
+        noun(s.row_groups as u64, "row group", "row groups"),
+        group(s.columns as u64),
+        noun(s.columns as u64, "column", "columns"),
         size(s.input_bytes),
         size(s.output_bytes),
         elapsed.as_secs_f64()

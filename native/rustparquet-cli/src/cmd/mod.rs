@@ -3,6 +3,8 @@
 pub mod cat;
 pub mod convert;
 pub mod inspect;
+mod interrupt;
+mod no_clobber;
 pub mod schema;
 
 use std::process::ExitCode;

@@ -355,15 +355,18 @@ impl FileReport {
         for rg in &self.row_groups {
             let _ = writeln!(
                 s,
-                "\nrow group {}: {} rows, {} bytes uncompressed, {} compressed",
-                rg.index, rg.num_rows, rg.total_byte_size, rg.compressed_size
+                "\nrow group {}: {}, {} bytes uncompressed, {} compressed",
+                rg.index,
+                crate::words::count(rg.num_rows.max(0) as u64, "row", "rows"),
+                rg.total_byte_size,
+                rg.compressed_size
             );
             for c in &rg.columns {
                 let _ = writeln!(
                     s,
-                    "  {}: {} values, {}, {} → {} bytes, encodings {}",
+                    "  {}: {}, {}, {} → {} bytes, encodings {}",
                     c.path,
-                    c.num_values,
+                    crate::words::count(c.num_values.max(0) as u64, "value", "values"),
                     c.codec,
                     c.uncompressed_size,
                     c.compressed_size,

@@ -16,7 +16,9 @@
 //! depth; a file deeper than [`MAX_READ_DEPTH`] is refused before any recursive step.
 //! [`inspect`] reports a file's footer without decoding any page.
 
+pub mod files;
 pub mod inspect;
+mod suggest;
 
 use std::fs::File;
 use std::io::Write;
@@ -309,8 +311,8 @@ impl ParquetFile {
     }
 
     /// The leaf columns `columns` select: a path (docs/format.md, "Paths") selects every leaf
-    /// at or below it. A path
-    /// that selects nothing is an [`Error::Options`] listing what exists.
+    /// at or below it. A path that selects nothing is an [`Error::Options`] suggesting the
+    /// closest that exist.
     pub fn select(&self, columns: &[String]) -> Result<Vec<usize>> {
         let mut selected = vec![false; self.leaf_paths.len()];
         let descr = self.meta.metadata().file_metadata().schema_descr();
@@ -327,10 +329,10 @@ impl ParquetFile {
                 }
             }
             if !hit {
-                return Err(Error::Options(format!(
-                    "--columns: `{c}` is not a column of {}; it has: {}",
-                    self.path.display(),
-                    self.column_paths().join(", ")
+                return Err(Error::Options(suggest::unknown_column(
+                    c,
+                    &self.path.display().to_string(),
+                    &self.column_paths(),
                 )));
             }
         }
@@ -808,45 +810,10 @@ fn collect_type_paths(
     }
 }
 
-/// Expands the inputs users give `cat`: glob patterns (sorted matches), directories (their
-/// `*.parquet` files, skipping names starting with `_` or `.`, as Spark's `_SUCCESS`), and
-/// plain paths as they are.
+/// Expands the inputs users give `cat` to file paths: glob patterns (sorted matches),
+/// directories (walked recursively, see [`files`]), and plain paths as they are.
 pub fn expand_inputs(args: &[String]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for a in args {
-        let p = Path::new(a);
-        if a.contains(['*', '?', '[']) {
-            let matches = glob::glob(a)
-                .map_err(|e| Error::Options(format!("bad glob pattern `{a}`: {e}")))?;
-            let mut found: Vec<PathBuf> = matches.filter_map(|m| m.ok()).collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(Error::Options(format!("`{a}` matches no file")));
-            }
-            out.extend(found);
-        } else if p.is_dir() {
-            let entries = std::fs::read_dir(p).map_err(|e| Error::io(p, e))?;
-            let mut found = Vec::new();
-            for entry in entries {
-                let entry = entry.map_err(|e| Error::io(p, e))?;
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                if name.ends_with(".parquet") && !name.starts_with(['_', '.']) {
-                    found.push(entry.path());
-                }
-            }
-            found.sort();
-            if found.is_empty() {
-                return Err(Error::Options(format!(
-                    "directory `{a}` holds no .parquet file"
-                )));
-            }
-            out.extend(found);
-        } else {
-            out.push(p.to_path_buf());
-        }
-    }
-    Ok(out)
+    Ok(files::expand(args)?.into_iter().map(|f| f.path).collect())
 }
 
 /// Writes the records of every file in `inputs`, in order, as NDJSON to `sink`.

@@ -56,6 +56,10 @@ pub struct Shredder {
     seen: Vec<u64>,
     /// Values overwritten by a later duplicate key.
     duplicate_keys: u64,
+    /// The first duplicate key of the document being shredded: its offset and path.
+    pending_duplicate: Option<(usize, ColumnPath)>,
+    /// Where the first duplicate key was, `file:line:column` and path, once placed.
+    first_duplicate: Option<String>,
 }
 
 impl Shredder {
@@ -70,6 +74,8 @@ impl Shredder {
             rows: 0,
             seen: Vec::new(),
             duplicate_keys: 0,
+            pending_duplicate: None,
+            first_duplicate: None,
         };
         let root = Field {
             name: "<document>".into(),
@@ -99,6 +105,22 @@ impl Shredder {
     /// Values dropped because a later duplicate key in the same object replaced them.
     pub fn duplicate_keys(&self) -> u64 {
         self.duplicate_keys
+    }
+
+    /// Places the first duplicate key of the document just shredded, if it is the first one
+    /// seen, with `locate` (the reader's offset → `file:line:column`).
+    pub fn place_duplicate(&mut self, locate: &dyn Fn(usize) -> crate::error::Location) {
+        if let Some((offset, path)) = self.pending_duplicate.take() {
+            if self.first_duplicate.is_none() {
+                self.first_duplicate = Some(format!("{}: `{path}`", locate(offset)));
+            }
+        }
+    }
+
+    /// Where the first duplicate key was (`file:line:column: \`path\``), taken: the next one
+    /// placed is kept after this.
+    pub fn take_first_duplicate(&mut self) -> Option<String> {
+        self.first_duplicate.take()
     }
 
     /// Hands out the buffered row group, leaving `spare` (cleared) buffers in its place so
@@ -133,6 +155,7 @@ impl Shredder {
     /// written is taken back out of the buffers.
     pub fn shred_document(&mut self, p: &mut Parser<'_>) -> ShredResult<()> {
         self.seen.clear();
+        self.pending_duplicate = None;
         let result = match p.peek() {
             Ok(ValueKind::Object) => self.item(p, self.root, 0),
             Ok(kind) => Err(not_an_object(p.pos(), kind)),

@@ -262,6 +262,11 @@ impl Shredder {
                     self.leaves[leaf].rollback_last_at(depth);
                 }
                 self.duplicate_keys += 1;
+                if self.first_duplicate.is_none() && self.pending_duplicate.is_none() {
+                    let key = String::from_utf8_lossy(key).into_owned();
+                    self.pending_duplicate =
+                        Some((p.last_key_offset(), self.paths[node].key(&key)));
+                }
             }
             self.seen[word] |= bit;
             let d = self.nodes[node].def;
