@@ -27,6 +27,7 @@ pub mod schema_format;
 pub mod shred;
 pub mod staged;
 pub mod stream;
+pub mod variant;
 pub mod write;
 
 /// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked
