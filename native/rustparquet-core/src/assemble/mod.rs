@@ -362,7 +362,8 @@ fn build_shape(
     })
 }
 
-fn count_leaves(t: &ArrowType) -> usize {
+/// The number of leaf columns under an Arrow type.
+pub(crate) fn count_leaves(t: &ArrowType) -> usize {
     match t {
         ArrowType::List(i) | ArrowType::LargeList(i) | ArrowType::FixedSizeList(i, _) => {
             count_leaves(i.data_type())

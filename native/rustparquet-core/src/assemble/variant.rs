@@ -29,7 +29,7 @@ use parquet_variant::{
 };
 
 use super::scalar::NonFinite;
-use super::ShapeError;
+use super::{count_leaves, ShapeError};
 use crate::variant::to_json;
 
 /// The footer key under which Spark stores its row schema (as JSON).
@@ -188,17 +188,6 @@ impl VariantShape {
             }
             _ => Ok(None),
         }
-    }
-}
-
-fn count_leaves(t: &ArrowType) -> usize {
-    match t {
-        ArrowType::List(i) | ArrowType::LargeList(i) | ArrowType::FixedSizeList(i, _) => {
-            count_leaves(i.data_type())
-        }
-        ArrowType::Struct(fs) => fs.iter().map(|f| count_leaves(f.data_type())).sum(),
-        ArrowType::Map(e, _) => count_leaves(e.data_type()),
-        _ => 1,
     }
 }
 
