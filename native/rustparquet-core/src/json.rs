@@ -547,9 +547,18 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Consumes a number.
+    /// Consumes a number's text, checked against the JSON grammar but not converted: the
+    /// Variant encoder ([`crate::variant`]) decides its type from the digits as written.
     #[inline]
-    pub fn number(&mut self) -> ParseResult<Number> {
+    pub fn number_text(&mut self) -> ParseResult<&'a [u8]> {
+        let (start, ..) = self.scan_number()?;
+        Ok(&self.buf[start..self.pos])
+    }
+
+    /// Scans a number and moves past it: its start, sign, integer digits and whether it has
+    /// a fraction or an exponent.
+    #[inline(always)]
+    fn scan_number(&mut self) -> ParseResult<(usize, bool, usize, usize, bool)> {
         let buf = self.buf;
         let start = self.pos;
         let mut i = start;
@@ -606,6 +615,15 @@ impl<'a> Parser<'a> {
             }
         }
         self.pos = i;
+        Ok((start, negative, digits_start, digits_end, float))
+    }
+
+    /// Consumes a number.
+    #[inline]
+    pub fn number(&mut self) -> ParseResult<Number> {
+        let (start, negative, digits_start, digits_end, float) = self.scan_number()?;
+        let buf = self.buf;
+        let i = self.pos;
         if float {
             // The slice is ASCII digits, signs, '.', 'e': always valid UTF-8.
             let text = std::str::from_utf8(&buf[start..i]).unwrap_or("");

@@ -36,6 +36,7 @@ pub mod staged;
 pub mod stream;
 pub mod threads;
 pub mod words;
+pub mod variant;
 pub mod write;
 
 /// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked

@@ -11,6 +11,7 @@
 //! binary) are listed in docs/reading.md; scalar formatting lives in [`scalar`].
 
 pub mod scalar;
+pub mod variant;
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ use crate::error::Result;
 use crate::schema::{self, DataType, Repetition};
 
 pub use scalar::NonFinite;
+pub use variant::VariantGroups;
 
 /// Choices of the JSON form where Parquet does not decide it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -98,6 +100,9 @@ pub enum Shape {
     /// Adjacent columns of one JSON key (a dataset's evolved field: the original column and
     /// the columns added for new JSON types): the value is whichever column is set.
     Siblings(Vec<Shape>),
+    /// A `VARIANT` group (see [`variant`]): its value is rebuilt from `metadata`, `value`
+    /// and any shredded `typed_value` columns.
+    Variant(variant::VariantShape),
 }
 
 /// One member of a JSON object: its key, pre-escaped as `"key":`, and its shape.
@@ -144,6 +149,7 @@ impl Shape {
         leaves: &[&ColumnDescriptor],
         ours: Option<&schema::Schema>,
         cal: LegacyCalendar,
+        variants: &VariantGroups,
     ) -> std::result::Result<Vec<Member>, ShapeError> {
         let mut next = 0usize;
         if ours.is_some_and(|s| s.fields.is_empty())
@@ -153,7 +159,14 @@ impl Shape {
             // Every document was `{}`: the file holds only the placeholder column.
             return Ok(Vec::new());
         }
-        let members = build_members(fields, ours.map(|s| &s.fields[..]), leaves, &mut next, cal)?;
+        let members = build_members(
+            fields,
+            ours.map(|s| &s.fields[..]),
+            leaves,
+            &mut next,
+            cal,
+            variants,
+        )?;
         if next != leaves.len() {
             return Err(ShapeError(format!(
                 "the Arrow schema has {next} leaf columns but the projection selects {}",
@@ -170,12 +183,13 @@ fn build_members(
     leaves: &[&ColumnDescriptor],
     next: &mut usize,
     cal: LegacyCalendar,
+    variants: &VariantGroups,
 ) -> std::result::Result<Vec<Member>, ShapeError> {
     let mut members: Vec<Member> = Vec::with_capacity(fields.len());
     let mut previous_key: Option<&str> = None;
     for f in fields {
         let our = ours.and_then(|o| o.iter().find(|c| c.name == *f.name()));
-        let shape = build_shape(f.data_type(), our, leaves, next, cal)?;
+        let shape = build_shape(f.data_type(), our, leaves, next, cal, variants)?;
         let key = our.map(|o| o.json_key()).unwrap_or(f.name());
         // Our adjacent fields of one JSON key are one member (docs/format.md, datasets).
         let same_key = our.is_some() && previous_key == Some(key);
@@ -213,6 +227,7 @@ fn build_shape(
     leaves: &[&ColumnDescriptor],
     next: &mut usize,
     cal: LegacyCalendar,
+    variants: &VariantGroups,
 ) -> std::result::Result<Shape, ShapeError> {
     Ok(match t {
         ArrowType::List(item) | ArrowType::LargeList(item) | ArrowType::FixedSizeList(item, _) => {
@@ -227,6 +242,7 @@ fn build_shape(
                         leaves,
                         next,
                         cal,
+                        variants,
                     )?)));
                 }
                 _ => our_element(our),
@@ -237,9 +253,13 @@ fn build_shape(
                 leaves,
                 next,
                 cal,
+                variants,
             )?))
         }
         ArrowType::Struct(children) => {
+            if let Some(v) = variant::VariantShape::detect(children, leaves, next, variants)? {
+                return Ok(Shape::Variant(v));
+            }
             if let Some(schema::Field {
                 data_type: DataType::Union(members),
                 ..
@@ -255,7 +275,14 @@ fn build_shape(
                 }
                 let mut shapes = Vec::with_capacity(members.len());
                 for (c, m) in children.iter().zip(members) {
-                    shapes.push(build_shape(c.data_type(), Some(m), leaves, next, cal)?);
+                    shapes.push(build_shape(
+                        c.data_type(),
+                        Some(m),
+                        leaves,
+                        next,
+                        cal,
+                        variants,
+                    )?);
                 }
                 return Ok(Shape::Union(shapes));
             }
@@ -274,7 +301,7 @@ fn build_shape(
                 Some(DataType::Struct(fs)) => Some(&fs[..]),
                 _ => None,
             };
-            Shape::Struct(build_members(children, ours, leaves, next, cal)?)
+            Shape::Struct(build_members(children, ours, leaves, next, cal, variants)?)
         }
         ArrowType::Map(entries, _) => {
             let ArrowType::Struct(kv) = entries.data_type() else {
@@ -289,8 +316,22 @@ fn build_shape(
             };
             match &kv[..] {
                 [k, v] => Shape::Map {
-                    key: Box::new(build_shape(k.data_type(), None, leaves, next, cal)?),
-                    value: Box::new(build_shape(v.data_type(), our_value, leaves, next, cal)?),
+                    key: Box::new(build_shape(
+                        k.data_type(),
+                        None,
+                        leaves,
+                        next,
+                        cal,
+                        variants,
+                    )?),
+                    value: Box::new(build_shape(
+                        v.data_type(),
+                        our_value,
+                        leaves,
+                        next,
+                        cal,
+                        variants,
+                    )?),
                 },
                 // A MAP whose value column is missing: a set of keys, written as an array.
                 [k] => Shape::List(Box::new(build_shape(
@@ -299,6 +340,7 @@ fn build_shape(
                     leaves,
                     next,
                     cal,
+                    variants,
                 )?)),
                 _ => {
                     return Err(ShapeError(format!(
@@ -320,7 +362,8 @@ fn build_shape(
     })
 }
 
-fn count_leaves(t: &ArrowType) -> usize {
+/// The number of leaf columns under an Arrow type.
+pub(crate) fn count_leaves(t: &ArrowType) -> usize {
     match t {
         ArrowType::List(i) | ArrowType::LargeList(i) | ArrowType::FixedSizeList(i, _) => {
             count_leaves(i.data_type())
@@ -600,6 +643,7 @@ fn bind<'a>(
             Kind::Struct(bind_members(members, s.columns(), nf).ok_or_else(mismatch)??)
         }
         Shape::Siblings(_) => return Err(mismatch()),
+        Shape::Variant(v) => return bind_variant(v, array, nf),
         Shape::Union(members) => {
             let s = array.as_struct_opt().ok_or_else(mismatch)?;
             if s.num_columns() != members.len() {
@@ -654,6 +698,32 @@ fn bind<'a>(
         Shape::Leaf(form) => return bind_leaf(*form, array, nf).ok_or_else(mismatch),
     };
     Ok(Col { validity, kind })
+}
+
+/// A variant column's rows, rebuilt and printed once per batch: a row that is not a valid
+/// variant fails the batch here, where errors can still be returned.
+fn bind_variant<'a>(
+    shape: &'a variant::VariantShape,
+    array: &'a ArrayRef,
+    nf: NonFinite,
+) -> std::result::Result<Col<'a>, ShapeError> {
+    let bound = variant::BoundVariant::bind(shape, array)?;
+    let mut text = Vec::new();
+    let mut ends = Vec::with_capacity(bound.len());
+    for i in 0..bound.len() {
+        bound
+            .write_json(i, &mut text, nf)
+            .map_err(|e| ShapeError(format!("row {} of the batch: {e}", i + 1)))?;
+        ends.push(text.len());
+    }
+    Ok(Col {
+        validity: validity(array.as_ref()),
+        kind: Kind::Rendered {
+            keys: (0..bound.len()).collect(),
+            text,
+            ends,
+        },
+    })
 }
 
 fn bind_leaf(form: LeafForm, array: &ArrayRef, nf: NonFinite) -> Option<Col<'_>> {

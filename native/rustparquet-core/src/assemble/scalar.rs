@@ -57,7 +57,7 @@ pub fn write_i64(out: &mut Vec<u8>, v: i64) {
 }
 
 /// Appends `v` with at least `width` digits, zero padded (no sign handling).
-fn write_padded(out: &mut Vec<u8>, v: u64, width: usize) {
+pub(crate) fn write_padded(out: &mut Vec<u8>, v: u64, width: usize) {
     let start = out.len();
     write_u64(out, v);
     let len = out.len() - start;
@@ -314,7 +314,7 @@ fn write_year(out: &mut Vec<u8>, y: i64) {
     }
 }
 
-fn write_date_parts(out: &mut Vec<u8>, days: i64) {
+pub(crate) fn write_date_parts(out: &mut Vec<u8>, days: i64) {
     let (y, m, d) = civil_from_days(days);
     write_year(out, y);
     out.push(b'-');

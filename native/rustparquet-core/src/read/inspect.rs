@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::{guarded, read_err};
 use crate::assemble::scalar;
+use crate::assemble::variant::{self, VariantGroups};
 use crate::error::{Error, Result};
 
 /// Everything `inspect` reports about one file.
@@ -95,7 +96,24 @@ fn report(path: &Path, file_bytes: u64, meta: &ParquetMetaData) -> FileReport {
     let descr = fm.schema_descr();
     let mut schema = Vec::new();
     let mut leaf = 0usize;
-    tree(descr.root_schema(), descr, 0, &mut leaf, &mut schema);
+    let spark = fm
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|k| k.key == variant::SPARK_ROW_METADATA_KEY))
+        .and_then(|k| k.value.as_deref());
+    let variants = VariantGroups::find(descr, spark);
+    let mut at = Vec::new();
+    let nodes = Nodes {
+        descr,
+        variants: &variants,
+    };
+    tree(
+        descr.root_schema(),
+        &nodes,
+        0,
+        &mut at,
+        &mut leaf,
+        &mut schema,
+    );
     let columns = descr
         .columns()
         .iter()
@@ -143,13 +161,22 @@ fn report(path: &Path, file_bytes: u64, meta: &ParquetMetaData) -> FileReport {
     }
 }
 
+/// What the schema tree's lines are printed against.
+struct Nodes<'a> {
+    descr: &'a SchemaDescriptor,
+    /// Groups read as variants: un-annotated ones (Spark 4.0) are marked `(variant)`.
+    variants: &'a VariantGroups,
+}
+
 fn tree(
     t: &PqType,
-    descr: &SchemaDescriptor,
+    nodes: &Nodes<'_>,
     depth: usize,
+    at: &mut Vec<String>,
     leaf: &mut usize,
     out: &mut Vec<String>,
 ) {
+    let descr = nodes.descr;
     let info = t.get_basic_info();
     let indent = "  ".repeat(depth);
     let rep = if depth == 0 || !info.has_repetition() {
@@ -162,7 +189,16 @@ fn tree(
         }
         .to_string()
     };
+    if depth > 0 {
+        at.push(t.name().to_string());
+    }
     let annotation = match (info.logical_type_ref(), info.converted_type()) {
+        (Some(LogicalType::Variant(v)), _) => {
+            format!(" (VARIANT({}))", v.specification_version.unwrap_or(1))
+        }
+        (None, _) if t.is_group() && nodes.variants.contains(at) => {
+            " (variant, by Spark's row metadata)".to_string()
+        }
         (Some(l), _) => format!(" ({l:?})"),
         (None, c) if c != parquet::basic::ConvertedType::NONE => format!(" ({c})"),
         _ => String::new(),
@@ -171,7 +207,7 @@ fn tree(
         let kind = if depth == 0 { "message" } else { "group" };
         out.push(format!("{indent}{rep}{kind} {}{annotation} {{", t.name()));
         for f in t.get_fields() {
-            tree(f, descr, depth + 1, leaf, out);
+            tree(f, nodes, depth + 1, at, leaf, out);
         }
         out.push(format!("{indent}}}"));
     } else {
@@ -196,6 +232,9 @@ fn tree(
             "{indent}{rep}{physical} {}{annotation};{levels}",
             t.name()
         ));
+    }
+    if depth > 0 {
+        at.pop();
     }
 }
 

@@ -19,6 +19,7 @@
 pub mod files;
 pub mod inspect;
 mod suggest;
+pub mod variant;
 
 use std::fs::File;
 use std::io::Write;
@@ -36,7 +37,7 @@ use parquet::basic::{ConvertedType, Encoding, LogicalType, Type as PhysicalType}
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader, RowGroupMetaData};
 use parquet::schema::types::ColumnDescriptor;
 
-use crate::assemble::{AssembleOptions, Assembler, LegacyCalendar, Shape};
+use crate::assemble::{AssembleOptions, Assembler, LegacyCalendar, Shape, VariantGroups};
 use crate::error::{Error, Result};
 use crate::schema::{self, Repetition, Schema};
 
@@ -193,6 +194,8 @@ pub struct ParquetFile {
     ours: Option<Schema>,
     /// The JSON path (keys, no list or map steps) of each leaf column, in leaf order.
     leaf_paths: Vec<Vec<String>>,
+    /// The groups that are `VARIANT` columns.
+    variants: VariantGroups,
 }
 
 impl std::fmt::Debug for ParquetFile {
@@ -264,12 +267,24 @@ impl ParquetFile {
                 ),
             ));
         }
+        let variants = {
+            let file_meta = meta.metadata().file_metadata();
+            let spark = file_meta
+                .key_value_metadata()
+                .and_then(|kv| {
+                    kv.iter()
+                        .find(|k| k.key == crate::assemble::variant::SPARK_ROW_METADATA_KEY)
+                })
+                .and_then(|k| k.value.as_deref());
+            VariantGroups::find(file_meta.schema_descr(), spark)
+        };
         Ok(ParquetFile {
             path: path.to_path_buf(),
             file,
             meta,
             ours,
             leaf_paths,
+            variants,
         })
     }
 
@@ -501,6 +516,7 @@ impl ParquetFile {
                         &projected_refs,
                         self.ours.as_ref(),
                         self.legacy_calendar(),
+                        &self.variants,
                     )
                     .map_err(|e| read_err(path, "", e.0))?;
                     let a = Arc::new(Assembler::new(members, options.assemble));
