@@ -101,7 +101,12 @@ private[spark] object RustParquetFileFormat {
   /** The Spark types the typed path writes, as Spark's Parquet writer would (intervals and UDTs are not). */
   def supported(dataType: DataType): Boolean = dataType match {
     case BooleanType | ByteType | ShortType | IntegerType | LongType | FloatType | DoubleType => true
-    case StringType | BinaryType | DateType | TimestampType | TimestampNTZType => true
+    case BinaryType | DateType | TimestampType | TimestampNTZType => true
+    // (Spark 4's CHAR/VARCHAR are StringTypes with a length: not written here, as on 3.5)
+    case _: CharType | _: VarcharType => false
+    // Every StringType: Spark 4's collated strings (a StringType with a collation) are strings in
+    // the file, the collation kept in the Spark schema of the footer, as Spark's writer does.
+    case _: StringType => true
     case _: DecimalType => true
     case s: StructType => s.fields.nonEmpty && s.fields.forall(f => supported(f.dataType))
     case a: ArrayType => supported(a.elementType)
