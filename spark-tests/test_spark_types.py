@@ -7,7 +7,7 @@ timestamps and timestamp_ntz (1500 to 9999, microseconds), binary, unicode strin
 and empties at every level. Spark writes it under several settings (INT96 / TIMESTAMP_MICROS /
 TIMESTAMP_MILLIS, legacy list/map/decimal layout, every codec, dictionary off); the rows
 `rustparquet cat` prints are compared with `spark.read.parquet(...).toJSON()` as parsed JSON.
-The same DataFrame written with df.write.format("rustparquet") (both transfer forms) reads back in
+The same DataFrame written with df.write.format("rustparquet") reads back in
 Spark as Spark's own Parquet does, and `cat` of that file matches its toJSON() too.
 
 Representation differences, normalised explicitly and only for columns of these types (by the
@@ -219,19 +219,29 @@ def test_cat_projection_of_nested_columns(spark, typed, tmp_path, request):
     assert_same_rows(got, expected, "typed: cat --columns id,st.inner.d,m_st vs Spark's projection")
 
 
-@pytest.mark.parametrize("transfer", ["bytes", "direct"])
-def test_datasource_writes_the_typed_rows(spark, typed, tmp_path, request, transfer):
+def test_datasource_writes_the_typed_rows(spark, typed, tmp_path, request):
     """df.write.format("rustparquet") of the typed DataFrame: Spark reads back the rows of
     Spark's own Parquet write (same schema), and `rustparquet cat` of our file prints the same
     JSON as Spark's toJSON() of it."""
-    request.node.add_marker(pytest.mark.matrix(dataset="typed", query=f"(all rows) transfer={transfer}", direction="datasource"))
+    request.node.add_marker(pytest.mark.matrix(dataset="typed", query="(all rows)", direction="datasource"))
     ours_path, spark_path = tmp_path / "ours", tmp_path / "spark"
-    typed.write.format("rustparquet").option("transfer", transfer).option("batchRows", "2").save(str(ours_path))
+    typed.write.format("rustparquet").option("batchRows", "2").save(str(ours_path))
     typed.write.parquet(str(spark_path))
     ours, theirs = spark.read.parquet(str(ours_path)), spark.read.parquet(str(spark_path))
     assert ours.schema == theirs.schema, f"{ours.schema.simpleString()}\n!= {theirs.schema.simpleString()}"
-    assert_same_rows(collect_plain(ours), collect_plain(theirs), f"typed/datasource transfer={transfer}: rows vs Spark's Parquet")
+    assert_same_rows(collect_plain(ours), collect_plain(theirs), "typed/datasource: rows vs Spark's Parquet")
     schema = ours.schema
     expected = [normalise(_parse(s), schema) for s in ours.toJSON().collect()]
     got = [normalise(_parse(s), schema) for s in _cat(ours_path)]
-    assert_same_rows(got, expected, f"typed/datasource transfer={transfer}: rustparquet cat vs Spark's toJSON()")
+    assert_same_rows(got, expected, "typed/datasource: rustparquet cat vs Spark's toJSON()")
+
+
+def test_datasource_option_without_value_is_refused_by_name(spark, tmp_path):
+    """option("schema", None) from Python reaches the source as a null value: refused with the
+    option's name, not a bare NullPointerException."""
+    docs = spark.createDataFrame([('{"id": 1}',)], "value string")
+    with pytest.raises(Exception) as error:
+        docs.write.format("rustparquet").option("jsonColumn", "value").option("schema", None).save(str(tmp_path / "out"))
+    message = str(error.value)
+    assert "option `schema` has no value (null, or None from Python)" in message, message
+    assert "NullPointerException" not in message, message

@@ -65,12 +65,18 @@ pub enum Error {
     /// A zero-copy input buffer was still referenced after the call that lent it (a bug).
     #[error("{file}: batch {batch}: internal error: the input buffer is still referenced after decoding")]
     BufferRetained { file: String, batch: u64 },
-    #[error("the direct ByteBuffer holds {capacity} bytes but {len} were announced")]
+    /// The JVM announced more bytes (or documents) than the array it passed holds (a bug).
+    #[error("the array holds {capacity} elements but {len} were announced")]
     BadLength { capacity: usize, len: i64 },
     #[error("cannot start a native worker thread: {0}")]
     Thread(#[source] std::io::Error),
-    #[error("writer handle is 0: it was already closed or aborted")]
-    NullHandle,
+    /// A handle passed by the JVM that is not a live object of the kind the call needs (a bug).
+    #[error("native handle {handle} is not a usable {expected}: {problem}")]
+    Handle {
+        handle: i64,
+        expected: &'static str,
+        problem: String,
+    },
     /// A malformed JSON document under mode FAILFAST, or a mode that cannot be honoured.
     #[error("{0}")]
     Malformed(String),

@@ -1,22 +1,11 @@
-//! Bytes across the JNI boundary: a prefix of a Java `byte[]` copied into a `Vec`, a prefix of a
-//! direct `ByteBuffer` lent in place, and Rust bytes returned as a new Java `byte[]`.
+//! Bytes across the JNI boundary: a prefix of a Java `byte[]` copied into a `Vec`, and Rust
+//! bytes returned as a new Java `byte[]`.
 
-use std::ptr::NonNull;
-
-use jni::objects::{JByteArray, JByteBuffer};
+use jni::objects::JByteArray;
 use jni::sys::jint;
 use jni::Env;
 
 use crate::error::{Error, Result};
-
-/// The first `length` bytes of a direct buffer, lent for the duration of one native call.
-pub struct Lent {
-    pub ptr: NonNull<u8>,
-    pub len: usize,
-}
-
-// SAFETY: the memory is only read, by one thread at a time, while the lending call waits.
-unsafe impl Send for Lent {}
 
 /// `length` checked against what is available.
 fn checked(length: jint, available: usize) -> Result<usize> {
@@ -44,19 +33,6 @@ pub fn array_prefix(env: &Env<'_>, array: &JByteArray<'_>, length: jint) -> Resu
             bytes.capacity(),
         )
     })
-}
-
-/// The first `length` bytes of a direct buffer, in place; `None` when there are none.
-pub fn direct_prefix(
-    env: &Env<'_>,
-    buffer: &JByteBuffer<'_>,
-    length: jint,
-) -> Result<Option<Lent>> {
-    let len = checked(length, env.get_direct_buffer_capacity(buffer)?)?;
-    let address = env.get_direct_buffer_address(buffer)?;
-    Ok(NonNull::new(address)
-        .filter(|_| len > 0)
-        .map(|ptr| Lent { ptr, len }))
 }
 
 /// `bytes` as a new Java `byte[]`, or null when empty (nothing to write yet).

@@ -2,8 +2,9 @@
 //! `org.rustparquet.spark.NativeWriter` (jvm/src/main/scala/org/rustparquet/spark/NativeWriter.scala).
 //!
 //! A task's `RustParquetOutputWriter` calls `open` once with the options and the Arrow IPC schema
-//! message, then one `append*` per batch of rows (never per row), then exactly one of `close` or
-//! `abort`, which consume the handle. Output bytes flow back as the return values and the JVM
+//! message, then one `appendBytes` per batch of rows (never per row), then exactly one of `close`
+//! or `abort`, which consume the handle. Handles carry their kind ([`handle`]): one of another
+//! kind, or one already consumed, is refused with an exception. Output bytes flow back as the return values and the JVM
 //! writes them to Spark's output stream. Bodies run inside [`guard::guard`]: errors and panics
 //! become a pending `RustParquetException`.
 
@@ -17,7 +18,7 @@ pub mod raw;
 mod stack;
 mod writer;
 
-use jni::objects::{JByteArray, JByteBuffer, JObject};
+use jni::objects::{JByteArray, JObject};
 use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
 
@@ -53,7 +54,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_open<'l>(
         let schema = env.convert_byte_array(&schema_ipc)?;
         let depth = options.nesting_depth.unwrap_or(usize::MAX);
         let writer = stack::for_depth(depth, || TypedWriter::open(options, schema))?;
-        Ok(handle::into_jlong(writer))
+        Ok(handle::open(writer))
     })
 }
 
@@ -69,40 +70,12 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendBytes<'l>(
     length: jint,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        // SAFETY: the Scala writer owns the handle and calls from one thread at a time.
-        let writer = unsafe { handle::borrow::<TypedWriter>(handle) }?;
         let bytes = jbytes::array_prefix(env, &ipc, length)?;
-        let depth = writer.depth();
-        jbytes::to_java(env, stack::for_depth(depth, || writer.append_owned(bytes))?)
-    })
-}
-
-/// `appendDirect(handle: Long, ipc: ByteBuffer, length: Int): Array[Byte]`: as `appendBytes`,
-/// but the batch is read in place from a direct `ByteBuffer` (no copy).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendDirect<'l>(
-    mut env: EnvUnowned<'l>,
-    _this: JObject<'l>,
-    handle: jlong,
-    ipc: JByteBuffer<'l>,
-    length: jint,
-) -> JByteArray<'l> {
-    guard(&mut env, |env| {
-        // SAFETY: as in appendBytes.
-        let writer = unsafe { handle::borrow::<TypedWriter>(handle) }?;
-        let written = match jbytes::direct_prefix(env, &ipc, length)? {
-            Some(lent) => {
-                let depth = writer.depth();
-                stack::for_depth(depth, move || {
-                    let lent = lent;
-                    // SAFETY: the JVM keeps `ipc` (a local reference) alive and unchanged until
-                    // this native call returns, which waits for the work to finish.
-                    unsafe { writer.append_borrowed(lent.ptr, lent.len) }
-                })?
-            }
-            None => Vec::new(),
-        };
-        jbytes::to_java(env, written)
+        let out = handle::with(handle, |writer: &mut TypedWriter| {
+            let depth = writer.depth();
+            stack::for_depth(depth, || writer.append_owned(bytes))
+        })?;
+        jbytes::to_java(env, out)
     })
 }
 
@@ -115,8 +88,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_close<'l>(
     handle: jlong,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
-        let writer = unsafe { handle::take::<TypedWriter>(handle) }?;
+        let writer = handle::take::<TypedWriter>(handle)?;
         let depth = writer.depth();
         jbytes::to_java(env, stack::for_depth(depth, move || writer.finish())?)
     })
@@ -130,8 +102,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abort<'l>(
     handle: jlong,
 ) {
     guard(&mut env, |_env| {
-        // SAFETY: as in close.
-        drop(unsafe { handle::take::<TypedWriter>(handle) }?);
+        drop(handle::take::<TypedWriter>(handle)?);
         Ok(())
     })
 }
@@ -183,7 +154,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_openJson<'l>(
         let options = RawOptions::from_json(&env.convert_byte_array(&options)?)?;
         let depth = options.max_depth;
         let writer = raw_stack(depth, move || JsonWriter::open(options))?;
-        Ok(handle::into_jlong(writer))
+        Ok(handle::open(writer))
     })
 }
 
@@ -201,15 +172,15 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendJson<'l>(
     first_row: jlong,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        // SAFETY: the Scala writer owns the handle (a JsonWriter) and calls from one thread.
-        let writer = unsafe { handle::borrow::<JsonWriter>(handle) }?;
         let (bytes, offsets) = batch_arrays(env, &data, &ends, count)?;
         let batch = Batch {
             data: &bytes,
             ends: &offsets,
             first_row,
         };
-        let out = raw_stack(writer.max_depth(), || writer.append(&batch))?;
+        let out = handle::with(handle, |writer: &mut JsonWriter| {
+            raw_stack(writer.max_depth(), || writer.append(&batch))
+        })?;
         jbytes::to_java(env, out)
     })
 }
@@ -223,9 +194,10 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_takeBadRecords<'l
     handle: jlong,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        // SAFETY: as in appendJson.
-        let writer = unsafe { handle::borrow::<JsonWriter>(handle) }?;
-        jbytes::to_java(env, writer.take_bad_records())
+        let bad = handle::with(handle, |writer: &mut JsonWriter| {
+            Ok(writer.take_bad_records())
+        })?;
+        jbytes::to_java(env, bad)
     })
 }
 
@@ -237,9 +209,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_jsonCounts<'l>(
     handle: jlong,
 ) -> jlongArray {
     guard(&mut env, |env| {
-        // SAFETY: as in appendJson.
-        let writer = unsafe { handle::borrow::<JsonWriter>(handle) }?;
-        let counts = writer.counts();
+        let counts = handle::with(handle, |writer: &mut JsonWriter| Ok(writer.counts()))?;
         let array = env.new_long_array(counts.len())?;
         array.set_region(env, 0, &counts)?;
         Ok(array.into_raw())
@@ -254,8 +224,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_closeJson<'l>(
     handle: jlong,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        // SAFETY: the Scala writer zeroed its copy; this is the handle's last use.
-        let mut writer = unsafe { handle::take::<JsonWriter>(handle) }?;
+        let mut writer = handle::take::<JsonWriter>(handle)?;
         let out = raw_stack(writer.max_depth(), move || writer.finish())?;
         jbytes::to_java(env, out)
     })
@@ -269,8 +238,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abortJson<'l>(
     handle: jlong,
 ) {
     guard(&mut env, |_env| {
-        // SAFETY: as in closeJson.
-        drop(unsafe { handle::take::<JsonWriter>(handle) }?);
+        drop(handle::take::<JsonWriter>(handle)?);
         Ok(())
     })
 }
@@ -285,7 +253,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_openInferrer<'l>(
 ) -> jlong {
     guard(&mut env, |env| {
         let options = RawOptions::from_json(&env.convert_byte_array(&options)?)?;
-        Ok(handle::into_jlong(JsonInferrer::open(&options)?))
+        Ok(handle::open(JsonInferrer::open(&options)?))
     })
 }
 
@@ -301,15 +269,15 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_inferJson<'l>(
     first_row: jlong,
 ) {
     guard(&mut env, |env| {
-        // SAFETY: the Scala side owns the handle (a JsonInferrer) on one thread.
-        let inferrer = unsafe { handle::borrow::<JsonInferrer>(handle) }?;
         let (bytes, offsets) = batch_arrays(env, &data, &ends, count)?;
         let batch = Batch {
             data: &bytes,
             ends: &offsets,
             first_row,
         };
-        raw_stack(inferrer.max_depth(), || inferrer.add(&batch))
+        handle::with(handle, |inferrer: &mut JsonInferrer| {
+            raw_stack(inferrer.max_depth(), || inferrer.add(&batch))
+        })
     })
 }
 
@@ -322,8 +290,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_finishInferrer<'l
     handle: jlong,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        // SAFETY: the Scala side zeroed its copy; this is the handle's last use.
-        let inferrer = unsafe { handle::take::<JsonInferrer>(handle) }?;
+        let inferrer = handle::take::<JsonInferrer>(handle)?;
         jbytes::to_java(env, inferrer.finish()?.into_bytes())
     })
 }
@@ -336,9 +303,38 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abortInferrer<'l>
     handle: jlong,
 ) {
     guard(&mut env, |_env| {
-        // SAFETY: as in finishInferrer.
-        drop(unsafe { handle::take::<JsonInferrer>(handle) }?);
+        drop(handle::take::<JsonInferrer>(handle)?);
         Ok(())
+    })
+}
+
+/// The text of a Java `byte[]` of UTF-8; `what` names it in the error.
+fn utf8_text(env: &jni::Env<'_>, bytes: &JByteArray<'_>, what: &str) -> Result<String> {
+    String::from_utf8(env.convert_byte_array(bytes)?)
+        .map_err(|e| Error::Malformed(format!("{what}: not UTF-8: {e}")))
+}
+
+/// `parseSchema(text: Array[Byte]): Array[Byte]`: a schema written in any form that
+/// `rustparquet convert --schema` takes (Spark DDL, Spark JSON, rustparquet JSON, ...), parsed
+/// by the same core function, so `option("schema", ...)` accepts what the CLI accepts and means
+/// the same Parquet schema; returned in rustparquet JSON.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_parseSchema<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    text: JByteArray<'l>,
+) -> JByteArray<'l> {
+    guard(&mut env, |env| {
+        let text = utf8_text(env, &text, "option `schema`")?;
+        // Each `<` or `{` may open a level: a deep schema is parsed on the big stack.
+        let levels = text.bytes().filter(|b| matches!(b, b'<' | b'{')).count();
+        let schema = stack::for_depth(levels, || {
+            Ok(rustparquet_core::schema_format::parse_any(
+                &text,
+                Some("(option schema)"),
+            )?)
+        })?;
+        jbytes::to_java(env, schema.to_json_string().into_bytes())
     })
 }
 
@@ -351,8 +347,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_sparkSchema<'l>(
     schema: JByteArray<'l>,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        let text = String::from_utf8(env.convert_byte_array(&schema)?)
-            .map_err(|e| Error::Malformed(format!("schema: not UTF-8: {e}")))?;
+        let text = utf8_text(env, &schema, "schema")?;
         let schema =
             rustparquet_core::schema::Schema::from_json_str(&text, Some("(option schema)"))?;
         jbytes::to_java(env, raw::spark_schema_json(&schema).into_bytes())
@@ -370,12 +365,9 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_mergeSchemas<'l>(
     union_mode: JByteArray<'l>,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        let text = |bytes: Vec<u8>| {
-            String::from_utf8(bytes).map_err(|e| Error::Malformed(format!("not UTF-8: {e}")))
-        };
-        let a = text(env.convert_byte_array(&a)?)?;
-        let b = text(env.convert_byte_array(&b)?)?;
-        let mode = text(env.convert_byte_array(&union_mode)?)?;
+        let a = utf8_text(env, &a, "schema")?;
+        let b = utf8_text(env, &b, "schema")?;
+        let mode = utf8_text(env, &union_mode, "option `unionMode`")?;
         jbytes::to_java(env, raw::merge_schema_json(&a, &b, &mode)?.into_bytes())
     })
 }

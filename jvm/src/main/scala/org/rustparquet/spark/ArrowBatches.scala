@@ -1,8 +1,7 @@
 package org.rustparquet.spark
 
 import java.io.ByteArrayOutputStream
-import java.nio.ByteBuffer
-import java.nio.channels.{Channels, WritableByteChannel}
+import java.nio.channels.Channels
 
 import org.apache.arrow.memory.BufferAllocator
 import org.apache.arrow.vector.VectorSchemaRoot
@@ -16,9 +15,11 @@ import org.apache.spark.sql.rustparquet.SparkArrow
  * Turns rows into Arrow IPC stream messages with Spark's own `ArrowWriter` (the code behind
  * `toPandas` and pandas UDFs), so the Arrow schema means exactly what Spark's types mean.
  * The stream's schema message is produced once ([[schemaMessage]]); each [[send]] encodes the
- * buffered rows as one record batch message and hands it to Rust in one JNI call.
+ * buffered rows as one record batch message into a reused heap buffer and hands it to Rust in one
+ * JNI call, which copies it once into native memory (a direct buffer read in place was measured
+ * no faster, docs/spark.md).
  */
-private[spark] final class ArrowBatches(schema: StructType, timeZoneId: String, transfer: String)
+private[spark] final class ArrowBatches(schema: StructType, timeZoneId: String)
   extends AutoCloseable {
 
   private[this] val allocator: BufferAllocator =
@@ -26,13 +27,13 @@ private[spark] final class ArrowBatches(schema: StructType, timeZoneId: String, 
   private[this] val root = VectorSchemaRoot.create(
     SparkArrow.toArrowSchema(schema, timeZoneId), allocator)
   private[this] val rowWriter = ArrowWriter.create(root)
-  private[this] val sink: IpcSink = if (transfer == "bytes") new ByteArraySink else new DirectSink
-  private[this] val stream = new ArrowStreamWriter(root, null, sink.channel)
+  private[this] val sink = new IpcBuffer
+  private[this] val stream = new ArrowStreamWriter(root, null, Channels.newChannel(sink))
 
   stream.start()
 
   /** The IPC schema message, sent to `NativeWriter.open`. */
-  val schemaMessage: Array[Byte] = sink.drainToArray()
+  val schemaMessage: Array[Byte] = sink.drain()
 
   private[this] var buffered = 0
 
@@ -50,7 +51,9 @@ private[spark] final class ArrowBatches(schema: StructType, timeZoneId: String, 
     stream.writeBatch()
     rowWriter.reset()
     buffered = 0
-    sink.sendTo(native, handle)
+    val out = native.appendBytes(handle, sink.bytes, sink.size())
+    sink.reset()
+    out
   }
 
   override def close(): Unit = {
@@ -59,67 +62,15 @@ private[spark] final class ArrowBatches(schema: StructType, timeZoneId: String, 
   }
 }
 
-/** Where the IPC writer puts its bytes, and how they cross to Rust. */
-private sealed trait IpcSink {
-  def channel: WritableByteChannel
-  /** Appends the bytes written since the last call to the native writer, then forgets them. */
-  def sendTo(native: NativeWriter, handle: Long): Array[Byte]
-  def drainToArray(): Array[Byte]
-}
+/** The IPC writer's output: a heap buffer reused from batch to batch. */
+private final class IpcBuffer extends ByteArrayOutputStream(1 << 16) {
+  /** The buffer itself; its first `size()` bytes are the messages written since the last reset. */
+  def bytes: Array[Byte] = buf
 
-/** Heap bytes: the batch is copied once into native memory by `appendBytes`. */
-private final class ByteArraySink extends ByteArrayOutputStream(1 << 16) with IpcSink {
-  override val channel: WritableByteChannel = Channels.newChannel(this)
-
-  override def sendTo(native: NativeWriter, handle: Long): Array[Byte] = {
-    val out = native.appendBytes(handle, buf, count)
+  /** The bytes written so far, as their own array; the buffer is emptied. */
+  def drain(): Array[Byte] = {
+    val out = toByteArray
     reset()
     out
-  }
-
-  override def drainToArray(): Array[Byte] = {
-    val bytes = toByteArray
-    reset()
-    bytes
-  }
-}
-
-/** A direct buffer, read in place by `appendDirect` (grown by doubling, reused across batches). */
-private final class DirectSink extends WritableByteChannel with IpcSink {
-  private[this] var buffer = ByteBuffer.allocateDirect(1 << 16)
-
-  override val channel: WritableByteChannel = this
-
-  override def write(src: ByteBuffer): Int = {
-    val n = src.remaining()
-    if (buffer.remaining() < n) {
-      var capacity = buffer.capacity().toLong * 2
-      while (capacity - buffer.position() < n) capacity *= 2
-      if (capacity > Int.MaxValue) throw new RustParquetException(s"an Arrow batch exceeds 2 GiB; lower option `batchRows`")
-      val grown = ByteBuffer.allocateDirect(capacity.toInt)
-      buffer.flip()
-      grown.put(buffer)
-      buffer = grown
-    }
-    buffer.put(src)
-    n
-  }
-
-  override def isOpen: Boolean = true
-
-  override def close(): Unit = ()
-
-  override def sendTo(native: NativeWriter, handle: Long): Array[Byte] = {
-    val out = native.appendDirect(handle, buffer, buffer.position())
-    buffer.clear()
-    out
-  }
-
-  override def drainToArray(): Array[Byte] = {
-    val bytes = new Array[Byte](buffer.position())
-    buffer.flip()
-    buffer.get(bytes)
-    buffer.clear()
-    bytes
   }
 }

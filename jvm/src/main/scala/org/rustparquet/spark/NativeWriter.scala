@@ -1,12 +1,12 @@
 package org.rustparquet.spark
 
-import java.nio.ByteBuffer
-
 /**
  * Every native method of the Rust writer (native/rustparquet-jni/src/lib.rs), one JNI call each.
  * Options travel as UTF-8 JSON (see [[RustParquetOptions.toNativeJson]]); batches as Arrow IPC
  * stream messages. Handles are owned by one task thread; `close` or `abort` consumes a handle,
- * and exactly one of them must be called once. Errors arrive as [[RustParquetException]].
+ * and exactly one of them must be called once. A handle carries its kind (typed writer, raw JSON
+ * writer, schema inferrer): one passed to another kind's method, or used after it was consumed,
+ * is refused with a [[RustParquetException]], as are all native errors.
  */
 private[spark] class NativeWriter {
 
@@ -26,9 +26,6 @@ private[spark] class NativeWriter {
    * @return Parquet bytes ready for the file (a flushed row group), or null if there are none yet
    */
   @native def appendBytes(handle: Long, ipc: Array[Byte], length: Int): Array[Byte]
-
-  /** As [[appendBytes]], reading `length` bytes in place from a direct buffer (no copy). */
-  @native def appendDirect(handle: Long, ipc: ByteBuffer, length: Int): Array[Byte]
 
   /** Flushes the open row group and writes the footer; returns the file's last bytes. Consumes the handle. */
   @native def close(handle: Long): Array[Byte]
@@ -74,6 +71,12 @@ private[spark] class NativeWriter {
 
   /** Merges two partitions' schemas (rustparquet JSON) by the inference rules of `unionMode`. */
   @native def mergeSchemas(a: Array[Byte], b: Array[Byte], unionMode: Array[Byte]): Array[Byte]
+
+  /**
+   * Parses a schema written in any form `rustparquet convert --schema` takes (Spark DDL, Spark
+   * JSON, rustparquet JSON, ...) with the core's parser; returns it in rustparquet JSON.
+   */
+  @native def parseSchema(text: Array[Byte]): Array[Byte]
 
   /** Checks a schema (rustparquet JSON) and returns the Spark schema JSON its files carry. */
   @native def sparkSchema(schema: Array[Byte]): Array[Byte]

@@ -27,10 +27,11 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
   val badRecordsPath: Option[String] = parameters.get("badRecordsPath").filter(_.nonEmpty)
 
   /**
-   * `schema`: the documents' schema as Spark DDL, or in rustparquet's schema JSON (starting with
-   * `{`, as `rustparquet schema` prints it); inferred by a distributed pass when absent.
+   * `schema`: the documents' schema in any form `rustparquet convert --schema` takes (Spark DDL,
+   * Spark JSON, rustparquet JSON as `rustparquet schema` prints it, ...); inferred by a
+   * distributed pass when absent.
    */
-  val schemaDdl: Option[String] = parameters.get("schema").filter(_.trim.nonEmpty)
+  val schemaText: Option[String] = parameters.get("schema").filter(_.trim.nonEmpty)
 
   /** `unionMode`: union (default), string or error, for fields seen with several JSON types. */
   val unionMode: String = parameters.get("unionMode").map(_.trim.toLowerCase(Locale.ROOT)).getOrElse("union")

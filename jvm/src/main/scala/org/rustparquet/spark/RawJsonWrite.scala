@@ -6,6 +6,7 @@ import java.util.UUID
 
 import org.apache.hadoop.fs.Path
 import org.apache.spark.sql.{DataFrame, SparkSession}
+import org.apache.spark.sql.types.{StringType, StructType}
 import org.apache.spark.util.LongAccumulator
 import org.slf4j.LoggerFactory
 
@@ -46,9 +47,35 @@ private[spark] object RawJsonWrite {
   /** Checks `data`'s columns and resolves what the tasks need (inferring the schema if not given). */
   def prepare(data: DataFrame, raw: RawJsonOptions, file: RustParquetOptions,
       partitionColumns: Seq[String]): RawJsonWrite = {
-    val session = data.sparkSession
     raw.checkColumns(data.schema, partitionColumns)
-    var options = Map(RawJsonOptions.ResolvedSchemaKey -> RawJsonSchema.resolve(data, raw, file))
+    create(data.sparkSession, raw, RawJsonSchema.resolve(data, raw, file))
+  }
+
+  /**
+   * Whether a write that reached the file format without the front is a streaming query's
+   * micro-batch of raw documents: Spark's file sink (`writeStream.format("rustparquet")`) writes
+   * each micro-batch through the file format, on the query's thread, with the user's options.
+   */
+  def isStreamingDocuments(session: SparkSession, raw: RawJsonOptions, dataSchema: StructType): Boolean =
+    session.sparkContext.getLocalProperty(StreamingQueryIdKey) != null &&
+      dataSchema.fields.exists(f => f.name.equalsIgnoreCase(raw.jsonColumn) && f.dataType == StringType)
+
+  /**
+   * A micro-batch of a streaming raw write. Its schema must be given: inferred per micro-batch,
+   * the files of one sink would disagree. Exactly once comes from Spark's file sink (its log).
+   */
+  def forStream(session: SparkSession, raw: RawJsonOptions): RawJsonWrite = {
+    val schema = RawJsonSchema.given(raw).getOrElse(throw new IllegalArgumentException(
+      "option `jsonColumn`: a streaming write of raw JSON documents needs option `schema` (Spark DDL or " +
+        "rustparquet schema JSON): each micro-batch would otherwise infer a schema of its own"))
+    create(session, raw, schema)
+  }
+
+  /** Spark's local property naming the streaming query a thread runs (`StreamExecution.QUERY_ID_KEY`). */
+  private val StreamingQueryIdKey = "sql.streaming.queryId"
+
+  private def create(session: SparkSession, raw: RawJsonOptions, schema: String): RawJsonWrite = {
+    var options = Map(RawJsonOptions.ResolvedSchemaKey -> schema)
     raw.badRecordsPath.foreach { p =>
       val run = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")) + "-" +
         UUID.randomUUID().toString.take(8)

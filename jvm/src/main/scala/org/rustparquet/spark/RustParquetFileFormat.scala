@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.{FileStatus, Path}
 import org.apache.hadoop.mapreduce.Job
 import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.InternalRow
+import org.apache.spark.sql.catalyst.util.CharVarcharUtils
 import org.apache.spark.sql.execution.datasources.{FileFormat, OutputWriterFactory, PartitionedFile}
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat
 import org.apache.spark.sql.rustparquet.SparkAccumulators
@@ -42,31 +43,43 @@ class RustParquetFileFormat extends FileFormat with Serializable {
       sparkSession: SparkSession,
       job: Job,
       options: Map[String, String],
-      dataSchema: StructType): OutputWriterFactory = {
+      declaredSchema: StructType): OutputWriterFactory = {
+    // CHAR(n) / VARCHAR(n) columns hold strings (Spark has padded and checked them); the files
+    // say string, with Spark's own metadata keeping the declared type, as Spark's Parquet writes.
+    val dataSchema = CharVarcharUtils.replaceCharVarcharWithStringInSchema(declaredSchema)
     RustParquetFileFormat.checkNames(dataSchema)
     val conf = sparkSession.sessionState.conf
-    val rustOptions = new RustParquetOptions(options, conf)
+    val given = new RustParquetOptions(options, conf)
     // Checked by the native side on the driver, so a bad value fails before any task starts. A
     // driver on another platform than the executors (no library for it) leaves this to the tasks.
-    def validate(schema: Option[StructType]): Unit = if (NativeLoader.available) {
+    def validate(rustOptions: RustParquetOptions, schema: Option[StructType]): Unit = if (NativeLoader.available) {
       NativeWriter.loaded.validateOptions(
         RustParquetOptions.Json.writeValueAsBytes(rustOptions.nativeOptions("(options)", schema)))
     }
-    // Raw only when the front resolved the documents' schema. Inserts into a table (INSERT,
-    // insertInto) come here without the front, with the table's stored options: rows of the
-    // table's schema, also for a table made from raw JSON (whose options keep `jsonColumn`).
-    (rustOptions.raw, rustOptions.raw.flatMap(_.resolvedSchema)) match {
-      case (Some(raw), Some(schema)) =>
+    // Raw when the front resolved the documents' schema, or for a streaming query's micro-batch
+    // of documents (Spark's file sink comes here without the front). Inserts into a table
+    // (INSERT, insertInto) come here without the front, with the table's stored options: rows of
+    // the table's schema, also for a table made from raw JSON (whose options keep `jsonColumn`).
+    val raw = given.raw.flatMap { raw =>
+      val resolved =
+        if (raw.resolvedSchema.isDefined) Some(given)
+        else if (RawJsonWrite.isStreamingDocuments(sparkSession, raw, dataSchema)) {
+          Some(new RustParquetOptions(options ++ RawJsonWrite.forStream(sparkSession, raw).options, conf))
+        } else None
+      for (file <- resolved; raw <- file.raw; schema <- raw.resolvedSchema) yield (file, raw, schema)
+    }
+    raw match {
+      case Some((rustOptions, raw, schema)) =>
         raw.checkColumns(dataSchema, Nil)
         // The counter the front end registered ([[RawJsonWrite]]) when there is one.
         val malformed = raw.malformedCounterId.flatMap(SparkAccumulators.long)
           .getOrElse(sparkSession.sparkContext.longAccumulator("rustparquet malformed documents"))
-        validate(None)
+        validate(rustOptions, None)
         new RawJsonOutputWriterFactory(rustOptions, raw, schema, malformed,
           new SerializableConfiguration(job.getConfiguration))
-      case _ =>
-        validate(Some(dataSchema))
-        new RustParquetOutputWriterFactory(rustOptions, conf.sessionLocalTimeZone)
+      case None =>
+        validate(given, Some(dataSchema))
+        new RustParquetOutputWriterFactory(given, conf.sessionLocalTimeZone)
     }
   }
 
@@ -102,8 +115,8 @@ private[spark] object RustParquetFileFormat {
   def supported(dataType: DataType): Boolean = dataType match {
     case BooleanType | ByteType | ShortType | IntegerType | LongType | FloatType | DoubleType => true
     case BinaryType | DateType | TimestampType | TimestampNTZType => true
-    // (Spark 4's CHAR/VARCHAR are StringTypes with a length: not written here, as on 3.5)
-    case _: CharType | _: VarcharType => false
+    // Written as strings, as Spark's Parquet source does (Spark pads and checks the lengths).
+    case _: CharType | _: VarcharType => true
     // Every StringType: Spark 4's collated strings (a StringType with a collation) are strings in
     // the file, the collation kept in the Spark schema of the footer, as Spark's writer does.
     case _: StringType => true

@@ -21,6 +21,12 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
   def this(parameters: Map[String, String], sqlConf: SQLConf) =
     this(CaseInsensitiveMap(parameters), sqlConf)
 
+  // `option("schema", None)` from Python arrives as a null value.
+  parameters.originalMap.collectFirst { case (key, null) => key }.foreach { key =>
+    throw new IllegalArgumentException(
+      s"option `$key` has no value (null, or None from Python); give it a value or leave the option out")
+  }
+
   private def first(keys: String*): Option[String] = keys.iterator.flatMap(k => parameters.get(k)).toSeq.headOption
 
   /** `compression`: snappy (default, or `spark.sql.parquet.compression.codec`), zstd, gzip, lz4, none. */
@@ -47,17 +53,6 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
     if (n <= 0) throw new IllegalArgumentException(s"option `batchRows`: '$v' is not a positive integer")
     n
   }.getOrElse(DefaultBatchRows)
-
-  /**
-   * `transfer`: how a batch's IPC bytes reach Rust: `bytes` (default: a heap byte[], copied once
-   * into native memory) or `direct` (a direct ByteBuffer read in place). Measured equal within
-   * noise (docs/spark.md), so the default is the simpler one that holds no extra direct memory.
-   */
-  val transfer: String = first("transfer").map(_.toLowerCase(Locale.ROOT)).getOrElse("bytes")
-  if (!Transfers.contains(transfer)) {
-    throw new IllegalArgumentException(
-      s"option `transfer`: '$transfer' is not supported; use one of ${Transfers.mkString(", ")}")
-  }
 
   /** `jsonColumn`: the string column holding one raw JSON document per row (the raw-JSON path). */
   val jsonColumn: Option[String] = first("jsonColumn")
@@ -102,7 +97,6 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
 
 private[spark] object RustParquetOptions {
   val DefaultBatchRows = 4096
-  val Transfers = Seq("direct", "bytes")
   val SparkRowMetadataKey = "org.apache.spark.sql.parquet.row.metadata"
   val SparkVersionMetadataKey = "org.apache.spark.version"
 

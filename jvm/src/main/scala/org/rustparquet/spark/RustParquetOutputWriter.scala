@@ -26,7 +26,7 @@ private[spark] final class RustParquetOutputWriter(
     options: RustParquetOptions,
     timeZoneId: String) extends NativeFileWriter(path, context) {
 
-  private[this] val batches = opening(new ArrowBatches(schema, timeZoneId, options.transfer))
+  private[this] val batches = opening(new ArrowBatches(schema, timeZoneId))
   private[this] val handle: Long = opening {
     try native.open(options.toNativeJson(path, schema), batches.schemaMessage)
     catch { case e: Throwable => batches.close(); throw e }

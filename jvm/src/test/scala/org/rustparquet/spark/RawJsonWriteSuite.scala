@@ -87,12 +87,56 @@ class RawJsonWriteSuite extends SparkSessionSuite {
     assert(back.schema === StructType.fromDDL(ddl.replace(" NOT NULL", "")))
     assert(back.orderBy("id").collect().toSeq ===
       Seq(Row(1L, Seq("a"), Map("k" -> 0.5), Row(true)), Row(2L, null, null, null)))
-    val refused = intercept[IllegalArgumentException] {
+    val refused = intercept[RustParquetException] {
       text(Seq("{}")).write.format("rustparquet").option("jsonColumn", "value")
-        .option("schema", "n INT").save(freshPath("ddl-int"))
+        .option("schema", "n TIMESTAMP").save(freshPath("ddl-timestamp"))
     }
-    assert(refused.getMessage.contains("`n` has type int, which the raw JSON path does not store (use bigint)"),
-      refused.getMessage)
+    assert(refused.getMessage.startsWith(
+      "schema (option schema): ddl form: `n`: Spark type `timestamp` has no rustparquet equivalent"), refused.getMessage)
+  }
+
+  test("option(\"schema\") and `rustparquet convert --schema` make the same Parquet schema of the same DDL") {
+    val bin = Seq(sys.env.get("RUSTPARQUET_BIN"), Some("../target/release/rustparquet"))
+      .flatten.map(new File(_)).find(_.canExecute)
+      .getOrElse(cancel("no rustparquet binary (set RUSTPARQUET_BIN or build target/release)"))
+    // int, float and decimal(p,0) are widened by the core's DDL parser, as for the CLI.
+    val ddl = "id INT NOT NULL, f FLOAT, d DECIMAL(10,0), s STRUCT<a: SMALLINT, t: STRUCT<x: TINYINT, y: STRING>>, " +
+      "tags ARRAY<STRING>, m MAP<STRING, ARRAY<INT>>, ok BOOLEAN, n BIGINT, x DOUBLE"
+    val docs = Seq(
+      """{"id": 1, "f": 1.5, "d": 12345678901, "s": {"a": 2, "t": {"x": 3, "y": "z"}}, "tags": ["a"], """ +
+        """"m": {"k": [1, 2]}, "ok": true, "n": 7, "x": 0.25}""",
+      """{"id": 2}""")
+    val dir = new File(freshPath("ddl-cli"))
+    dir.mkdirs()
+    val ddlFile = new File(dir, "s.ddl")
+    val input = new File(dir, "in.json")
+    val cliOut = new File(dir, "cli.parquet")
+    Files.write(ddlFile.toPath, ddl.getBytes(StandardCharsets.UTF_8))
+    Files.write(input.toPath, docs.mkString("", "\n", "\n").getBytes(StandardCharsets.UTF_8))
+    val cli = new ProcessBuilder(bin.getPath, "convert", "--schema", ddlFile.getPath, input.getPath, "-o", cliOut.getPath)
+      .redirectErrorStream(true).start()
+    val cliText = scala.io.Source.fromInputStream(cli.getInputStream, "UTF-8").mkString
+    assert(cli.waitFor() === 0, cliText)
+    val out = freshPath("ddl-spark")
+    text(docs).write.format("rustparquet").option("jsonColumn", "value").option("schema", ddl).save(out)
+    val sparkFiles = dataFiles(out)
+    assert(sparkFiles.length === 1, sparkFiles)
+    val ours = footer(sparkFiles.head).getFileMetaData.getSchema
+    val theirs = footer(cliOut).getFileMetaData.getSchema
+    assert(ours === theirs, s"\nspark:\n$ours\ncli:\n$theirs")
+    assert(ours.getType(ours.getFieldIndex("id")).asPrimitiveType().getPrimitiveTypeName.name() === "INT64")
+    assert(spark.read.parquet(out).schema === spark.read.parquet(cliOut.getPath).schema)
+    assert(spark.read.parquet(out).orderBy("id").collect().toSeq ===
+      spark.read.parquet(cliOut.getPath).orderBy("id").collect().toSeq)
+  }
+
+  test("an option without a value (None from Python) is refused by name, not with a NullPointerException") {
+    val error = intercept[IllegalArgumentException] {
+      text(Seq("""{"id": 1}""")).write.format("rustparquet").option("jsonColumn", "value")
+        .option("schema", null: String).save(freshPath("null-schema"))
+    }
+    assert(error.getMessage ===
+      "option `schema` has no value (null, or None from Python); give it a value or leave the option out")
   }
 
   test("documents 128 levels deep are written on the task's own stack; deeper ones are malformed") {

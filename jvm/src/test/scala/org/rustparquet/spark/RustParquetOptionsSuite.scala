@@ -23,11 +23,11 @@ class RustParquetOptionsSuite extends AnyFunSuite {
     assert(o.extension === ".zstd.parquet")
   }
 
-  test("defaults follow Spark: snappy from the session conf, 4096-row byte[] batches") {
+  test("defaults follow Spark: snappy from the session conf, 4096-row batches") {
     val conf = new SQLConf
     val o = new RustParquetOptions(Map.empty[String, String], conf)
     assert(o.compression === "snappy" && o.extension === ".snappy.parquet")
-    assert(o.batchRows === 4096 && o.transfer === "bytes" && o.dictionary)
+    assert(o.batchRows === 4096 && o.dictionary)
     conf.setConfString("spark.sql.parquet.compression.codec", "gzip")
     assert(new RustParquetOptions(Map.empty[String, String], conf).extension === ".gz.parquet")
   }
@@ -35,7 +35,6 @@ class RustParquetOptionsSuite extends AnyFunSuite {
   test("bad values name the option and what would work") {
     def message(pairs: (String, String)*): String = intercept[IllegalArgumentException](options(pairs: _*)).getMessage
     assert(message("batchRows" -> "0") === "option `batchRows`: '0' is not a positive integer")
-    assert(message("transfer" -> "pigeon") === "option `transfer`: 'pigeon' is not supported; use one of direct, bytes")
     assert(message("dictionary" -> "yes") === "option `dictionary`: 'yes' is not true or false")
     assert(message("rowGroupSize" -> "big") === "option `rowGroupSize`: 'big' is not a size such as 134217728 or 128m")
     assert(message("jsonColumn" -> "value", "mode" -> "sometimes") ===
