@@ -1,5 +1,11 @@
-"""Spark plumbing of the compatibility suites: finding a Java that Spark 3.5 runs on and the
-rustparquet jar, starting a local SparkSession, and comparing row sets.
+"""Spark plumbing of the compatibility suites: which Spark line they run on (3.5 or 4), finding a
+Java that Spark runs on and the rustparquet jar of that line, starting a local SparkSession, and
+comparing row sets.
+
+The Spark line is the pyspark of the Python running pytest (`.venv`: 3.5.9, `.venv-spark4`:
+4.x); `RUSTPARQUET_SPARK=3.5|4` states it and fails the run when that Python has another pyspark.
+The jar is the matching `scripts/build-jar` output: `rustparquet-spark-3.5_2.12-*.jar` or
+`rustparquet-spark-4_2.13-*.jar` under jvm/target/.
 
 Row sets are compared as sorted multisets of plain Python values (Rows become dicts, maps dicts,
 arrays lists) with a float tolerance; a mismatch raises an AssertionError naming what was
@@ -22,8 +28,33 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Spark 3.5 runs on Java 8, 11 and 17 (21 is not supported by 3.5's Arrow and Hadoop).
-SUPPORTED_JAVA = (17, 11, 8)
+# Spark 3.5 runs on Java 8, 11 and 17 (21 is not supported by 3.5's Arrow and Hadoop); Spark 4
+# on 17 and 21.
+SUPPORTED_JAVA = {"3.5": (17, 11, 8), "4": (17, 21)}
+
+# The jar of each line (scripts/build-jar): its file name's start.
+JAR_PREFIX = {"3.5": "rustparquet-spark-3.5_2.12-", "4": "rustparquet-spark-4_2.13-"}
+
+
+def spark_line() -> str:
+    """"3.5" or "4": the line of the installed pyspark, checked against $RUSTPARQUET_SPARK."""
+    import pyspark
+
+    installed = pyspark.__version__
+    line = "3.5" if installed.startswith("3.5.") else "4" if installed.startswith("4.") else None
+    wanted = os.environ.get("RUSTPARQUET_SPARK")
+    if wanted is not None and wanted not in JAR_PREFIX:
+        pytest.fail(f"RUSTPARQUET_SPARK={wanted!r}: use 3.5 or 4", pytrace=False)
+    if line is None:
+        pytest.fail(f"pyspark {installed} is neither 3.5.x nor 4.x; the suites run on those", pytrace=False)
+    if wanted is not None and wanted != line:
+        venv = ".venv" if wanted == "3.5" else ".venv-spark4"
+        pytest.fail(
+            f"RUSTPARQUET_SPARK={wanted} but this Python ({sys.executable}) has pyspark {installed}: "
+            f"run pytest with {venv}/bin/python (scripts/setup makes it)",
+            pytrace=False,
+        )
+    return line
 
 
 def java_version(home: Path):
@@ -43,9 +74,10 @@ def java_version(home: Path):
 
 
 def find_java_home() -> Path:
-    """A Java home Spark 3.5 runs on: $JAVA_HOME if it is one, else a Java 17 under
+    """A Java home the Spark line runs on: $JAVA_HOME if it is one, else a Java 17 under
     /usr/lib/jvm, else the `java` on PATH. Machines may carry newer JDKs (e.g. 25) that
-    Spark 3.5 cannot run on, so a version is checked, not just presence."""
+    Spark cannot run on, so a version is checked, not just presence."""
+    supported = SUPPORTED_JAVA[spark_line()]
     candidates = []
     if os.environ.get("JAVA_HOME"):
         candidates.append(Path(os.environ["JAVA_HOME"]))
@@ -59,24 +91,27 @@ def find_java_home() -> Path:
     for home in candidates:
         version = java_version(home)
         seen.append(f"{home} ({version or 'no java'})")
-        if version in SUPPORTED_JAVA:
+        if version in supported:
             return home
     pytest.fail(
-        "no Java that Spark 3.5 runs on (8, 11 or 17); scripts/setup installs openjdk-17-jre-headless. "
+        f"no Java that Spark {spark_line()} runs on ({', '.join(map(str, supported))}); "
+        "scripts/setup installs openjdk-17-jre-headless. "
         f"Looked at: {', '.join(seen) or 'nothing'}",
         pytrace=False,
     )
 
 
-def find_jar() -> Path:
-    """The data source jar scripts/build-jar leaves in jvm/target (scripts/test builds it first)."""
+def find_jar(line=None) -> Path:
+    """The data source jar of the Spark line (default: the running one) that scripts/build-jar
+    leaves under jvm/target/spark-<version>/ (scripts/test builds it first)."""
+    pattern = JAR_PREFIX[line or spark_line()] + "*.jar"
     jars = [
         j
-        for j in sorted((ROOT / "jvm" / "target").glob("rustparquet-spark_2.12-*.jar"))
+        for j in sorted((ROOT / "jvm" / "target").glob(f"spark-*/{pattern}"))
         if not re.search(r"-(sources|javadoc|tests)\.jar$", j.name)
     ]
     if not jars:
-        pytest.fail("jvm/target/rustparquet-spark_2.12-*.jar not found: run scripts/build-jar first", pytrace=False)
+        pytest.fail(f"jvm/target/spark-*/{pattern} not found: run scripts/build-jar first", pytrace=False)
     return jars[-1]
 
 

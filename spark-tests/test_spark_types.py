@@ -234,3 +234,14 @@ def test_datasource_writes_the_typed_rows(spark, typed, tmp_path, request):
     expected = [normalise(_parse(s), schema) for s in ours.toJSON().collect()]
     got = [normalise(_parse(s), schema) for s in _cat(ours_path)]
     assert_same_rows(got, expected, "typed/datasource: rustparquet cat vs Spark's toJSON()")
+
+
+def test_datasource_option_without_value_is_refused_by_name(spark, tmp_path):
+    """option("schema", None) from Python reaches the source as a null value: refused with the
+    option's name, not a bare NullPointerException."""
+    docs = spark.createDataFrame([('{"id": 1}',)], "value string")
+    with pytest.raises(Exception) as error:
+        docs.write.format("rustparquet").option("jsonColumn", "value").option("schema", None).save(str(tmp_path / "out"))
+    message = str(error.value)
+    assert "option `schema` has no value (null, or None from Python)" in message, message
+    assert "NullPointerException" not in message, message

@@ -2,7 +2,7 @@
 
 Run with spark-submit (examples/spark/run does it, building the jar if needed):
 
-    spark-submit --master 'local[2]' --jars jvm/target/rustparquet-spark_2.12-0.1.0.jar \
+    spark-submit --master 'local[2]' --jars jvm/target/spark-3.5.9/rustparquet-spark-3.5_2.12-0.1.0.jar \
         examples/spark/nested_json_etl.py INPUT_DIR OUTPUT_DIR
 
 INPUT_DIR holds NDJSON documents shaped like Mozilla ActiveData test results (the benchmark corpus

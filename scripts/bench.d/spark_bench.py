@@ -53,7 +53,7 @@ def corpus(docs):
 
 
 def jar():
-    found = sorted(glob.glob(os.path.join(ROOT, "jvm", "target", "rustparquet-spark_2.12-*.jar")))
+    found = sorted(glob.glob(os.path.join(ROOT, "jvm", "target", "spark-3.5.*", "rustparquet-spark-3.5_2.12-*.jar")))
     found = [j for j in found if not j.endswith(("-sources.jar", "-tests.jar"))]
     if not found:
         say("building the jar (scripts/build-jar)")

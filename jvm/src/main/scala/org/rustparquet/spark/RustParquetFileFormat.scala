@@ -114,9 +114,12 @@ private[spark] object RustParquetFileFormat {
   /** The Spark types the typed path writes, as Spark's Parquet writer would (intervals and UDTs are not). */
   def supported(dataType: DataType): Boolean = dataType match {
     case BooleanType | ByteType | ShortType | IntegerType | LongType | FloatType | DoubleType => true
-    case StringType | BinaryType | DateType | TimestampType | TimestampNTZType => true
+    case BinaryType | DateType | TimestampType | TimestampNTZType => true
     // Written as strings, as Spark's Parquet source does (Spark pads and checks the lengths).
     case _: CharType | _: VarcharType => true
+    // Every StringType: Spark 4's collated strings (a StringType with a collation) are strings in
+    // the file, the collation kept in the Spark schema of the footer, as Spark's writer does.
+    case _: StringType => true
     case _: DecimalType => true
     case s: StructType => s.fields.nonEmpty && s.fields.forall(f => supported(f.dataType))
     case a: ArrayType => supported(a.elementType)

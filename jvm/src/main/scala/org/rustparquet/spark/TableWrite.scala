@@ -6,7 +6,6 @@ import org.apache.spark.sql.{DataFrame, SaveMode, SparkSession}
 import org.apache.spark.sql.catalyst.catalog.{CatalogTable, CatalogUtils}
 import org.apache.spark.sql.execution.SQLExecution
 import org.apache.spark.sql.execution.command.CreateDataSourceTableAsSelectCommand
-import org.apache.spark.sql.execution.datasources.DataSource
 import org.apache.spark.sql.sources.BaseRelation
 import org.apache.spark.sql.types.{DataType, StructType}
 
@@ -51,14 +50,9 @@ private[spark] object TableWrite {
     // An append finds the table in the catalog (new partitions are added to it); a new table is
     // entered by Spark after this returns.
     val existing = Some(table).filter(t => session.sessionState.catalog.tableExists(t.identifier))
-    val source = DataSource(
-      session,
-      className = classOf[RustParquetFileFormat].getName,
-      partitionColumns = table.partitionColumnNames,
-      bucketSpec = table.bucketSpec,
-      options = options,
-      catalogTable = existing)
-    session.sessionState.executePlan(source.planForWriting(mode, data.queryExecution.analyzed))
+    def source(schema: Option[StructType]) = SparkDataSource(session, classOf[RustParquetFileFormat].getName,
+      schema, table.partitionColumnNames, table.bucketSpec, options, existing)
+    session.sessionState.executePlan(source(None).planForWriting(mode, data.queryExecution.analyzed))
       .assertCommandExecuted()
     val written = rawSchema match {
       case None => data.schema
@@ -69,6 +63,6 @@ private[spark] object TableWrite {
         StructType(documents.fields ++
           data.schema.fields.filter(f => table.partitionColumnNames.exists(resolver(_, f.name))))
     }
-    source.copy(userSpecifiedSchema = Some(written)).resolveRelation(checkFilesExist = false)
+    SparkDataSource.resolveRelation(source(Some(written)))
   }
 }

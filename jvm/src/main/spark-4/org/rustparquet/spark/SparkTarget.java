@@ -1,0 +1,11 @@
+package org.rustparquet.spark;
+
+/** What this build is for (Spark 4 shim): checked by {@link RustParquetSource} before any use. */
+final class SparkTarget {
+  private SparkTarget() {}
+
+  /** The running Spark's version must be this or start with it and a dot. */
+  static final String SPARK_LINE = "4";
+  static final String SCALA_BINARY = "2.13";
+  static final String JAR = "rustparquet-spark-4_2.13";
+}
