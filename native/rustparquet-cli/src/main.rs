@@ -1,52 +1,8 @@
-//! The `rustparquet` command: `convert` JSON to Parquet, print a `schema`.
-//!
-//! `main` alone prints errors (once, prefixed `rustparquet: `) and picks exit codes; each
-//! subcommand lives in `cmd/` and returns a `Result`. Data goes to stdout, everything else to
-//! stderr.
-
-mod cmd;
+//! The `rustparquet` binary: the command itself lives in the library (`src/lib.rs`), which the
+//! Python wheel's `rustparquet` entry point runs too.
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  a bad document (invalid JSON, or not fitting the schema) stopped the run under
-     --on-error fail, or a file could not be read or written
-  2  usage error (bad flags or option values)
-130  interrupted (Ctrl-C); no file was left at the target path";
-
-/// JSON documents to Apache Parquet that Spark, pyarrow and DuckDB read, and back.
-#[derive(Parser)]
-#[command(name = "rustparquet", version, after_help = EXIT_CODES, propagate_version = true)]
-enum Cli {
-    /// Convert JSON documents (NDJSON, a top-level array, concatenated documents; .gz/.zst;
-    /// globs; `-` for stdin) into one Parquet file.
-    Convert(cmd::convert::ConvertArgs),
-    /// Print the schema inferred from JSON documents (or stored in a Parquet file we wrote).
-    Schema(cmd::schema::SchemaArgs),
-    /// Print Parquet files as NDJSON, one document per line (columns, limit, memory budget).
-    Cat(cmd::cat::CatArgs),
-    /// Show a Parquet file's schema with max repetition/definition levels, row groups,
-    /// column chunks and key-value metadata.
-    Inspect(cmd::inspect::InspectArgs),
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli {
-        Cli::Convert(args) => cmd::convert::run(args),
-        Cli::Schema(args) => cmd::schema::run(args),
-        Cli::Cat(args) => cmd::cat::run(args),
-        Cli::Inspect(args) => cmd::inspect::run(args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("rustparquet: {err}");
-            err.exit_code()
-        }
-    }
+    rustparquet_cli::run(std::env::args_os())
 }

@@ -1,0 +1,325 @@
+"""rustparquet: JSON documents to Apache Parquet that Spark, pyarrow and DuckDB read, and back.
+
+The same engine as the ``rustparquet`` command (which this package also installs), with the
+command's options as keyword arguments in Python spelling (``--row-group-size 64MB`` is
+``row_group_size="64MB"``) and the same defaults.
+
+>>> import rustparquet
+>>> summary = rustparquet.convert("events/*.json.gz", "events.parquet", compression="zstd")
+>>> schema = rustparquet.infer_schema("events/*.json.gz")
+>>> print(schema.to_ddl())
+>>> docs = rustparquet.read_records("events.parquet", columns=["build.branch"])
+
+Errors are exceptions that name the place: ``BadDocument`` (``.path``, ``.line``, ``.column``,
+``.reason``), ``SchemaConflict``, ``ValueError`` for bad options or schemas, ``OSError`` for
+files. Ctrl-C stops a long call and leaves no partial file. See docs/python.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterable, List, Optional, Sequence, Tuple, Union
+
+from . import _rustparquet as _native
+from ._rustparquet import BadDocument, Error, Schema, SchemaConflict
+
+__all__ = [
+    "convert",
+    "infer_schema",
+    "read_records",
+    "spark_jar",
+    "Schema",
+    "Summary",
+    "Error",
+    "BadDocument",
+    "SchemaConflict",
+    "__version__",
+]
+
+__version__: str = _native.__version__
+
+PathLike = Union[str, "os.PathLike[str]"]
+Inputs = Union[PathLike, IO[bytes], Sequence[Union[PathLike, IO[bytes]]]]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What :func:`convert` did."""
+
+    #: The file written: ``output``, or the new part file of ``dataset``.
+    output: str
+    #: Documents written.
+    documents: int
+    #: Documents skipped or quarantined (``on_error="skip"`` / ``"quarantine=PATH"``).
+    bad_documents: int
+    #: The first few bad-document messages.
+    first_errors: List[str]
+    #: Values replaced by a later duplicate key in the same object (the last value wins).
+    duplicate_keys: int
+    row_groups: int
+    #: Leaf columns in the file.
+    columns: int
+    #: JSON bytes read (decompressed).
+    input_bytes: int
+    output_bytes: int
+    #: The schema the file was written with.
+    schema: Schema = field(repr=False)
+    #: Columns (Parquet paths) the batch added to the dataset (``dataset=`` only).
+    added_columns: List[str] = field(default_factory=list)
+
+
+def convert(
+    inputs: Inputs,
+    output: Optional[PathLike] = None,
+    *,
+    schema: Union[Schema, PathLike, None] = None,
+    dataset: Optional[PathLike] = None,
+    **options: Any,
+) -> Summary:
+    """Converts JSON documents into one Parquet file, ``output``, or appends them to the
+    dataset in directory ``dataset`` as a new part file (its schema evolves so that every part
+    stays readable together). The file appears only when complete.
+
+    ``inputs``: a path, a glob (``"logs/*.json.gz"``), a binary file object, or a list of
+    them; NDJSON, a top-level array or concatenated documents, gzip/zstd decompressed.
+
+    ``schema``: write with this schema instead of inferring one: a :class:`Schema`, or the
+    path of a schema file in any form ``Schema.parse`` reads (``schema_format=`` names the
+    form; default: recognised from the content).
+
+    ``options``: the options of ``rustparquet convert`` in Python spelling, with its
+    defaults: ``sample``, ``unions`` ("union", "string", "error"), ``map`` (a path or a list),
+    ``map_threshold``, ``input_format`` ("auto", "ndjson", "array"), ``on_error`` ("fail",
+    "skip", "quarantine=PATH"), ``max_depth``, ``max_document_size``, ``max_columns``,
+    ``compression``, ``compression_level``, ``row_group_size``, ``row_group_rows``,
+    ``page_size``, ``dictionary``, ``dictionary_page_size``, ``statistics``,
+    ``writer_version``, ``bloom_filter`` (a column or a list), ``bloom_filter_fpp``,
+    ``threads``.
+
+    Raises :class:`BadDocument` (under ``on_error="fail"``), :class:`SchemaConflict`
+    (``unions="error"``), ``ValueError`` (bad option or schema), ``TypeError`` (unknown
+    option), ``OSError``; ``KeyboardInterrupt`` on Ctrl-C, with no file left behind.
+    """
+    if (output is None) == (dataset is None):
+        raise TypeError("convert() takes exactly one of output and dataset")
+    schema_format = options.pop("schema_format", "auto")
+    if schema is not None and not isinstance(schema, Schema):
+        schema = Schema.from_file(schema, format=schema_format)
+    elif schema_format != "auto":
+        raise TypeError("convert(): schema_format is only for a schema file")
+    if schema is not None and options.get("sample") is not None:
+        raise TypeError("convert(): sample infers a schema; it cannot go with schema=")
+    with _Inputs(inputs) as given:
+        try:
+            raw = _native.convert(
+                given.paths,
+                _fspath(output),
+                _fspath(dataset),
+                schema,
+                _option_pairs(options),
+            )
+        except BadDocument as e:
+            raise given.renamed(e) from None
+    return Summary(**raw)
+
+
+def infer_schema(inputs: Inputs, **options: Any) -> Schema:
+    """Infers the schema of JSON documents as ``convert`` does (``rustparquet schema``).
+
+    ``inputs`` as for :func:`convert`. ``options``: ``sample``, ``unions``, ``map``,
+    ``map_threshold``, ``input_format``, ``max_depth``. Raises as :func:`convert` does.
+    """
+    with _Inputs(inputs) as given:
+        try:
+            return _native.infer_schema(given.paths, _option_pairs(options))
+        except BadDocument as e:
+            raise given.renamed(e) from None
+
+
+def read_records(
+    parquet_path: Union[PathLike, Sequence[PathLike]],
+    *,
+    columns: Optional[Sequence[str]] = None,
+    limit: Optional[int] = None,
+    max_memory: Union[int, str] = "1GiB",
+    omit_nulls: bool = False,
+    nan: str = "string",
+) -> List[Any]:
+    """The documents of Parquet files as Python objects, as ``rustparquet cat`` prints them.
+
+    ``parquet_path``: a file, a directory (its ``*.parquet`` files), a glob, or a list.
+    ``columns``: dotted JSON paths (``"build.branch"``); a path selects everything below it
+    and the documents keep their nesting. ``limit``: at most this many documents.
+    ``max_memory``: budget for decoded data (``"512MiB"`` or bytes). ``omit_nulls``: leave
+    out members that are null. ``nan``: NaN and infinities as ``"string"`` or ``"null"``.
+
+    Integers come back exact whatever their size (DECIMAL(38,0) columns hold integers
+    beyond int64); other numbers are floats.
+    """
+    paths = [parquet_path] if isinstance(parquet_path, (str, os.PathLike)) else list(parquet_path)
+    if isinstance(columns, str):
+        columns = [c for c in columns.split(",") if c]
+    ndjson = _native.read_records(
+        [os.fspath(p) for p in paths],
+        None if columns is None else list(columns),
+        limit,
+        _size(max_memory, "max_memory"),
+        bool(omit_nulls),
+        nan,
+    )
+    return [json.loads(line) for line in ndjson.splitlines() if line]
+
+
+def spark_jar(spark_version: Optional[str] = None) -> str:
+    """The path of the bundled Spark data source jar for ``spark_version`` (default: the
+    installed pyspark's version), for ``spark.jars``::
+
+        SparkSession.builder.config("spark.jars", rustparquet.spark_jar()).getOrCreate()
+
+    Raises ``FileNotFoundError`` when this wheel bundles no jar for that Spark (wheels built
+    where ``scripts/build-jar`` had not run bundle none) and ``ValueError`` for a Spark version
+    it has no jar for.
+    """
+    if spark_version is None:
+        try:
+            import pyspark  # noqa: F401  (only its version is read)
+        except ImportError:
+            raise ValueError(
+                "spark_jar(): give spark_version (no pyspark is installed to take it from)"
+            ) from None
+        spark_version = pyspark.__version__
+    match = re.match(r"^(\d+)\.(\d+)", str(spark_version))
+    if not match:
+        raise ValueError(f"spark_jar(): `{spark_version}` is not a Spark version")
+    major, minor = int(match.group(1)), int(match.group(2))
+    # The Scala build each Spark line's default distribution runs on.
+    if major == 3 and minor >= 5:
+        scala = "2.12"
+    elif major == 4:
+        scala = "2.13"
+    else:
+        raise ValueError(
+            f"spark_jar(): Spark {spark_version} is not supported (the data source needs Spark 3.5 or 4)"
+        )
+    jars_dir = Path(__file__).parent / "jars"
+    jars = sorted(jars_dir.glob(f"rustparquet-spark*_{scala}-*.jar"))
+    if not jars:
+        raise FileNotFoundError(
+            f"this rustparquet wheel bundles no Spark data source jar for Spark {major}.{minor} "
+            f"(Scala {scala}); build it with scripts/build-jar before scripts/build-wheel"
+        )
+    return str(jars[-1])
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _fspath(p: Optional[PathLike]) -> Optional[str]:
+    return None if p is None else os.fspath(p)
+
+
+def _size(value: Union[int, str], name: str) -> int:
+    if isinstance(value, bool):
+        raise TypeError(f"{name}: a size is an int or a string such as '512MiB'")
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError(f"{name}: must be at least 1 byte")
+        return value
+    m = re.fullmatch(r"\s*(\d+)\s*([kmgt]?i?b?)\s*", str(value), re.IGNORECASE)
+    if not m:
+        raise ValueError(f"{name}: `{value}` is not a size (e.g. 512MiB, 2GiB, 1048576)")
+    units = {"": 0, "k": 10, "m": 20, "g": 30, "t": 40}
+    n = int(m.group(1)) << units[m.group(2).lower().rstrip("ib")[:1]]
+    if n <= 0:
+        raise ValueError(f"{name}: `{value}` is not a usable size")
+    return n
+
+
+def _option_pairs(options: dict) -> List[Tuple[str, str]]:
+    """Keyword options as (name, text) pairs: booleans as true/false, lists as repeats."""
+    pairs: List[Tuple[str, str]] = []
+    for name, value in options.items():
+        if value is None:
+            continue
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
+        for v in values:
+            if isinstance(v, bool):
+                text = "true" if v else "false"
+            elif isinstance(v, os.PathLike):
+                text = os.fspath(v)
+            elif isinstance(v, (str, int, float)):
+                text = str(v)
+            else:
+                raise TypeError(f"option {name}: {type(v).__name__} is not an option value")
+            pairs.append((name, text))
+    return pairs
+
+
+class _Inputs:
+    """The inputs as paths for the engine: file objects are copied to temporary files (so
+    that they can be read twice, to infer and to convert), which go when the call ends."""
+
+    def __init__(self, inputs: Inputs) -> None:
+        if isinstance(inputs, (str, os.PathLike)) or hasattr(inputs, "read"):
+            items: Iterable[Any] = [inputs]
+        else:
+            items = list(inputs)
+        self._items = list(items)
+        self.paths: List[str] = []
+        self._names: List[Tuple[str, str]] = []  # (temporary path, name shown in errors)
+        self._dir: Optional[tempfile.TemporaryDirectory] = None
+
+    def __enter__(self) -> "_Inputs":
+        try:
+            for i, item in enumerate(self._items):
+                if isinstance(item, (str, os.PathLike)):
+                    self.paths.append(os.fspath(item))
+                elif hasattr(item, "read"):
+                    self.paths.append(self._spill(i, item))
+                else:
+                    raise TypeError(
+                        f"an input is a path, a glob or a binary file object, not {type(item).__name__}"
+                    )
+            if not self.paths:
+                raise ValueError("no input given (name files, globs or file objects)")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _spill(self, i: int, f: IO[bytes]) -> str:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="rustparquet-")
+        path = os.path.join(self._dir.name, f"input-{i}")
+        with open(path, "wb") as out:
+            first = f.read(0)
+            if not isinstance(first, (bytes, bytearray)):
+                raise TypeError("a file object input must be opened in binary mode ('rb')")
+            shutil.copyfileobj(f, out, 1 << 20)
+        name = getattr(f, "name", None)
+        self._names.append((path, name if isinstance(name, str) else f"<file object {i}>"))
+        return path
+
+    def renamed(self, e: BadDocument) -> BadDocument:
+        """The error with a file object's name in place of its temporary copy's."""
+        for temp, name in self._names:
+            if getattr(e, "path", None) == temp:
+                renamed = BadDocument(str(e).replace(temp, name, 1))
+                for attr in ("line", "column", "reason"):
+                    setattr(renamed, attr, getattr(e, attr, None))
+                renamed.path = name
+                return renamed
+        return e
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+

@@ -1,0 +1,61 @@
+"""Type stubs of the native module (rustparquet._rustparquet). The public API is the
+`rustparquet` package; these are its building blocks."""
+
+from os import PathLike
+from typing import Any, List, Optional, Sequence, Tuple, Union
+
+__version__: str
+
+class Error(Exception):
+    """Base of the errors rustparquet raises itself."""
+
+class BadDocument(Error):
+    """A document that is not valid JSON or does not fit the schema."""
+
+    path: str
+    line: int
+    column: int
+    reason: str
+
+class SchemaConflict(Error):
+    """Two documents disagree on a field's JSON type (unions='error')."""
+
+    field: str
+    first: str
+    second: str
+
+class Schema:
+    """A document schema."""
+
+    @staticmethod
+    def parse(text: str, format: str = "auto", source_name: Optional[str] = None) -> Schema: ...
+    @staticmethod
+    def from_file(path: Union[str, PathLike[str]], format: str = "auto") -> Schema: ...
+    def to_string(self, format: str) -> str: ...
+    def to_ddl(self) -> str: ...
+    def to_spark_json(self) -> str: ...
+    def to_json_schema(self) -> str: ...
+    def to_parquet(self) -> str: ...
+    def to_json(self) -> str: ...
+    def to_arrow(self) -> Any:
+        """The Arrow schema as a pyarrow.Schema (pyarrow is imported here)."""
+    def __arrow_c_schema__(self, requested_schema: Any = None) -> Any: ...
+    def __eq__(self, other: object) -> bool: ...
+
+def convert(
+    inputs: List[str],
+    output: Optional[str],
+    dataset: Optional[str],
+    schema: Optional[Schema],
+    options: Sequence[Tuple[str, str]],
+) -> dict: ...
+def infer_schema(inputs: List[str], options: Sequence[Tuple[str, str]]) -> Schema: ...
+def read_records(
+    inputs: List[str],
+    columns: Optional[List[str]],
+    limit: Optional[int],
+    max_memory: int,
+    omit_nulls: bool,
+    nan: str,
+) -> bytes: ...
+def cli_main(argv: List[str]) -> int: ...
