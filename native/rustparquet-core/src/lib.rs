@@ -35,8 +35,8 @@ pub mod shred;
 pub mod staged;
 pub mod stream;
 pub mod threads;
-pub mod words;
 pub mod variant;
+pub mod words;
 pub mod write;
 
 /// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked

@@ -19,13 +19,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn options(threads: usize, on_error: OnError) -> ConvertOptions {
-    let mut o = ConvertOptions {
+    ConvertOptions {
         threads,
         on_error,
         ..ConvertOptions::default()
-    };
-    o.writer.encode_threads = 1;
-    o
+    }
 }
 
 /// Converts `text` (as file `name`) on one and on two threads; returns the file's name, the

@@ -183,7 +183,5 @@ fn build(
         }
         o.threads = usize::try_from(n).unwrap_or(usize::MAX);
     }
-    // As the CLI: with N threads, N - 1 encode a row group's columns while one parses.
-    o.writer.encode_threads = o.threads.saturating_sub(1).max(1);
     Ok(o)
 }

@@ -30,7 +30,7 @@ pub fn interruptible<T: Send>(
     let outcome = std::thread::scope(|scope| -> PyResult<_> {
         let worker = std::thread::Builder::new()
             .name("rustparquet-py".into())
-            .stack_size(rustparquet_core::convert::stack_bytes(max_depth))
+            .stack_size(rustparquet_core::threads::stack_bytes(max_depth))
             .spawn_scoped(scope, move || {
                 let result = std::panic::catch_unwind(AssertUnwindSafe(work));
                 let (flag, wake) = done;

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
 use rustparquet_core::schema::Schema;
-use rustparquet_core::schema_format::{self, SchemaFormat};
+use rustparquet_core::schema::{self as forms, SchemaFormat};
 
 use crate::errors::to_py;
 
@@ -30,7 +30,7 @@ impl From<Schema> for PySchema {
 
 impl PySchema {
     fn render(&self, py: Python<'_>, format: SchemaFormat) -> PyResult<String> {
-        schema_format::render(&self.inner, format).map_err(|e| to_py(py, e))
+        forms::render(&self.inner, format).map_err(|e| to_py(py, e))
     }
 }
 
@@ -47,14 +47,14 @@ impl PySchema {
         source_name: Option<&str>,
     ) -> PyResult<Self> {
         let schema = match format {
-            "auto" => schema_format::parse_any(text, source_name),
+            "auto" => forms::parse_any(text, source_name),
             name => match SchemaFormat::from_name(name) {
                 Some(SchemaFormat::Tree) | None => {
                     return Err(PyValueError::new_err(format!(
                         "schema format `{name}` (expected auto, ddl, spark-json, parquet, json-schema or rustparquet)"
                     )))
                 }
-                Some(f) => schema_format::parse(text, f, source_name),
+                Some(f) => forms::parse(text, f, source_name),
             },
         };
         schema.map(PySchema::from).map_err(|e| to_py(py, e))
@@ -141,11 +141,11 @@ impl PySchema {
     }
 
     fn __str__(&self) -> String {
-        schema_format::to_tree(&self.inner)
+        forms::to_tree(&self.inner)
     }
 
     fn __repr__(&self) -> String {
-        format!("Schema({:?})", schema_format::to_ddl(&self.inner))
+        format!("Schema({:?})", forms::to_ddl(&self.inner))
     }
 }
 
