@@ -279,31 +279,33 @@ const BEYOND_DOUBLE: &str = "is beyond the range of a double";
 /// Every `i_` file: (name, as a file of documents, wrapped as `{"v": ...}`). Also in
 /// docs/errors.md, "JSON conformance".
 const I_OUTCOMES: &[(&str, Outcome, Outcome)] = &[
-    // Underflow rounds to the nearest double (0.0); overflow is refused, never infinity.
+    // Underflow rounds to the nearest double (0.0); overflow is refused, never infinity. A
+    // document's first fault is its reason (docs/errors.md): an unreadable number comes before
+    // the document not being an object.
     ("i_number_double_huge_neg_exp", Reject(NOT_OBJECT), Accept),
     (
         "i_number_huge_exp",
-        Reject(NOT_OBJECT),
+        Reject(BEYOND_DOUBLE),
         Reject(BEYOND_DOUBLE),
     ),
     (
         "i_number_neg_int_huge_exp",
-        Reject(NOT_OBJECT),
+        Reject(BEYOND_DOUBLE),
         Reject(BEYOND_DOUBLE),
     ),
     (
         "i_number_pos_double_huge_exp",
-        Reject(NOT_OBJECT),
+        Reject(BEYOND_DOUBLE),
         Reject(BEYOND_DOUBLE),
     ),
     (
         "i_number_real_neg_overflow",
-        Reject(NOT_OBJECT),
+        Reject(BEYOND_DOUBLE),
         Reject(BEYOND_DOUBLE),
     ),
     (
         "i_number_real_pos_overflow",
-        Reject(NOT_OBJECT),
+        Reject(BEYOND_DOUBLE),
         Reject(BEYOND_DOUBLE),
     ),
     ("i_number_real_underflow", Reject(NOT_OBJECT), Accept),
@@ -312,7 +314,7 @@ const I_OUTCOMES: &[(&str, Outcome, Outcome)] = &[
     ("i_number_too_big_pos_int", Reject(NOT_OBJECT), Accept),
     (
         "i_number_very_big_negative_int",
-        Reject(NOT_OBJECT),
+        Reject("is beyond decimal(38,0)"),
         Reject("is beyond decimal(38,0)"),
     ),
     // A Parquet STRING must be valid UTF-8: lone surrogates and invalid bytes are refused.
@@ -323,12 +325,12 @@ const I_OUTCOMES: &[(&str, Outcome, Outcome)] = &[
     ),
     (
         "i_string_1st_surrogate_but_2nd_missing",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
     (
         "i_string_1st_valid_surrogate_2nd_invalid",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
     // UTF-16 input is not read (RFC 8259: JSON exchanged between systems is UTF-8).
@@ -339,83 +341,83 @@ const I_OUTCOMES: &[(&str, Outcome, Outcome)] = &[
     ),
     (
         "i_string_UTF-8_invalid_sequence",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
         "i_string_UTF8_surrogate_U+D800",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
         "i_string_incomplete_surrogate_and_escape_valid",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
     (
         "i_string_incomplete_surrogate_pair",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
     (
         "i_string_incomplete_surrogates_escape_valid",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
     (
         "i_string_invalid_lonely_surrogate",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
     (
         "i_string_invalid_surrogate",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
     (
         "i_string_invalid_utf-8",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
         "i_string_inverted_surrogates_U+1D11E",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
-    ("i_string_iso_latin_1", Reject(NOT_OBJECT), Reject(BAD_UTF8)),
+    ("i_string_iso_latin_1", Reject(BAD_UTF8), Reject(BAD_UTF8)),
     (
         "i_string_lone_second_surrogate",
-        Reject(NOT_OBJECT),
+        Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
     (
         "i_string_lone_utf8_continuation_byte",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
         "i_string_not_in_unicode_range",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
         "i_string_overlong_sequence_2_bytes",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
         "i_string_overlong_sequence_6_bytes",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
         "i_string_overlong_sequence_6_bytes_null",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
         "i_string_truncated-utf-8",
-        Reject(NOT_OBJECT),
+        Reject(BAD_UTF8),
         Reject(BAD_UTF8),
     ),
     (
@@ -432,7 +434,7 @@ const I_OUTCOMES: &[(&str, Outcome, Outcome)] = &[
     // see `i_structure_500_nested_arrays_converts_with_a_higher_max_depth`).
     (
         "i_structure_500_nested_arrays",
-        Reject(NOT_OBJECT),
+        Reject("nested deeper than 128 levels"),
         Reject("nested deeper than 128 levels"),
     ),
     // A leading byte order mark is skipped; inside a document it is not JSON.

@@ -321,7 +321,7 @@ mod tests {
         let err = properties(&options, &schema).err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
-            Some("bloom filter column `o.y` is not a leaf column of the schema (leaf columns are Parquet paths such as id, o.x)")
+            Some("bloom filter column `o.y` is not a column of the schema (paths as docs/format.md \"Paths\" says, such as `id`, `o.x`)")
         );
         Ok(())
     }
