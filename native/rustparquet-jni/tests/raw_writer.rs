@@ -67,7 +67,7 @@ fn failfast_names_partition_row_line_column_and_the_document() {
         .map(|e| e.to_string());
     assert_eq!(
         err.as_deref(),
-        Some("part-0.parquet: malformed JSON document at partition 3, row 101, line 2, column 11: invalid JSON: expected a value, found '}' (document: {\"id\": 2,\n \"tags\": [}); mode FAILFAST stops at the first one: use mode DROPMALFORMED or PERMISSIVE, with badRecordsPath to keep them")
+        Some("part-0.parquet: malformed JSON document at partition 3, row 101, line 2, column 11: invalid JSON: expected a value, found '}' (in the document that starts at line 1) (document: {\"id\": 2,\n \"tags\": [}); mode FAILFAST stops at the first one: use mode DROPMALFORMED or PERMISSIVE, with badRecordsPath to keep them")
     );
 }
 
@@ -78,7 +78,7 @@ fn dropmalformed_keeps_the_bad_document_for_bad_records_path() -> rustparquet_jn
     let records = String::from_utf8(writer.take_bad_records()).expect("utf-8");
     assert_eq!(
         records,
-        "{\"partition\":3,\"row\":101,\"line\":2,\"column\":11,\"error\":\"invalid JSON: expected a value, found '}'\",\"document\":\"{\\\"id\\\": 2,\\n \\\"tags\\\": [}\"}\n"
+        "{\"partition\":3,\"row\":101,\"line\":2,\"column\":11,\"error\":\"invalid JSON: expected a value, found '}' (in the document that starts at line 1)\",\"document\":\"{\\\"id\\\": 2,\\n \\\"tags\\\": [}\"}\n"
     );
     let (rows, kv) = footer(bytes);
     assert_eq!(rows, 2);
