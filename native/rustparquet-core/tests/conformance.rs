@@ -374,11 +374,7 @@ const I_OUTCOMES: &[(&str, Outcome, Outcome)] = &[
         Reject(LONE_SURROGATE),
         Reject(LONE_SURROGATE),
     ),
-    (
-        "i_string_invalid_utf-8",
-        Reject(BAD_UTF8),
-        Reject(BAD_UTF8),
-    ),
+    ("i_string_invalid_utf-8", Reject(BAD_UTF8), Reject(BAD_UTF8)),
     (
         "i_string_inverted_surrogates_U+1D11E",
         Reject(LONE_SURROGATE),
