@@ -240,8 +240,15 @@ def test_datasource_option_without_value_is_refused_by_name(spark, tmp_path):
     """option("schema", None) from Python reaches the source as a null value: refused with the
     option's name, not a bare NullPointerException."""
     docs = spark.createDataFrame([('{"id": 1}',)], "value string")
+    write = docs.write.format("rustparquet").option("jsonColumn", "value").option("schema", None)
+    if int(spark.version.split(".")[0]) >= 4:
+        # Spark 4's writer leaves an option set to None out altogether: the write infers the
+        # schema as if the option had not been given.
+        write.save(str(tmp_path / "out"))
+        assert [r.id for r in spark.read.parquet(str(tmp_path / "out")).collect()] == [1]
+        return
     with pytest.raises(Exception) as error:
-        docs.write.format("rustparquet").option("jsonColumn", "value").option("schema", None).save(str(tmp_path / "out"))
+        write.save(str(tmp_path / "out"))
     message = str(error.value)
     assert "option `schema` has no value (null, or None from Python)" in message, message
     assert "NullPointerException" not in message, message
