@@ -90,7 +90,7 @@ pub struct ConvertArgs {
     pub max_columns: usize,
 
     /// Compression codec: snappy, zstd, zstd(LEVEL), gzip, gzip(LEVEL), lz4, none.
-    #[arg(short, long, value_name = "CODEC", default_value_t = default("compression"))]
+    #[arg(short, long, value_name = "CODEC", default_value_t = writer_default("compression"))]
     pub compression: String,
 
     /// Compression level for zstd (1..=22) or gzip (0..=9).
@@ -99,31 +99,31 @@ pub struct ConvertArgs {
 
     /// Target size of a row group, in shredded (unencoded) column data; it ends at the first
     /// batch boundary past it. Memory holds about two row groups' encoded pages.
-    #[arg(long, value_name = "SIZE", default_value_t = default("rowGroupSize"))]
+    #[arg(long, value_name = "SIZE", default_value_t = writer_default("rowGroupSize"))]
     pub row_group_size: String,
 
     /// Most rows in a row group.
-    #[arg(long, value_name = "N", default_value_t = default("rowGroupRows"))]
+    #[arg(long, value_name = "N", default_value_t = writer_default("rowGroupRows"))]
     pub row_group_rows: String,
 
     /// Target size of a data page.
-    #[arg(long, value_name = "SIZE", default_value_t = default("pageSize"))]
+    #[arg(long, value_name = "SIZE", default_value_t = writer_default("pageSize"))]
     pub page_size: String,
 
     /// Dictionary encoding (true/false).
-    #[arg(long, value_name = "BOOL", default_value_t = default("dictionary"))]
+    #[arg(long, value_name = "BOOL", default_value_t = writer_default("dictionary"))]
     pub dictionary: String,
 
     /// Largest dictionary page; a column whose dictionary outgrows it falls back to plain.
-    #[arg(long, value_name = "SIZE", default_value_t = default("dictionaryPageSize"))]
+    #[arg(long, value_name = "SIZE", default_value_t = writer_default("dictionaryPageSize"))]
     pub dictionary_page_size: String,
 
     /// Statistics to write: none, chunk (footer min/max/nulls), page (plus the page index).
-    #[arg(long, value_name = "LEVEL", default_value_t = default("statistics"))]
+    #[arg(long, value_name = "LEVEL", default_value_t = writer_default("statistics"))]
     pub statistics: String,
 
     /// Parquet writer version: 1.0 (data page v1, most compatible) or 2.0.
-    #[arg(long, value_name = "VERSION", default_value_t = default("writerVersion"))]
+    #[arg(long, value_name = "VERSION", default_value_t = writer_default("writerVersion"))]
     pub writer_version: String,
 
     /// Write a bloom filter for these columns and the leaves below them (comma-separated or
@@ -133,7 +133,7 @@ pub struct ConvertArgs {
     pub bloom_filter: Vec<String>,
 
     /// False-positive probability of the bloom filters.
-    #[arg(long, value_name = "P", default_value_t = default("bloomFilterFpp"))]
+    #[arg(long, value_name = "P", default_value_t = writer_default("bloomFilterFpp"))]
     pub bloom_filter_fpp: String,
 
     /// Threads. With 2 or more, newline-delimited files are cut into chunks that are parsed,
@@ -149,7 +149,7 @@ pub struct ConvertArgs {
 }
 
 /// A writer option's default, as the library's vocabulary states it (rustparquet_core::options).
-fn default(name: &str) -> String {
+fn writer_default(name: &str) -> String {
     WriterOptions::default().setting(name)
 }
 

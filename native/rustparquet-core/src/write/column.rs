@@ -1,7 +1,10 @@
 //! One open column writer of the `parquet` crate, fed slices of a shredded leaf buffer and
 //! writing its pages into memory, from which the finished column chunk is taken.
 
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use bytes::Bytes;
+use parquet::column::page::{CompressedPage, PageWriteSpec, PageWriter};
 use parquet::column::writer::{get_column_writer, ColumnCloseResult, ColumnWriter};
 use parquet::data_type::{ByteArray, FixedLenByteArray};
 use parquet::file::properties::WriterPropertiesPtr;
@@ -11,35 +14,64 @@ use parquet::schema::types::ColumnDescPtr;
 use crate::error::{Error, Result};
 use crate::leaf::{LeafBuffer, LeafSlice, LeafValues};
 
-/// A column writer of the `parquet` crate writing its pages into a buffer it owns.
+/// A column writer of the `parquet` crate writing its pages into a buffer it owns (through
+/// a [`PageBuffer`] it shares with it).
 pub(super) struct OpenColumn {
-    /// Borrows `*sink`; always dropped before it.
-    writer: Option<ColumnWriter<'static>>,
-    /// Owned; freed in `finish` or `drop`, after `writer`.
-    sink: *mut TrackedWrite<Vec<u8>>,
+    writer: ColumnWriter<'static>,
+    pages: PageBuffer,
 }
 
-// SAFETY: `sink` is owned exclusively by this value (the writer that borrows it is owned here
-// too), so moving both to another thread together is sound.
-unsafe impl Send for OpenColumn {}
+/// The pages of one column chunk, in memory: the column writer's page writer holds one handle
+/// and [`OpenColumn`] another, through which the chunk is taken once the writer is closed.
+/// Pages are serialized by the `parquet` crate's own [`SerializedPageWriter`] exactly as into
+/// a file, so the chunk's bytes are what a file writer would have written.
+#[derive(Clone)]
+struct PageBuffer(Arc<Mutex<TrackedWrite<Vec<u8>>>>);
+
+impl PageBuffer {
+    fn new() -> Self {
+        PageBuffer(Arc::new(Mutex::new(TrackedWrite::new(Vec::new()))))
+    }
+
+    fn lock(&self) -> parquet::errors::Result<MutexGuard<'_, TrackedWrite<Vec<u8>>>> {
+        // Poisoned only if a page write panicked, after which the chunk is not used.
+        self.0.lock().map_err(|_| {
+            parquet::errors::ParquetError::General("internal error: a page writer panicked".into())
+        })
+    }
+
+    /// The chunk's bytes, once the column writer (the other handle) is gone.
+    fn into_bytes(self) -> Result<Bytes> {
+        let sink = Arc::try_unwrap(self.0)
+            .map_err(|_| Error::Other("internal error: a column's pages are still shared".into()))?
+            .into_inner()
+            .map_err(|_| Error::Other("internal error: a page writer panicked".into()))?;
+        Ok(Bytes::from(sink.into_inner()?))
+    }
+}
+
+impl PageWriter for PageBuffer {
+    fn write_page(&mut self, page: CompressedPage) -> parquet::errors::Result<PageWriteSpec> {
+        SerializedPageWriter::new(&mut *self.lock()?).write_page(page)
+    }
+
+    fn close(&mut self) -> parquet::errors::Result<()> {
+        SerializedPageWriter::new(&mut *self.lock()?).close()
+    }
+}
 
 impl OpenColumn {
     pub(super) fn new(descr: ColumnDescPtr, props: WriterPropertiesPtr) -> Self {
-        let sink = Box::into_raw(Box::new(TrackedWrite::new(Vec::new())));
-        // SAFETY: `sink` stays allocated until after `writer` is dropped (see `finish` and
-        // `drop`), and nothing else touches it meanwhile.
-        let page_writer = SerializedPageWriter::new(unsafe { &mut *sink });
+        let pages = PageBuffer::new();
         OpenColumn {
-            writer: Some(get_column_writer(descr, props, Box::new(page_writer))),
-            sink,
+            writer: get_column_writer(descr, props, Box::new(pages.clone())),
+            pages,
         }
     }
 
     /// Writes a slice of a leaf buffer; returns its unencoded size.
     pub(super) fn write(&mut self, leaf: &LeafBuffer, slice: &LeafSlice) -> Result<usize> {
-        let Some(writer) = self.writer.as_mut() else {
-            return Err(Error::Other("internal error: write after finish".into()));
-        };
+        let writer = &mut self.writer;
         let levels = slice.entries.clone();
         let def = (leaf.max_def > 0).then(|| &leaf.def_levels[levels.clone()]);
         let rep = (leaf.max_rep > 0).then(|| &leaf.rep_levels[levels.clone()]);
@@ -93,26 +125,10 @@ impl OpenColumn {
         Ok(value_bytes + levels.len() * 4)
     }
 
-    pub(super) fn finish(mut self) -> Result<(Bytes, ColumnCloseResult)> {
-        let writer = self
-            .writer
-            .take()
-            .ok_or_else(|| Error::Other("internal error: column finished twice".into()))?;
-        let close = writer.close()?;
-        // SAFETY: the writer that borrowed the sink is gone; ownership comes back here once.
-        let sink =
-            unsafe { Box::from_raw(std::mem::replace(&mut self.sink, std::ptr::null_mut())) };
-        Ok((Bytes::from(sink.into_inner()?), close))
-    }
-}
-
-impl Drop for OpenColumn {
-    fn drop(&mut self) {
-        drop(self.writer.take());
-        if !self.sink.is_null() {
-            // SAFETY: as in `finish`: the borrowing writer was dropped just above.
-            drop(unsafe { Box::from_raw(self.sink) });
-        }
+    pub(super) fn finish(self) -> Result<(Bytes, ColumnCloseResult)> {
+        // Closing drops the writer and with it the page writer's handle.
+        let close = self.writer.close()?;
+        Ok((self.pages.into_bytes()?, close))
     }
 }
 
