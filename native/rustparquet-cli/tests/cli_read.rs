@@ -386,3 +386,44 @@ fn inspect_counts_of_one_are_singular() {
     assert!(out.contains("row group 0: 1 row, "), "{out}");
     assert!(out.contains("  a: 1 value, "), "{out}");
 }
+
+/// `rustparquet schema x | head` and the like: a reader that stops early is not an error, and
+/// nothing panics. The pipe's reading end is closed before the command starts, so every write
+/// fails with a broken pipe, whatever the machine's timing.
+#[test]
+fn a_closed_stdout_pipe_ends_every_printing_command_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("docs.json");
+    std::fs::write(&json, "{\"a\":1,\"b\":[{\"c\":\"x\"}]}\n{\"a\":2}\n").expect("write");
+    let parquet = dir.path().join("docs.parquet");
+    let status = bin()
+        .args(["convert", "-q"])
+        .arg(&json)
+        .arg("-o")
+        .arg(&parquet)
+        .status()
+        .expect("convert runs");
+    assert!(status.success());
+    let json = json.to_string_lossy().into_owned();
+    let parquet = parquet.to_string_lossy().into_owned();
+    let commands: [&[&str]; 5] = [
+        &["schema", &json],
+        &["schema", "--format", "ddl", &parquet],
+        &["cat", &parquet],
+        &["inspect", &parquet],
+        &["inspect", "--json", &parquet],
+    ];
+    for args in commands {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = bin()
+            .args(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}

@@ -32,14 +32,5 @@ pub fn run(args: InspectArgs) -> CliResult {
     } else {
         report.to_text()
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(CliError::Core(rustparquet_core::Error::Io {
-                path: "<stdout>".into(),
-                source: e,
-            }))
-        }
-        _ => Ok(ExitCode::SUCCESS),
-    }
+    super::print_text(&text)
 }

@@ -33,6 +33,23 @@ impl CliError {
 
 pub type CliResult = Result<ExitCode, CliError>;
 
+/// Writes a command's whole text output to stdout. A closed pipe (`rustparquet schema x | head`)
+/// is the reader having had enough, not a failure: the command still succeeds, as `cat` does
+/// when its reader stops.
+fn print_text(text: &str) -> CliResult {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Core(rustparquet_core::Error::Io {
+                path: "<stdout>".into(),
+                source: e,
+            }))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
 /// The inference flags `convert` and `schema` share.
 #[derive(clap::Args, Debug, Clone)]
 pub struct InferArgs {

@@ -63,8 +63,9 @@ pub fn run(args: SchemaArgs) -> CliResult {
             None => infer(&args)?,
         },
     };
-    println!("{}", schema::render(&schema, format)?);
-    Ok(ExitCode::SUCCESS)
+    let mut text = schema::render(&schema, format)?;
+    text.push('\n');
+    super::print_text(&text)
 }
 
 /// Reads a schema file in any form but the tree (`form` "auto": recognised from the content).
