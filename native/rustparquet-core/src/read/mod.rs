@@ -16,30 +16,35 @@
 //! depth; a file deeper than [`MAX_READ_DEPTH`] is refused before any recursive step.
 //! [`inspect`] reports a file's footer without decoding any page.
 
+mod columns;
 pub mod files;
+mod guard;
 pub mod inspect;
 mod suggest;
 pub mod variant;
 
 use std::fs::File;
 use std::io::Write;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::{RecordBatch, RecordBatchReader};
-use arrow_schema::{DataType as ArrowType, Field as ArrowField, Fields, Schema as ArrowSchema};
+use arrow_schema::{Field as ArrowField, Schema as ArrowSchema};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::arrow::ProjectionMask;
-use parquet::basic::{ConvertedType, Encoding, LogicalType, Type as PhysicalType};
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader, RowGroupMetaData};
 use parquet::schema::types::ColumnDescriptor;
 
+use columns::{collect_leaf_paths, hint_field, is_byte_array, is_dictionary_chunk};
+pub(crate) use guard::guarded;
+pub use guard::panic_is_caught;
+use guard::read_err;
+
 use crate::assemble::{AssembleOptions, Assembler, LegacyCalendar, Shape, VariantGroups};
 use crate::error::{Error, Result};
-use crate::schema::{self, Repetition, Schema};
+use crate::schema::{self, Schema};
 
 /// Default for [`ReadOptions::max_memory`]: 1 GiB.
 pub const DEFAULT_MAX_MEMORY: u64 = 1 << 30;
@@ -120,69 +125,6 @@ impl Default for ReadOptions {
 pub struct CatSummary {
     pub files: usize,
     pub documents: u64,
-}
-
-thread_local! {
-    static GUARDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
-
-/// Whether the current thread is inside a decoder guard, where a panic is caught and reported
-/// as an [`Error::Read`]. A binary's panic hook can stay quiet then, so that the user reads
-/// one error line.
-pub fn panic_is_caught() -> bool {
-    GUARDS.with(|g| g.get() > 0)
-}
-
-/// Runs `f`, turning a panic inside the decoder into an [`Error::Read`] for `path`.
-pub(crate) fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    GUARDS.with(|g| g.set(g.get() + 1));
-    let caught = panic::catch_unwind(AssertUnwindSafe(f));
-    GUARDS.with(|g| g.set(g.get().saturating_sub(1)));
-    match caught {
-        Ok(result) => result,
-        Err(payload) => {
-            let text = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "no message".to_string());
-            Err(Error::Read {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "internal error while decoding (corrupt data, or a bug to report): {text}"
-                ),
-            })
-        }
-    }
-}
-
-fn read_err(path: &Path, what: &str, e: impl std::fmt::Display) -> Error {
-    let text = e.to_string();
-    let reason = clean_message(&text);
-    Error::Read {
-        path: path.to_path_buf(),
-        reason: if what.is_empty() {
-            reason.to_string()
-        } else {
-            format!("{what}: {reason}")
-        },
-    }
-}
-
-/// The decoder's message without the wrapper prefixes its error layers stack up
-/// ("Parquet argument error: Parquet error: …").
-fn clean_message(mut text: &str) -> &str {
-    const PREFIXES: [&str; 5] = [
-        "Parquet argument error: ",
-        "Parquet error: ",
-        "Arrow: ",
-        "External: ",
-        "Invalid argument error: ",
-    ];
-    while let Some(p) = PREFIXES.iter().find(|p| text.starts_with(**p)) {
-        text = &text[p.len()..];
-    }
-    text
 }
 
 /// An open Parquet file: its footer, the Arrow schema the reader gives it, and the schema we
@@ -706,126 +648,6 @@ fn repair_row_counts(path: &Path, meta: ArrowReaderMetadata) -> Result<ArrowRead
         .map_err(|e| read_err(path, "", e))
 }
 
-fn is_dictionary_chunk(chunk: &parquet::file::metadata::ColumnChunkMetaData) -> bool {
-    chunk
-        .encodings()
-        .any(|e| matches!(e, Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY))
-}
-
-fn is_byte_array(d: &ColumnDescriptor) -> bool {
-    d.physical_type() == PhysicalType::BYTE_ARRAY
-}
-
-fn hint_field(f: &ArrowField, meta: &RowGroupMetaData, next: &mut usize) -> ArrowField {
-    let t = hint_type(f.data_type(), meta, next);
-    f.clone().with_data_type(t)
-}
-
-fn hint_type(t: &ArrowType, meta: &RowGroupMetaData, next: &mut usize) -> ArrowType {
-    match t {
-        ArrowType::List(i) => ArrowType::List(Arc::new(hint_field(i, meta, next))),
-        ArrowType::LargeList(i) => ArrowType::LargeList(Arc::new(hint_field(i, meta, next))),
-        ArrowType::FixedSizeList(i, n) => {
-            ArrowType::FixedSizeList(Arc::new(hint_field(i, meta, next)), *n)
-        }
-        ArrowType::Struct(fs) => ArrowType::Struct(Fields::from(
-            fs.iter()
-                .map(|f| hint_field(f, meta, next))
-                .collect::<Vec<_>>(),
-        )),
-        ArrowType::Map(e, sorted) => ArrowType::Map(Arc::new(hint_field(e, meta, next)), *sorted),
-        leaf => {
-            let i = *next;
-            *next += 1;
-            let Some(chunk) = meta.columns().get(i) else {
-                return leaf.clone();
-            };
-            let d = chunk.column_descr();
-            let is_enum = matches!(d.logical_type_ref(), Some(LogicalType::Enum))
-                || d.converted_type() == ConvertedType::ENUM;
-            let t = match leaf {
-                ArrowType::Timestamp(arrow_schema::TimeUnit::Nanosecond, tz)
-                    if d.physical_type() == PhysicalType::INT96 =>
-                {
-                    ArrowType::Timestamp(arrow_schema::TimeUnit::Microsecond, tz.clone())
-                }
-                ArrowType::Binary if is_enum => ArrowType::Utf8,
-                other => other.clone(),
-            };
-            match t {
-                ArrowType::Utf8 | ArrowType::Binary if is_dictionary_chunk(chunk) => {
-                    ArrowType::Dictionary(Box::new(ArrowType::Int32), Box::new(t))
-                }
-                t => t,
-            }
-        }
-    }
-}
-
-/// The JSON path of every leaf under `fields`: struct steps by JSON key; list, map and
-/// placeholder steps add nothing (a map is selected whole).
-fn collect_leaf_paths(
-    fields: &Fields,
-    ours: Option<&[schema::Field]>,
-    prefix: &[String],
-    out: &mut Vec<Vec<String>>,
-) {
-    for f in fields {
-        let our = ours.and_then(|o| o.iter().find(|c| c.name == *f.name()));
-        let mut path = prefix.to_vec();
-        path.push(our.map(|o| o.json_key()).unwrap_or(f.name()).to_string());
-        collect_type_paths(f.data_type(), our, &path, out);
-    }
-}
-
-fn collect_type_paths(
-    t: &ArrowType,
-    our: Option<&schema::Field>,
-    path: &[String],
-    out: &mut Vec<Vec<String>>,
-) {
-    match t {
-        ArrowType::List(i) | ArrowType::LargeList(i) | ArrowType::FixedSizeList(i, _) => {
-            let element = match our {
-                Some(f) if f.repetition == Repetition::Repeated => Some(f),
-                Some(schema::Field {
-                    data_type: schema::DataType::List(e),
-                    ..
-                }) => Some(e.as_ref()),
-                _ => None,
-            };
-            collect_type_paths(i.data_type(), element, path, out)
-        }
-        ArrowType::Struct(fs) => {
-            let ours = match our.map(|o| &o.data_type) {
-                Some(schema::DataType::Struct(v)) if v.is_empty() => {
-                    // Placeholder leaves belong to the (empty) object itself.
-                    for _ in 0..fs.len() {
-                        out.push(path.to_vec());
-                    }
-                    return;
-                }
-                Some(schema::DataType::Struct(v)) => Some(&v[..]),
-                Some(schema::DataType::Union(members)) if members.len() == fs.len() => {
-                    // Members hold the union's own value: their leaves keep its path.
-                    for (f, m) in fs.iter().zip(members) {
-                        collect_type_paths(f.data_type(), Some(m), path, out);
-                    }
-                    return;
-                }
-                _ => None,
-            };
-            collect_leaf_paths(fs, ours, path, out)
-        }
-        ArrowType::Map(e, _) => {
-            let mut n = Vec::new();
-            collect_type_paths(e.data_type(), None, path, &mut n);
-            out.extend(n.into_iter().map(|_| path.to_vec()));
-        }
-        _ => out.push(path.to_vec()),
-    }
-}
-
 /// Expands the inputs users give `cat` to file paths: glob patterns (sorted matches),
 /// directories (walked recursively, see [`files`]), and plain paths as they are.
 pub fn expand_inputs(args: &[String]) -> Result<Vec<PathBuf>> {
@@ -866,28 +688,6 @@ mod tests {
         assert_eq!(
             r.unwrap_err().to_string(),
             "x.parquet: internal error while decoding (corrupt data, or a bug to report): index out of bounds"
-        );
-    }
-
-    #[test]
-    fn guards_are_visible_to_a_panic_hook() {
-        assert!(!panic_is_caught());
-        let inside = guarded(Path::new("x"), || Ok(panic_is_caught())).unwrap();
-        assert!(inside);
-        assert!(!panic_is_caught());
-    }
-
-    #[test]
-    fn decoder_messages_lose_their_wrapper_prefixes() {
-        assert_eq!(
-            clean_message(
-                "Parquet argument error: Parquet error: first repetition level of batch must be 0"
-            ),
-            "first repetition level of batch must be 0"
-        );
-        assert_eq!(
-            clean_message("EOF: Invalid page header"),
-            "EOF: Invalid page header"
         );
     }
 

@@ -1,0 +1,346 @@
+//! Unit tests of schema inference: the merge rules, conflicts, map detection, column naming
+//! and refused documents, each on small documents.
+
+use super::*;
+use crate::schema::DataType;
+
+#[test]
+fn column_names_fold_case_beyond_ascii_and_keep_distinct_keys() {
+    let names =
+        |keys: &[&str]| column_names(&keys.iter().map(|k| k.to_string()).collect::<Vec<_>>());
+    // No collision: the keys themselves.
+    assert_eq!(names(&["a", "b", "ß", "c_2"]), ["a", "b", "ß", "c_2"]);
+    // Non-ASCII case folding collides too (Spark resolves names case-insensitively).
+    assert_eq!(names(&["Été", "été", "x"]), ["Été", "été_2", "x"]);
+    // A literal `a_2` keeps its name; the colliding key takes the next free suffix.
+    assert_eq!(names(&["A", "a", "a_2"]), ["A", "a_3", "a_2"]);
+}
+
+fn infer_with(docs: &[&str], options: InferOptions) -> Result<Schema> {
+    let mut inferrer = SchemaInferrer::with_options(128, options);
+    for (i, doc) in docs.iter().enumerate() {
+        let mut p = Parser::new(doc.as_bytes(), 0, 128);
+        let line = i as u64 + 1;
+        inferrer.add_document(&mut p, &|off| Location {
+            file: "t.json".into(),
+            line,
+            column: off as u64 + 1,
+        })?;
+    }
+    inferrer.finish()
+}
+
+/// Folds one document into `inferrer` (locations are not under test here).
+fn fold(inferrer: &mut SchemaInferrer, doc: &str) {
+    let mut p = Parser::new(doc.as_bytes(), 0, 64);
+    inferrer
+        .add_document(&mut p, &|_| Location {
+            file: "t".into(),
+            line: 1,
+            column: 1,
+        })
+        .unwrap();
+}
+
+fn infer(docs: &[&str]) -> Result<Schema> {
+    infer_with(
+        docs,
+        InferOptions {
+            unions: UnionMode::Error,
+            ..InferOptions::default()
+        },
+    )
+}
+
+/// A compact spelling of a type: `list<int64>`, `union<long,string>`, `struct{a:int64}`.
+fn spell(t: &DataType) -> String {
+    match t {
+        DataType::List(e) => format!("list<{}>", spell(&e.data_type)),
+        DataType::Map(v) => format!("map<{}>", spell(&v.data_type)),
+        DataType::Union(ms) => format!(
+            "union<{}>",
+            ms.iter()
+                .map(|m| match &m.data_type {
+                    DataType::List(_) | DataType::Struct(_) | DataType::Map(_) => {
+                        format!("{}:{}", m.name, spell(&m.data_type))
+                    }
+                    _ => m.name.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        DataType::Struct(fs) => format!(
+            "struct{{{}}}",
+            fs.iter()
+                .map(|f| format!("{}:{}", f.name, spell(&f.data_type)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        t => t.name().to_string(),
+    }
+}
+
+fn type_in(mode: UnionMode, a: &str, b: &str) -> Result<String> {
+    let docs = [format!(r#"{{"x": {a}}}"#), format!(r#"{{"x": {b}}}"#)];
+    let options = InferOptions {
+        unions: mode,
+        ..InferOptions::default()
+    };
+    let schema = infer_with(&[&docs[0], &docs[1]], options)?;
+    Ok(spell(&schema.fields[0].data_type))
+}
+
+/// The merge table: each pair of JSON values and the type they infer to in the union and
+/// string modes; error mode refuses exactly the pairs that give a union.
+#[test]
+fn merge_rules_table() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (a, b, --unions union, --unions string)
+        ("1", "2", "int64", "int64"),
+        ("1", "2.5", "double", "double"),
+        ("2.5", "1", "double", "double"),
+        ("1", "null", "int64", "int64"),
+        ("null", "null", "null", "null"),
+        ("null", "\"s\"", "string", "string"),
+        ("true", "null", "boolean", "boolean"),
+        (
+            "1",
+            "18446744073709551615",
+            "decimal(38,0)",
+            "decimal(38,0)",
+        ),
+        (
+            "18446744073709551615",
+            "1.5",
+            "union<decimal,double>",
+            "json",
+        ),
+        ("[]", "null", "list<null>", "list<null>"),
+        ("[]", "[1]", "list<int64>", "list<int64>"),
+        ("[1]", "[2.5, null]", "list<double>", "list<double>"),
+        ("{}", "null", "struct{}", "struct{}"),
+        ("\"s\"", "1", "union<long,string>", "json"),
+        ("1", "\"s\"", "union<long,string>", "json"),
+        ("true", "1.5", "union<boolean,double>", "json"),
+        (
+            "[1]",
+            "{\"a\": 1}",
+            "union<array:list<int64>,object:struct{a:int64}>",
+            "json",
+        ),
+        ("[1]", "[\"s\"]", "list<union<long,string>>", "list<json>"),
+        (
+            "{\"a\": 1}",
+            "{\"a\": \"s\"}",
+            "struct{a:union<long,string>}",
+            "struct{a:json}",
+        ),
+        (
+            "\"s\"",
+            "[1, \"t\"]",
+            "union<string,array:list<union<long,string>>>",
+            "json",
+        ),
+    ];
+    for (a, b, union, string) in cases {
+        assert_eq!(
+            &type_in(UnionMode::Union, a, b).unwrap(),
+            union,
+            "{a} + {b}"
+        );
+        assert_eq!(
+            &type_in(UnionMode::String, a, b).unwrap(),
+            string,
+            "{a} + {b}"
+        );
+        let plain = !union.starts_with("union") && !union.contains("union");
+        assert_eq!(
+            type_in(UnionMode::Error, a, b).is_ok(),
+            plain,
+            "{a} + {b} in error mode"
+        );
+    }
+}
+
+#[test]
+fn conflicts_name_the_path_and_both_places() {
+    let err = infer(&[
+        r#"{"a": {"b": [{"c": 1}]}}"#,
+        r#"{"a": {"b": [{"c": "x"}]}}"#,
+    ])
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`a.b[].c` is an integer at t.json:1:20 but a string at t.json:2:20; in the union mode `error` a field keeps one JSON type (the default mode, `union`, keeps both; docs/format.md, unions)"
+    );
+    let err = infer(&[r#"{"a": [1]}"#, r#"{"a": {"k": 1}}"#]).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("`a` is an array at t.json:1:7 but an object at t.json:2:7"),
+        "{err}"
+    );
+    let err = infer(&[r#"{"n": 18446744073709551615}"#, r#"{"n": 1.5}"#]).unwrap_err();
+    assert!(err.to_string().contains("an integer beyond int64"), "{err}");
+}
+
+/// The example from the issue (Drill's `account_admin`): six documents, six shapes.
+#[test]
+fn account_admin_becomes_a_union_with_nested_unions() {
+    let schema = infer_with(
+        &[
+            r#"{"account_admin": "james"}"#,
+            r#"{"account_admin": 12345}"#,
+            r#"{"account_admin": [12345, 1000]}"#,
+            r#"{"account_admin": ["Timothy", "Carl"]}"#,
+            r#"{"account_admin": {"primary": "jackie"}}"#,
+            r#"{"account_admin": {"primary": 100001}}"#,
+        ],
+        InferOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        spell(&schema.fields[0].data_type),
+        "union<long,string,array:list<union<long,string>>,object:struct{primary:union<long,string>}>"
+    );
+}
+
+#[test]
+fn objects_with_many_keys_become_maps_and_paths_can_force_it() {
+    let docs: Vec<String> = (0..30)
+        .map(|i| format!(r#"{{"h": {{"k{i}": {i}}}, "s": {{"a": 1}}}}"#))
+        .collect();
+    let docs: Vec<&str> = docs.iter().map(String::as_str).collect();
+    let options = |threshold, paths: &[&str]| InferOptions {
+        unions: UnionMode::Union,
+        maps: MapRules {
+            threshold,
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+        },
+    };
+    let schema = infer_with(&docs, options(20, &[])).unwrap();
+    assert_eq!(spell(&schema.fields[0].data_type), "map<int64>");
+    assert_eq!(spell(&schema.fields[1].data_type), "struct{a:int64}");
+    let schema = infer_with(&docs, options(0, &["s"])).unwrap();
+    assert!(spell(&schema.fields[0].data_type).starts_with("struct{k0:int64,k1:int64"));
+    assert_eq!(spell(&schema.fields[1].data_type), "map<int64>");
+    // Map values merge by the union rules.
+    let schema = infer_with(
+        &[r#"{"m": {"a": 1, "b": "x"}}"#, r#"{"m": {"c": [1]}}"#],
+        options(0, &["m"]),
+    )
+    .unwrap();
+    assert_eq!(
+        spell(&schema.fields[0].data_type),
+        "map<union<long,string,array:list<int64>>>"
+    );
+}
+
+#[test]
+fn maps_found_in_separate_chunks_are_maps_after_merging() {
+    let options = InferOptions {
+        unions: UnionMode::Union,
+        maps: MapRules {
+            threshold: 3,
+            paths: Vec::new(),
+        },
+    };
+    let mut left = SchemaInferrer::with_options(64, options.clone());
+    let mut right = SchemaInferrer::with_options(64, options);
+    fold(&mut left, r#"{"m": {"a": 1, "b": 2}}"#);
+    fold(&mut right, r#"{"m": {"c": 1.5, "d": 2}}"#);
+    left.merge(&right).unwrap();
+    assert_eq!(
+        spell(&left.finish().unwrap().fields[0].data_type),
+        "map<double>"
+    );
+}
+
+#[test]
+fn merge_schemas_follows_the_inference_rules() {
+    let a = infer_with(&[r#"{"x": 1, "y": {"a": [1]}}"#], InferOptions::default()).unwrap();
+    let b = infer_with(
+        &[r#"{"x": "s", "y": {"a": ["t"]}, "z": true}"#],
+        InferOptions::default(),
+    )
+    .unwrap();
+    let merged = merge_schemas(&a, &b, UnionMode::Union).unwrap();
+    let spelled: Vec<String> = merged.fields.iter().map(|f| spell(&f.data_type)).collect();
+    assert_eq!(
+        spelled,
+        [
+            "union<long,string>",
+            "struct{a:list<union<long,string>>}",
+            "boolean"
+        ]
+    );
+    // Merging is idempotent and a merged union absorbs its members again.
+    assert_eq!(
+        merge_schemas(&merged, &a, UnionMode::Union).unwrap(),
+        merged
+    );
+    assert_eq!(
+        merge_schemas(&merged, &merged, UnionMode::Union).unwrap(),
+        merged
+    );
+    assert!(merge_schemas(&a, &b, UnionMode::Error).is_err());
+    let strings = merge_schemas(&a, &b, UnionMode::String).unwrap();
+    assert_eq!(strings.fields[0].data_type, DataType::Json);
+}
+
+#[test]
+fn fields_keep_first_seen_order_and_nest() {
+    let schema = infer(&[
+        r#"{"b": 1, "a": {"y": true}}"#,
+        r#"{"c": "s", "a": {"x": null, "y": false}}"#,
+    ])
+    .unwrap();
+    let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["b", "a", "c"]);
+    let DataType::Struct(a) = &schema.fields[1].data_type else {
+        panic!("a is a struct")
+    };
+    let names: Vec<&str> = a.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["y", "x"]);
+}
+
+#[test]
+fn case_colliding_keys_get_distinct_names_and_keep_their_keys() {
+    let schema =
+        infer(&[r#"{"ID": 1, "id": 2, "nested": {"Key": 1, "key": 2, "KEY": 3}}"#]).unwrap();
+    assert_eq!(schema.fields[0].name, "ID");
+    assert_eq!(schema.fields[1].name, "id_2");
+    assert_eq!(schema.fields[1].json_key(), "id");
+    let DataType::Struct(n) = &schema.fields[2].data_type else {
+        panic!()
+    };
+    let names: Vec<(&str, &str)> = n.iter().map(|f| (f.name.as_str(), f.json_key())).collect();
+    assert_eq!(names, [("Key", "Key"), ("key_2", "key"), ("KEY_3", "KEY")]);
+}
+
+#[test]
+fn top_level_non_objects_are_refused() {
+    let err = infer(&["[1, 2]"]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "t.json:1:1: `<document>` is an array; each document must be a JSON object (see docs/format.md, top-level values)"
+    );
+}
+
+#[test]
+fn merging_inferrers_equals_inferring_in_sequence() {
+    let docs = [
+        r#"{"a": 1, "b": [1]}"#,
+        r#"{"c": {"x": 1}, "a": 2.5}"#,
+        r#"{"b": [null], "c": {"y": "s"}, "a": "t"}"#,
+    ];
+    let whole = infer_with(&docs, InferOptions::default()).unwrap();
+    let mut left = SchemaInferrer::new(64);
+    let mut right = SchemaInferrer::new(64);
+    for (i, doc) in docs.iter().enumerate() {
+        fold(if i == 0 { &mut left } else { &mut right }, doc);
+    }
+    left.merge(&right).unwrap();
+    assert_eq!(left.finish().unwrap(), whole);
+    assert_eq!(left.documents(), 3);
+    assert_eq!(spell(&whole.fields[0].data_type), "union<double,string>");
+}
