@@ -47,6 +47,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    // Core messages name options as flags here: `--max-depth`.
+    rustparquet_core::option_key::use_spelling(rustparquet_core::option_key::Spelling::Cli);
     let cli = Cli::parse_from(args);
     let result = match cli {
         Cli::Convert(args) => cmd::convert::run(args),

@@ -210,7 +210,7 @@ fn a_1_gb_line_through_a_pipe_stops_at_the_document_limit() {
     assert_clear_error(
         &out,
         &target,
-        "<stdin>:1:1: a document larger than 268435456 bytes, the max-document-size limit (which can be raised to 1073741824)",
+        "<stdin>:1:1: a document larger than 268435456 bytes, the --max-document-size limit (which can be raised to 1073741824)",
     );
     // Whatever --on-error says, and in a file read by the parallel reader.
     let mut f = std::fs::File::create(dir.path().join("long.json")).unwrap();

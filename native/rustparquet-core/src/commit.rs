@@ -93,11 +93,14 @@ pub(crate) fn commit(temp: tempfile::TempPath, target: &Path, kind: Kind) -> Res
     }
 }
 
-/// The error of a target that `--no-clobber` keeps.
+/// The error of a target that the no-clobber rule keeps.
 pub fn already_exists() -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::AlreadyExists,
-        "already exists, and --no-clobber leaves it as it is",
+        format!(
+            "already exists, and {} leaves it as it is",
+            crate::option_key::OptionKey::NoClobber
+        ),
     )
 }
 

@@ -24,6 +24,7 @@ use crate::input::{
 };
 use crate::json::Parser;
 use crate::locator::Locator;
+use crate::option_key::OptionKey;
 use crate::schema::Schema;
 use crate::shred::{LeafBuffer, Shredder};
 use crate::threads::{encode_threads, Recursion};
@@ -154,18 +155,23 @@ impl ConvertOptions {
     fn check(&self) -> Result<()> {
         if self.max_depth == 0 || self.max_depth > crate::MAX_DEPTH_LIMIT {
             return Err(Error::Options(format!(
-                "max-depth must be between 1 and {}",
+                "{} must be between 1 and {}",
+                OptionKey::MaxDepth,
                 crate::MAX_DEPTH_LIMIT
             )));
         }
         if self.max_document_bytes == 0 || self.max_document_bytes > crate::MAX_DOCUMENT_LIMIT {
             return Err(Error::Options(format!(
-                "max-document-size must be between 1 and {} bytes",
+                "{} must be between 1 and {} bytes",
+                OptionKey::MaxDocumentSize,
                 crate::MAX_DOCUMENT_LIMIT
             )));
         }
         if self.max_columns == 0 {
-            return Err(Error::Options("max-columns must be at least 1".into()));
+            return Err(Error::Options(format!(
+                "{} must be at least 1",
+                OptionKey::MaxColumns
+            )));
         }
         Ok(())
     }
@@ -177,8 +183,9 @@ impl ConvertOptions {
             return Err(Error::Schema {
                 source_name: None,
                 reason: format!(
-                    "{columns} columns, more than the limit of {} (the max-columns setting: each open column takes memory while writing; raise it, or write objects keyed by ids as maps)",
-                    self.max_columns
+                    "{columns} columns, more than the limit of {} (the {} setting: each open column takes memory while writing; raise it, or write objects keyed by ids as maps)",
+                    self.max_columns,
+                    OptionKey::MaxColumns
                 ),
             });
         }

@@ -23,6 +23,7 @@ use crate::convert::{convert_with_schema, infer_schema, ConvertOptions, ConvertS
 use crate::error::{Error, Result};
 use crate::infer::{merge_schemas, UnionMode};
 use crate::input::expand_inputs;
+use crate::option_key::OptionKey;
 use crate::path::ColumnPath;
 use crate::read::ParquetFile;
 use crate::schema::{DataType, Field, Schema, UnionMember};
@@ -59,8 +60,8 @@ pub fn append(inputs: &[String], dir: &Path, options: &ConvertOptions) -> Result
     if let Err(e) = lock.try_lock() {
         return Err(match e {
             fs::TryLockError::WouldBlock => Error::Options(format!(
-                "--dataset {}: another append to this dataset is running",
-                dir.display()
+                "{}: another append to this dataset is running",
+                OptionKey::Dataset.set_to(dir.display())
             )),
             fs::TryLockError::Error(e) => Error::io(&lock_path, e),
         });
@@ -79,9 +80,9 @@ pub fn append(inputs: &[String], dir: &Path, options: &ConvertOptions) -> Result
         let file = ParquetFile::open(part)?;
         let Some(footer) = file.our_schema() else {
             return Err(Error::Options(format!(
-                "--dataset {}: {} was not written by rustparquet (no rustparquet.schema); \
+                "{}: {} was not written by rustparquet (no rustparquet.schema); \
                  a dataset directory holds only its own parts",
-                dir.display(),
+                OptionKey::Dataset.set_to(dir.display()),
                 part.display()
             )));
         };
@@ -320,8 +321,10 @@ fn evolve_type(old: &DataType, new: &DataType, path: &ColumnPath) -> Result<Opti
         (DataType::Struct(_), DataType::Map(_)) => {
             return Err(Error::Options(format!(
                 "`{path}` is an object with named fields in the dataset but a map (more distinct \
-                 keys than --map-threshold) in this batch; append with --map-threshold 0, or \
-                 start the dataset with --map {path}"
+                 keys than {}) in this batch; append with {}, or start the dataset with {}",
+                OptionKey::MapThreshold,
+                OptionKey::MapThreshold.set_to(0),
+                OptionKey::Map.set_to(path)
             )))
         }
         (DataType::Map(ov), DataType::Map(nv)) => match evolve_element(ov, &nv.data_type, path)? {

@@ -56,7 +56,7 @@ pub enum Error {
     Unsupported { at: Location, reason: String },
 
     /// A document nests deeper than the configured limit.
-    #[error("{at}: nested deeper than {limit} levels, the max-depth limit (which can be raised to {hard_limit})")]
+    #[error("{at}: nested deeper than {limit} levels, the {} limit (which can be raised to {hard_limit})", crate::option_key::OptionKey::MaxDepth)]
     TooDeep {
         at: Location,
         limit: usize,

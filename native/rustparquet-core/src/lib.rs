@@ -27,6 +27,7 @@ pub mod input;
 pub mod json;
 pub mod leaf;
 pub mod locator;
+pub mod option_key;
 pub mod options;
 pub mod path;
 pub mod read;
@@ -39,21 +40,22 @@ pub mod variant;
 pub mod words;
 pub mod write;
 
-/// The deepest nesting `--max-depth` may allow: deeper documents are refused, never walked
-/// (Spark itself cannot plan more than about 200 levels; see docs/format.md). It matches
+/// The deepest nesting the max-depth option ([`option_key::OptionKey::MaxDepth`]) may allow:
+/// deeper documents are refused, never walked (Spark itself cannot plan more than about 200
+/// levels; see docs/format.md). It matches
 /// [`schema::MAX_SCHEMA_DEPTH`], so every file written can be read back, and keeps schema
 /// inference within a few hundred MB (its memory grows with the square of the depth: 3.6 GB at
 /// 4,000 levels of objects).
 pub const MAX_DEPTH_LIMIT: usize = 1_000;
 /// The default nesting limit.
 pub const DEFAULT_MAX_DEPTH: usize = 128;
-/// The default for [`ConvertOptions::max_document_bytes`] (`--max-document-size`): a document
-/// is held whole while it is parsed, so this bounds the input buffer.
+/// The default for [`ConvertOptions::max_document_bytes`] (the max-document-size option): a
+/// document is held whole while it is parsed, so this bounds the input buffer.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 256 << 20;
-/// The largest `--max-document-size` allowed (a Parquet page holds at most 2 GiB).
+/// The largest max-document-size allowed (a Parquet page holds at most 2 GiB).
 pub const MAX_DOCUMENT_LIMIT: usize = 1 << 30;
-/// The default for [`ConvertOptions::max_columns`] (`--max-columns`): each open column holds
-/// about 30 KB of writer state before any data, so this bounds the writer's fixed memory.
+/// The default for [`ConvertOptions::max_columns`] (the max-columns option): each open column
+/// holds about 30 KB of writer state before any data, so this bounds the writer's fixed memory.
 pub const DEFAULT_MAX_COLUMNS: usize = 20_000;
 
 pub use convert::{convert, ConvertOptions, ConvertSummary};

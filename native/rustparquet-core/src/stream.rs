@@ -33,6 +33,7 @@ use std::sync::Arc;
 
 use crate::bad_document::{one_document, OneDocument};
 use crate::error::{Error, Result};
+use crate::option_key::OptionKey;
 use crate::schema::Schema;
 use crate::shred::Shredder;
 use crate::write::{BatchClock, FileStats, RowGroupWriter, WriterOptions};
@@ -71,7 +72,8 @@ impl<W: Write + Send> DocumentWriter<W> {
     ) -> Result<Self> {
         if max_depth == 0 || max_depth > crate::MAX_DEPTH_LIMIT {
             return Err(Error::Options(format!(
-                "max-depth must be between 1 and {}",
+                "{} must be between 1 and {}",
+                OptionKey::MaxDepth,
                 crate::MAX_DEPTH_LIMIT
             )));
         }

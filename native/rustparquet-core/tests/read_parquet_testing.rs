@@ -185,7 +185,7 @@ const KNOWN_FILES: &[(&str, Result<usize, &str>)] = &[
     // Tested on its own below: refused by the memory budget before anything is decoded.
     (
         "data/large_string_map.brotli.parquet",
-        Err("row group 0, column `arr.key_value.key`: the column chunk is 2147483749 bytes uncompressed, more than the memory limit of 1073741824 bytes; raise --max-memory to read it"),
+        Err("row group 0, column `arr.key_value.key`: the column chunk is 2147483749 bytes uncompressed, more than the memory limit of 1073741824 bytes; raise max-memory to read it"),
     ),
     ("data/list_columns.parquet", Ok(3)),
     ("data/lz4_raw_compressed.parquet", Ok(4)),
@@ -433,7 +433,7 @@ fn projection_reads_only_the_asked_columns_and_keeps_their_nesting() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("--columns: `nested_struct.nope` is not a column of ")
+        err.starts_with("columns: `nested_struct.nope` is not a column of ")
             && err.ends_with(
                 "; it has: id, int_array, int_array_Array, int_map, int_Map_Array, nested_struct.A, nested_struct.b, nested_struct.C.d.E, nested_struct.C.d.F, nested_struct.g"
             ),
@@ -540,7 +540,7 @@ fn dictionary_bomb_streams_in_a_few_megabytes() {
     assert_eq!(
         err,
         format!(
-            "{}: row group 0, column `s`: the column chunk is 1048628 bytes uncompressed, more than the memory limit of 524288 bytes; raise --max-memory to read it",
+            "{}: row group 0, column `s`: the column chunk is 1048628 bytes uncompressed, more than the memory limit of 524288 bytes; raise max-memory to read it",
             pt("heavy/dictionary_bomb.parquet").display()
         )
     );

@@ -62,9 +62,6 @@ pub enum Error {
         #[source]
         source: ParquetError,
     },
-    /// A zero-copy input buffer was still referenced after the call that lent it (a bug).
-    #[error("{file}: batch {batch}: internal error: the input buffer is still referenced after decoding")]
-    BufferRetained { file: String, batch: u64 },
     /// The JVM announced more bytes (or documents) than the array it passed holds (a bug).
     #[error("the array holds {capacity} elements but {len} were announced")]
     BadLength { capacity: usize, len: i64 },

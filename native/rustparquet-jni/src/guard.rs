@@ -17,6 +17,9 @@ pub fn guard<'local, T: Default>(
     env: &mut EnvUnowned<'local>,
     body: impl FnOnce(&mut Env<'local>) -> Result<T>,
 ) -> T {
+    // Core messages name options as Spark options here: `maxDepth`.
+    use rustparquet_core::option_key::{use_spelling, Spelling};
+    use_spelling(Spelling::Spark);
     env.with_env(body).resolve::<ThrowRustParquetException>()
 }
 

@@ -10,7 +10,6 @@
 //! ```
 
 use std::collections::HashMap;
-use std::ptr::NonNull;
 use std::sync::Arc;
 
 use arrow_buffer::Buffer;
@@ -75,25 +74,6 @@ impl TypedWriter {
     /// Appends the record batches in `ipc` (owned bytes, copied from a Java `byte[]`).
     pub fn append_owned(&mut self, ipc: Vec<u8>) -> Result<Vec<u8>> {
         self.append(Buffer::from_vec(ipc))?;
-        Ok(self.take_output())
-    }
-
-    /// Appends the record batches in `len` bytes at `ptr` without copying them.
-    ///
-    /// # Safety
-    /// `ptr..ptr+len` must stay valid and unchanged for the duration of this call (a direct
-    /// `ByteBuffer` the JVM keeps reachable while the native method runs).
-    pub unsafe fn append_borrowed(&mut self, ptr: NonNull<u8>, len: usize) -> Result<Vec<u8>> {
-        let lender = Arc::new(());
-        // SAFETY: the caller guarantees the range; the check below proves nothing kept it.
-        let buffer = unsafe { Buffer::from_custom_allocation(ptr, len, lender.clone()) };
-        self.append(buffer)?;
-        if Arc::strong_count(&lender) != 1 {
-            return Err(Error::BufferRetained {
-                file: self.file.clone(),
-                batch: self.batches,
-            });
-        }
         Ok(self.take_output())
     }
 

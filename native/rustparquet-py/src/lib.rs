@@ -21,6 +21,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use rustparquet_core::input::Progress;
+use rustparquet_core::option_key::{use_spelling, Spelling};
 use schema::PySchema;
 
 /// Converts JSON documents to one Parquet file (`output`) or a new part of the dataset in
@@ -91,6 +92,8 @@ fn infer_schema(
 fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
     // The command installs its own Ctrl-C handler (it exits 130, removing its temporaries).
     let code = py.detach(|| rustparquet_cli::run(argv));
+    // `run` chose the command's spelling of options; the module's calls use Python's.
+    use_spelling(Spelling::Python);
     // `ExitCode` is opaque but comparable: find the status it carries.
     (0..=u8::MAX)
         .find(|n| ExitCode::from(*n) == code)
@@ -100,6 +103,8 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
 #[pymodule]
 fn _rustparquet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rustparquet_cli::quiet_caught_panics();
+    // Core messages name options as keyword arguments here: `max_depth`.
+    use_spelling(Spelling::Python);
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(infer_schema, m)?)?;
     m.add_function(wrap_pyfunction!(records::read_records, m)?)?;

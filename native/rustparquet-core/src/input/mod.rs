@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 use crate::bad_document::BadDocument;
 use crate::error::{Error, Location, Result};
 use crate::json::Parser;
+use crate::option_key::OptionKey;
 
 pub mod blocks;
 pub mod chunks;
@@ -95,7 +96,8 @@ pub(crate) fn too_large(at: Location, limit: usize) -> Error {
     Error::Unsupported {
         at,
         reason: format!(
-            "a document larger than {limit} bytes, the max-document-size limit (which can be raised to {})",
+            "a document larger than {limit} bytes, the {} limit (which can be raised to {})",
+            OptionKey::MaxDocumentSize,
             crate::MAX_DOCUMENT_LIMIT
         ),
     }

@@ -44,6 +44,7 @@ use guard::read_err;
 
 use crate::assemble::{AssembleOptions, Assembler, LegacyCalendar, Shape, VariantGroups};
 use crate::error::{Error, Result};
+use crate::option_key::OptionKey;
 use crate::schema::{self, Schema};
 
 /// Default for [`ReadOptions::max_memory`]: 1 GiB.
@@ -516,8 +517,9 @@ impl ParquetFile {
                 return Err(Error::Read {
                     path: self.path.clone(),
                     reason: format!(
-                        "row group {rg}, column `{}`: the column chunk is {stored} bytes uncompressed, more than the memory limit of {budget} bytes; raise --max-memory to read it",
-                        chunk.column_path().string()
+                        "row group {rg}, column `{}`: the column chunk is {stored} bytes uncompressed, more than the memory limit of {budget} bytes; raise {} to read it",
+                        chunk.column_path().string(),
+                        OptionKey::MaxMemory
                     ),
                 });
             }
@@ -537,8 +539,10 @@ impl ParquetFile {
             return Err(Error::Read {
                 path: self.path.clone(),
                 reason: format!(
-                    "row group {rg}: one record needs about {} bytes decoded, more than the memory limit of {budget} bytes; raise --max-memory or read fewer --columns",
-                    (fixed + per_row).max(text_per_row)
+                    "row group {rg}: one record needs about {} bytes decoded, more than the memory limit of {budget} bytes; raise {} or select fewer columns ({})",
+                    (fixed + per_row).max(text_per_row),
+                    OptionKey::MaxMemory,
+                    OptionKey::Columns
                 ),
             });
         }

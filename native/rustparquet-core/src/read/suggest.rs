@@ -1,17 +1,25 @@
-//! What to say when `--columns` names a path the file lacks: the closest existing paths (by
+//! What to say when the columns a read selects name a path the file lacks: the closest existing paths (by
 //! edit distance, ignoring case, and paths ending in the same key), how many columns the file
 //! has, and how to list them, rather than every column of a file that may have thousands.
 
 use std::collections::BTreeSet;
+
+use crate::option_key::{self, OptionKey, Spelling};
 
 /// Files with at most this many selectable paths get them all listed.
 const LIST_ALL_UP_TO: usize = 12;
 /// The most suggestions given.
 const MOST_SUGGESTIONS: usize = 5;
 
-/// The message for `wanted`, not a path of `file`, whose selectable leaf paths are `columns`.
+/// The message for `wanted`, not a path of `file`, whose selectable leaf paths are `columns`,
+/// in the process's [`Spelling`].
 pub fn unknown_column(wanted: &str, file: &str, columns: &[String]) -> String {
-    let mut text = format!("--columns: `{wanted}` is not a column of {file}");
+    unknown_column_in(option_key::spelling(), wanted, file, columns)
+}
+
+fn unknown_column_in(spelling: Spelling, wanted: &str, file: &str, columns: &[String]) -> String {
+    let option = OptionKey::Columns.spelled(spelling);
+    let mut text = format!("{option}: `{wanted}` is not a column of {file}");
     if columns.len() <= LIST_ALL_UP_TO {
         text.push_str(&format!("; it has: {}", columns.join(", ")));
         return text;
@@ -22,8 +30,9 @@ pub fn unknown_column(wanted: &str, file: &str, columns: &[String]) -> String {
         text.push_str(&format!("; did you mean {}?", names.join(", ")));
     }
     text.push_str(&format!(
-        " ({} columns; `rustparquet inspect {file}` lists them)",
-        columns.len()
+        " ({} columns; {})",
+        columns.len(),
+        option_key::how_to_list_columns(spelling, file)
     ));
     text
 }
@@ -102,12 +111,15 @@ mod tests {
 
     #[test]
     fn a_typo_on_a_wide_file_gets_the_closest_names_not_all_of_them() {
-        let msg = unknown_column("build.brnch", "wide.parquet", &wide());
+        let msg = unknown_column_in(Spelling::Cli, "build.brnch", "wide.parquet", &wide());
         assert_eq!(
             msg,
             "--columns: `build.brnch` is not a column of wide.parquet; did you mean `build.branch`? \
              (13023 columns; `rustparquet inspect wide.parquet` lists them)"
         );
+        let msg = unknown_column_in(Spelling::Spark, "build.brnch", "wide.parquet", &wide());
+        assert!(msg.starts_with("columns: `build.brnch`"), "{msg}");
+        assert!(!msg.contains("rustparquet inspect"), "{msg}");
         let msg = unknown_column("branch", "wide.parquet", &wide());
         assert!(msg.contains("did you mean `build.branch`?"), "{msg}");
         let msg = unknown_column("Metrics.M12", "wide.parquet", &wide());
@@ -121,7 +133,7 @@ mod tests {
     fn a_narrow_file_lists_its_columns() {
         let cols = vec!["a".to_string(), "b.c".to_string()];
         assert_eq!(
-            unknown_column("x", "f.parquet", &cols),
+            unknown_column_in(Spelling::Cli, "x", "f.parquet", &cols),
             "--columns: `x` is not a column of f.parquet; it has: a, b.c"
         );
     }
