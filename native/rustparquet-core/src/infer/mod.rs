@@ -26,10 +26,12 @@
 mod merge;
 mod types;
 mod unit;
+mod variant;
 
 pub use merge::merge_schemas;
 pub use types::column_names;
 pub use unit::{fold_unit, DocumentFolder};
+pub use variant::VariantRules;
 
 use merge::{check_maps, force_maps, merge_nodes, merge_objects};
 use types::object_fields;
@@ -57,6 +59,8 @@ pub enum UnionMode {
     String,
     /// A [`Error::Conflict`] naming the path and where each type was first seen.
     Error,
+    /// A Parquet `VARIANT` column: every value exactly, each with its own type.
+    Variant,
 }
 
 impl std::str::FromStr for UnionMode {
@@ -66,8 +70,9 @@ impl std::str::FromStr for UnionMode {
             "union" => Ok(UnionMode::Union),
             "string" => Ok(UnionMode::String),
             "error" => Ok(UnionMode::Error),
+            "variant" => Ok(UnionMode::Variant),
             other => Err(format!(
-                "unknown union mode `{other}` (expected union, string or error)"
+                "unknown union mode `{other}` (expected union, string, variant or error)"
             )),
         }
     }
@@ -96,11 +101,12 @@ impl Default for MapRules {
     }
 }
 
-/// How inference resolves conflicts and map-like objects.
+/// How inference resolves conflicts and map-like objects, and which paths are variants.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InferOptions {
     pub unions: UnionMode,
     pub maps: MapRules,
+    pub variants: VariantRules,
 }
 
 // The JSON types of a path, as bits of `Node::kinds` (null is the absence of all).
@@ -111,11 +117,14 @@ const DOUBLE: u8 = 8;
 const STRING: u8 = 16;
 const LIST: u8 = 32;
 const OBJECT: u8 = 64;
+/// A variant (from a schema merged in): any value.
+const VARIANT: u8 = 128;
 const NUMBER: u8 = INT | BIG | DOUBLE;
 
 /// How messages name the type a path was seen with (the widest number, if several).
 fn kinds_name(kinds: u8) -> &'static str {
     match kinds {
+        k if k & VARIANT != 0 => "a variant",
         k if k & OBJECT != 0 => "an object",
         k if k & LIST != 0 => "an array",
         k if k & STRING != 0 => "a string",
@@ -131,7 +140,7 @@ fn kinds_name(kinds: u8) -> &'static str {
 /// float, which no single column holds exactly).
 fn compatible(a: u8, b: u8) -> bool {
     let all = a | b;
-    if a == 0 || b == 0 {
+    if a == 0 || b == 0 || (a | b) & VARIANT != 0 {
         return true;
     }
     if all & !NUMBER == 0 {
@@ -312,13 +321,22 @@ impl SchemaInferrer {
     /// members of an object named in [`MapRules::paths`] disagree on type.
     pub fn finish(&self) -> Result<Schema> {
         let mode = self.options.unions;
-        if self.options.maps.paths.is_empty() {
-            return Ok(Schema::new(object_fields(&self.root, mode)));
+        let variants = &self.options.variants;
+        if variants.whole_document() {
+            return Ok(Schema::new(vec![
+                crate::schema::variant::whole_document_field(None),
+            ]));
         }
-        let mut root = self.root.clone();
-        let forced: Vec<&str> = self.options.maps.paths.iter().map(String::as_str).collect();
-        force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
-        Ok(Schema::new(object_fields(&root, mode)))
+        let mut fields = if self.options.maps.paths.is_empty() {
+            object_fields(&self.root, mode)
+        } else {
+            let mut root = self.root.clone();
+            let forced: Vec<&str> = self.options.maps.paths.iter().map(String::as_str).collect();
+            force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
+            object_fields(&root, mode)
+        };
+        variants.apply(&mut fields);
+        Ok(Schema::new(fields))
     }
 }
 
@@ -673,6 +691,7 @@ mod tests {
                 threshold,
                 paths: paths.iter().map(|p| p.to_string()).collect(),
             },
+            ..InferOptions::default()
         };
         let schema = infer_with(&docs, options(20, &[])).unwrap();
         assert_eq!(spell(&schema.fields[0].data_type), "map<int64>");
@@ -693,6 +712,43 @@ mod tests {
     }
 
     #[test]
+    fn variant_mode_and_paths_make_variants() {
+        // Conflicts only: a stable type stays a column.
+        assert_eq!(
+            type_in(UnionMode::Variant, "1", "\"a\"").unwrap(),
+            "variant"
+        );
+        assert_eq!(type_in(UnionMode::Variant, "1", "2.5").unwrap(), "double");
+        assert_eq!(
+            type_in(UnionMode::Variant, "[1]", "[\"a\"]").unwrap(),
+            "list<variant>"
+        );
+        let options = InferOptions {
+            variants: VariantRules {
+                paths: vec!["a.b".into(), "l[]".into()],
+            },
+            ..InferOptions::default()
+        };
+        let docs = [r#"{"a": {"b": {"c": 1}, "d": 1}, "l": [1, {"x": 2}]}"#];
+        let schema = infer_with(&docs, options).unwrap();
+        assert_eq!(
+            spell(&schema.fields[0].data_type),
+            "struct{b:variant,d:int64}"
+        );
+        assert_eq!(spell(&schema.fields[1].data_type), "list<variant>");
+        // A variant merged with anything stays a variant.
+        let v = Schema::new(vec![crate::schema::Field::optional(
+            "x",
+            DataType::Variant(None),
+        )]);
+        let s = Schema::new(vec![crate::schema::Field::list("x", DataType::String)]);
+        for (a, b) in [(&v, &s), (&s, &v)] {
+            let merged = merge_schemas(a, b, UnionMode::Error).unwrap();
+            assert_eq!(merged.fields[0].data_type, DataType::Variant(None));
+        }
+    }
+
+    #[test]
     fn maps_found_in_separate_chunks_are_maps_after_merging() {
         let options = InferOptions {
             unions: UnionMode::Union,
@@ -700,6 +756,7 @@ mod tests {
                 threshold: 3,
                 paths: Vec::new(),
             },
+            ..InferOptions::default()
         };
         let mut left = SchemaInferrer::with_options(64, options.clone());
         let mut right = SchemaInferrer::with_options(64, options);
