@@ -213,6 +213,12 @@ fn evolve_fields(old: &[Field], new: &[Field], path: &ColumnPath) -> Result<Vec<
                 // JSON text from `--unions string`: one column that takes every type.
                 add_sibling(&mut fields, "json", DataType::Json, &out);
             }
+            let is_variant = |t: &DataType| matches!(t, DataType::Variant(_));
+            if is_variant(&f.data_type) && !fields.iter().any(|f| is_variant(&f.data_type)) {
+                // A variant (`--variant`, `--unions variant`): one column that takes every
+                // type, as JSON text does.
+                add_sibling(&mut fields, "variant", f.data_type.clone(), &out);
+            }
         }
         out.splice(start..end, fields);
     }
@@ -237,7 +243,7 @@ fn members_of(t: &DataType) -> Vec<(UnionMember, DataType)> {
 /// double columns, as the shredder sends them).
 fn covers(t: &DataType, member: UnionMember) -> bool {
     let direct = |m: UnionMember| match t {
-        DataType::Json => true,
+        DataType::Json | DataType::Variant(_) => true,
         DataType::Union(ms) => ms.iter().any(|f| f.name == m.name()),
         t => UnionMember::of(t) == Some(m),
     };
@@ -260,7 +266,7 @@ fn evolve_member(
     // The shredder sends a value to the last sibling covering its type: evolve that one.
     if let Some(i) = fields.iter().rposition(|f| covers(&f.data_type, member)) {
         let target = match &mut fields[i].data_type {
-            DataType::Json => return Ok(()),
+            DataType::Json | DataType::Variant(_) => return Ok(()),
             DataType::Union(ms) => {
                 match ms
                     .iter_mut()
@@ -357,7 +363,7 @@ fn evolve_element(old: &Field, new: &DataType, path: &ColumnPath) -> Result<Opti
     for (member, t) in members_of(new) {
         let covered = covers(&field.data_type, member);
         match &mut field.data_type {
-            DataType::Json => {}
+            DataType::Json | DataType::Variant(_) => {}
             DataType::Null if member == UnionMember::String => field.data_type = DataType::String,
             DataType::Union(ms) => {
                 match ms
@@ -387,6 +393,9 @@ fn evolve_element(old: &Field, new: &DataType, path: &ColumnPath) -> Result<Opti
         }
     }
     if new == &DataType::Json && field.data_type != DataType::Json {
+        return Ok(None);
+    }
+    if matches!(new, DataType::Variant(_)) && !matches!(field.data_type, DataType::Variant(_)) {
         return Ok(None);
     }
     Ok(Some(field))

@@ -171,6 +171,23 @@ pub fn names_object(text: &str, path: &ColumnPath) -> bool {
     json || text == path.parquet_spelling()
 }
 
+/// Whether the user's `text` names exactly the value at `path` (what `--variant` takes): its
+/// JSON path; or, written without `[]`, the field whose path is the same once its `[]` are
+/// left out (`payload.commits.sha` names `payload.commits[].sha`, and `tags` names the field
+/// `tags`, not its elements); or the Parquet path of its group.
+pub fn names_value(text: &str, path: &ColumnPath) -> bool {
+    let Ok(p) = ColumnPath::parse(text) else {
+        return text == path.parquet_spelling();
+    };
+    if p == *path {
+        return true;
+    }
+    let no_elements = !p.0.contains(&PathStep::Element);
+    let ends_in_element = path.0.last() == Some(&PathStep::Element);
+    (no_elements && !ends_in_element && p.selects(path) && path.selects(&p))
+        || text == path.parquet_spelling()
+}
+
 impl ColumnPath {
     /// The Parquet path the group or column at this path has when its keys are its column
     /// names: `list.element` for array elements, `key_value.value` for map values.
@@ -242,6 +259,19 @@ mod tests {
     }
 
     #[test]
+    fn variant_paths_name_one_value() {
+        let tags = ColumnPath::root().key("tags");
+        let elements = tags.element();
+        assert!(names_value("tags", &tags) && !names_value("tags", &elements));
+        assert!(names_value("tags[]", &elements) && !names_value("tags[]", &tags));
+        let sha = ColumnPath::root().key("c").element().key("sha");
+        for text in ["c[].sha", "c.sha", "c.list.element.sha"] {
+            assert!(names_value(text, &sha), "{text}");
+        }
+        assert!(!names_value("c", &sha) && !names_value("c[].sha.x", &sha));
+    }
+
+    #[test]
     fn map_paths_name_one_object_in_either_spelling() {
         let counters = ColumnPath::root().key("runs").element().key("counters");
         for text in [
@@ -260,6 +290,7 @@ mod tests {
             assert!(!names_object(text, &counters), "{text}");
         }
         let inner = ColumnPath::root().key("m").map_value().key("h");
+        assert!(names_value("m.*.h", &inner) && names_value("m.key_value.value.h", &inner));
         assert!(names_object("m.*.h", &inner));
         assert!(names_object("m.key_value.value.h", &inner));
     }

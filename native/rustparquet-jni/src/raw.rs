@@ -463,6 +463,8 @@ fn spark_field(f: &Field) -> serde_json::Value {
 fn spark_type(t: &DataType) -> serde_json::Value {
     match t {
         DataType::Null | DataType::String | DataType::Json => json!("string"),
+        // Spark 4's VARIANT (Spark 3.5 has no such type).
+        DataType::Variant(_) => json!("variant"),
         DataType::Boolean => json!("boolean"),
         DataType::Int64 => json!("long"),
         DataType::Double => json!("double"),

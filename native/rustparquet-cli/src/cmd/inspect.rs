@@ -2,9 +2,7 @@
 //! levels, row groups, column chunks, key-value metadata) as text or `--json`. No page is
 //! decoded, so it works on files too big or too broken to `cat`.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use rustparquet_core::read::inspect::inspect;
 

@@ -56,8 +56,9 @@ pub struct InferArgs {
     /// What a field with values of several JSON types becomes: union (a group with one
     /// member per type: `boolean`, `long`, `decimal`, `double`, `string`, `array`, `object`;
     /// lossless), string (one string column holding non-string values as JSON text, as Spark
-    /// does), or error (stop, naming the field and where each type was seen).
-    #[arg(long, value_name = "MODE", default_value = "union", value_parser = ["union", "string", "error"])]
+    /// does), variant (a Parquet VARIANT column holding every value exactly, each with its own
+    /// type), or error (stop, naming the field and where each type was seen).
+    #[arg(long, value_name = "MODE", default_value = "union", value_parser = ["union", "string", "variant", "error"])]
     pub unions: String,
 
     /// Write the object at PATH as a map<string, T> (its keys are data, not field names).
@@ -69,6 +70,12 @@ pub struct InferArgs {
     /// 0 turns detection off.
     #[arg(long, value_name = "N", default_value_t = rustparquet_core::infer::DEFAULT_MAP_THRESHOLD)]
     pub map_threshold: usize,
+
+    /// Write the value at PATH (any JSON, whatever its types) as a Parquet VARIANT column;
+    /// PATH as `--map` takes it; `$` is the whole document, as one column named `document`.
+    /// Repeatable.
+    #[arg(long = "variant", value_name = "PATH")]
+    pub variants: Vec<String>,
 }
 
 impl InferArgs {
@@ -79,6 +86,9 @@ impl InferArgs {
             maps: rustparquet_core::infer::MapRules {
                 threshold: self.map_threshold,
                 paths: self.maps.clone(),
+            },
+            variants: rustparquet_core::infer::VariantRules {
+                paths: self.variants.clone(),
             },
         }
     }

@@ -3,7 +3,6 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use rustparquet_core::input::{expand_inputs, InputFormat};
 use rustparquet_core::read::ParquetFile;

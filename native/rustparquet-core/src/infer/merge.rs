@@ -6,7 +6,7 @@
 use super::types::object_fields;
 use super::{
     compatible, kinds_name, Node, ObjectNode, UnionMode, BIG, BOOLEAN, DOUBLE, INT, LIST, OBJECT,
-    STRING,
+    STRING, VARIANT,
 };
 use crate::error::{Error, Location, Result};
 use crate::path::{ColumnPath, PathStep};
@@ -66,6 +66,8 @@ fn type_node(t: &DataType) -> Node {
         DataType::String => node.kinds = STRING,
         // JSON text already stands for a conflict: two types that cannot share a column.
         DataType::Json => node.kinds = STRING | OBJECT,
+        // A variant holds any value: it absorbs every type merged into it.
+        DataType::Variant(_) => node.kinds = VARIANT,
         DataType::List(e) => {
             node.kinds = LIST;
             node.list = Some(Box::new(type_node(&e.data_type)));

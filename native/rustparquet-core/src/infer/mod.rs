@@ -26,10 +26,12 @@
 mod merge;
 mod types;
 mod unit;
+mod variant;
 
 pub use merge::merge_schemas;
 pub use types::column_names;
 pub use unit::{fold_unit, DocumentFolder};
+pub use variant::VariantRules;
 
 use merge::{check_maps, force_maps, merge_nodes, merge_objects};
 use types::object_fields;
@@ -57,6 +59,8 @@ pub enum UnionMode {
     String,
     /// A [`Error::Conflict`] naming the path and where each type was first seen.
     Error,
+    /// A Parquet `VARIANT` column: every value exactly, each with its own type.
+    Variant,
 }
 
 impl std::str::FromStr for UnionMode {
@@ -66,8 +70,9 @@ impl std::str::FromStr for UnionMode {
             "union" => Ok(UnionMode::Union),
             "string" => Ok(UnionMode::String),
             "error" => Ok(UnionMode::Error),
+            "variant" => Ok(UnionMode::Variant),
             other => Err(format!(
-                "unknown union mode `{other}` (expected union, string or error)"
+                "unknown union mode `{other}` (expected union, string, variant or error)"
             )),
         }
     }
@@ -96,11 +101,12 @@ impl Default for MapRules {
     }
 }
 
-/// How inference resolves conflicts and map-like objects.
+/// How inference resolves conflicts and map-like objects, and which paths are variants.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InferOptions {
     pub unions: UnionMode,
     pub maps: MapRules,
+    pub variants: VariantRules,
 }
 
 // The JSON types of a path, as bits of `Node::kinds` (null is the absence of all).
@@ -111,11 +117,14 @@ const DOUBLE: u8 = 8;
 const STRING: u8 = 16;
 const LIST: u8 = 32;
 const OBJECT: u8 = 64;
+/// A variant (from a schema merged in): any value.
+const VARIANT: u8 = 128;
 const NUMBER: u8 = INT | BIG | DOUBLE;
 
 /// How messages name the type a path was seen with (the widest number, if several).
 fn kinds_name(kinds: u8) -> &'static str {
     match kinds {
+        k if k & VARIANT != 0 => "a variant",
         k if k & OBJECT != 0 => "an object",
         k if k & LIST != 0 => "an array",
         k if k & STRING != 0 => "a string",
@@ -131,7 +140,7 @@ fn kinds_name(kinds: u8) -> &'static str {
 /// float, which no single column holds exactly).
 fn compatible(a: u8, b: u8) -> bool {
     let all = a | b;
-    if a == 0 || b == 0 {
+    if a == 0 || b == 0 || (a | b) & VARIANT != 0 {
         return true;
     }
     if all & !NUMBER == 0 {
@@ -312,13 +321,22 @@ impl SchemaInferrer {
     /// members of an object named in [`MapRules::paths`] disagree on type.
     pub fn finish(&self) -> Result<Schema> {
         let mode = self.options.unions;
-        if self.options.maps.paths.is_empty() {
-            return Ok(Schema::new(object_fields(&self.root, mode)));
+        let variants = &self.options.variants;
+        if variants.whole_document() {
+            return Ok(Schema::new(vec![
+                crate::schema::variant::whole_document_field(None),
+            ]));
         }
-        let mut root = self.root.clone();
-        let forced: Vec<&str> = self.options.maps.paths.iter().map(String::as_str).collect();
-        force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
-        Ok(Schema::new(object_fields(&root, mode)))
+        let mut fields = if self.options.maps.paths.is_empty() {
+            object_fields(&self.root, mode)
+        } else {
+            let mut root = self.root.clone();
+            let forced: Vec<&str> = self.options.maps.paths.iter().map(String::as_str).collect();
+            force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
+            object_fields(&root, mode)
+        };
+        variants.apply(&mut fields);
+        Ok(Schema::new(fields))
     }
 }
 

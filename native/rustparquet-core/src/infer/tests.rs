@@ -216,6 +216,7 @@ fn objects_with_many_keys_become_maps_and_paths_can_force_it() {
             threshold,
             paths: paths.iter().map(|p| p.to_string()).collect(),
         },
+        ..InferOptions::default()
     };
     let schema = infer_with(&docs, options(20, &[])).unwrap();
     assert_eq!(spell(&schema.fields[0].data_type), "map<int64>");
@@ -236,6 +237,43 @@ fn objects_with_many_keys_become_maps_and_paths_can_force_it() {
 }
 
 #[test]
+fn variant_mode_and_paths_make_variants() {
+    // Conflicts only: a stable type stays a column.
+    assert_eq!(
+        type_in(UnionMode::Variant, "1", "\"a\"").unwrap(),
+        "variant"
+    );
+    assert_eq!(type_in(UnionMode::Variant, "1", "2.5").unwrap(), "double");
+    assert_eq!(
+        type_in(UnionMode::Variant, "[1]", "[\"a\"]").unwrap(),
+        "list<variant>"
+    );
+    let options = InferOptions {
+        variants: VariantRules {
+            paths: vec!["a.b".into(), "l[]".into()],
+        },
+        ..InferOptions::default()
+    };
+    let docs = [r#"{"a": {"b": {"c": 1}, "d": 1}, "l": [1, {"x": 2}]}"#];
+    let schema = infer_with(&docs, options).unwrap();
+    assert_eq!(
+        spell(&schema.fields[0].data_type),
+        "struct{b:variant,d:int64}"
+    );
+    assert_eq!(spell(&schema.fields[1].data_type), "list<variant>");
+    // A variant merged with anything stays a variant.
+    let v = Schema::new(vec![crate::schema::Field::optional(
+        "x",
+        DataType::Variant(None),
+    )]);
+    let s = Schema::new(vec![crate::schema::Field::list("x", DataType::String)]);
+    for (a, b) in [(&v, &s), (&s, &v)] {
+        let merged = merge_schemas(a, b, UnionMode::Error).unwrap();
+        assert_eq!(merged.fields[0].data_type, DataType::Variant(None));
+    }
+}
+
+#[test]
 fn maps_found_in_separate_chunks_are_maps_after_merging() {
     let options = InferOptions {
         unions: UnionMode::Union,
@@ -243,6 +281,7 @@ fn maps_found_in_separate_chunks_are_maps_after_merging() {
             threshold: 3,
             paths: Vec::new(),
         },
+        ..InferOptions::default()
     };
     let mut left = SchemaInferrer::with_options(64, options.clone());
     let mut right = SchemaInferrer::with_options(64, options);

@@ -3,7 +3,7 @@
 
 use super::{
     HashMap, HashSet, Node, ObjectNode, UnionMode, BIG, BOOLEAN, DOUBLE, LIST, NUMBER, OBJECT,
-    STRING,
+    STRING, VARIANT,
 };
 use crate::schema::{DataType, Field, Repetition, UnionMember};
 
@@ -49,6 +49,9 @@ fn member_types(node: &Node, mode: UnionMode) -> Vec<DataType> {
 }
 
 fn node_type(node: &Node, mode: UnionMode) -> DataType {
+    if node.kinds & VARIANT != 0 {
+        return DataType::Variant(None);
+    }
     let mut types = member_types(node, mode);
     match types.len() {
         0 => DataType::Null,
@@ -62,6 +65,7 @@ fn node_type(node: &Node, mode: UnionMode) -> DataType {
                 })
                 .collect(),
         ),
+        _ if mode == UnionMode::Variant => DataType::Variant(None),
         _ => DataType::Json,
     }
 }

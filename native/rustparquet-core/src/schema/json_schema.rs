@@ -17,6 +17,8 @@ use crate::path::ColumnPath;
 pub const JSON_SCHEMA_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 /// The description of a JSON-text field in the JSON Schema form.
 const JSON_TEXT_DESCRIPTION: &str = "any JSON value, stored as its JSON text";
+/// The description of a variant field in the JSON Schema form (any value, no constraint).
+const VARIANT_DESCRIPTION: &str = "any JSON value, stored as a Parquet VARIANT";
 
 /// JSON Schema (draft 2020-12), pretty-printed.
 pub fn to_json_schema(schema: &Schema) -> String {
@@ -83,6 +85,7 @@ fn js_type(t: &DataType) -> Value {
         DataType::Double => json!({"type": "number"}),
         DataType::String => json!({"type": "string"}),
         DataType::Json => json!({"description": JSON_TEXT_DESCRIPTION}),
+        DataType::Variant(_) => json!({"description": VARIANT_DESCRIPTION}),
         DataType::List(e) => json!({"type": "array", "items": js_element(e)}),
         DataType::Map(v) => json!({"type": "object", "additionalProperties": js_element(v)}),
         DataType::Struct(fields) => js_object(fields),
@@ -229,11 +232,14 @@ impl<'a> JsReader<'a> {
         } else {
             Repetition::Optional
         };
-        let data_type = if any {
-            Ok(DataType::Json)
-        } else {
-            self.type_of(&alts, at, path)
-        };
+        let data_type =
+            if any && obj.get("description").and_then(Value::as_str) == Some(VARIANT_DESCRIPTION) {
+                Ok(DataType::Variant(None))
+            } else if any {
+                Ok(DataType::Json)
+            } else {
+                self.type_of(&alts, at, path)
+            };
         self.refs.truncate(depth);
         let data_type = data_type?;
         Ok(Field {

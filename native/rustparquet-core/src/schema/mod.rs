@@ -24,6 +24,7 @@ mod spark_json;
 #[cfg(test)]
 mod test_schemas;
 mod tree;
+pub mod variant;
 
 pub use ddl::to_ddl;
 pub use forms::{detect, parse, parse_any, render};
@@ -140,6 +141,13 @@ pub enum DataType {
     /// A STRING column that stores string values as they are and any other JSON value as its
     /// compact JSON text: how `--unions string` (Spark's treatment) stores a conflicting field.
     Json,
+    /// Any JSON value as a Parquet `VARIANT` (parquet-format `VariantEncoding.md`): a group
+    /// annotated `VARIANT(1)` holding the binary `metadata` and `value` ([`variant`] has the
+    /// layout). With `Some(field)` the variant is *shredded*: `field` (named `typed_value`) is
+    /// the typed column tree of `VariantShredding.md`, whose scalars are the typed columns,
+    /// whose structs' fields and lists' elements are themselves required `Variant`s (the
+    /// `{value, typed_value}` pairs, without `metadata`), and `value` becomes optional.
+    Variant(Option<Box<Field>>),
 }
 
 /// A member of a union group: the JSON type whose values it holds. Its name is the Parquet
@@ -202,7 +210,9 @@ impl UnionMember {
             DataType::String => UnionMember::String,
             DataType::List(_) => UnionMember::Array,
             DataType::Struct(_) | DataType::Map(_) => UnionMember::Object,
-            DataType::Null | DataType::Union(_) | DataType::Json => return None,
+            DataType::Null | DataType::Union(_) | DataType::Json | DataType::Variant(_) => {
+                return None
+            }
         })
     }
 }
@@ -222,6 +232,7 @@ impl DataType {
             DataType::Union(_) => "union",
             DataType::Map(_) => "map",
             DataType::Json => "json",
+            DataType::Variant(_) => "variant",
         }
     }
 
@@ -229,7 +240,11 @@ impl DataType {
     pub fn is_nested(&self) -> bool {
         matches!(
             self,
-            DataType::List(_) | DataType::Struct(_) | DataType::Union(_) | DataType::Map(_)
+            DataType::List(_)
+                | DataType::Struct(_)
+                | DataType::Union(_)
+                | DataType::Map(_)
+                | DataType::Variant(_)
         )
     }
 }
@@ -411,6 +426,7 @@ impl Schema {
                     }
                     Ok(())
                 }
+                DataType::Variant(Some(typed)) => variant::check_shredding(typed, path),
                 _ => Ok(()),
             }
         }
@@ -469,6 +485,9 @@ fn collect_leaves(
             });
             let q = format!("{pq}.key_value.{}", value.name);
             collect_leaves(value, path.map_value(), q, def + 1, rep + 1, out);
+        }
+        DataType::Variant(shredding) => {
+            variant::variant_leaves(shredding.as_deref(), &path, &pq, def, rep, out)
         }
         t => out.push(LeafColumn {
             path,

@@ -41,13 +41,20 @@ impl Schema {
 pub fn to_parquet_text(schema: &Schema) -> Result<String> {
     let mut out = Vec::new();
     parquet::schema::printer::print_schema(&mut out, &*schema.to_parquet()?);
-    Ok(String::from_utf8_lossy(&out).trim_end().to_string())
+    // The parquet crate prints the annotation's `Option` (`VARIANT(Some(1))`); the form is
+    // `VARIANT(1)`, as parquet-java and pyarrow print it.
+    let text = String::from_utf8_lossy(&out).replace(VARIANT_PRINTED, VARIANT_TEXT);
+    Ok(text.trim_end().to_string())
 }
 
 /// Parses a Parquet message type (see docs/format.md for what it cannot say).
 pub fn from_parquet_text(text: &str) -> Result<Schema> {
     checked(parquet_to_schema(text), SchemaFormat::Parquet, None)
 }
+
+/// How the parquet crate prints a `VARIANT` annotation, and how the form writes it.
+const VARIANT_PRINTED: &str = "(VARIANT(Some(1)))";
+const VARIANT_TEXT: &str = "(VARIANT(1))";
 
 /// The always-null column that stands in an object without fields (Parquet forbids empty groups).
 fn placeholder_column() -> Result<TypePtr> {
@@ -69,6 +76,9 @@ fn pq_repetition(r: Repetition) -> PqRepetition {
 fn field_to_parquet(f: &Field) -> Result<TypePtr> {
     let rep = pq_repetition(f.repetition);
     let t = match &f.data_type {
+        DataType::Variant(shredding) => {
+            super::variant::variant_to_parquet(&f.name, rep, shredding.as_deref())?
+        }
         DataType::Null | DataType::String | DataType::Json => {
             PqType::primitive_type_builder(&f.name, Physical::BYTE_ARRAY)
                 .with_repetition(rep)
@@ -158,7 +168,9 @@ pub(super) fn parquet_to_schema(text: &str) -> std::result::Result<Schema, Strin
             "nested deeper than {MAX_SCHEMA_DEPTH} field levels"
         ));
     }
-    let message = parquet::schema::parser::parse_message_type(text).map_err(|e| e.to_string())?;
+    // The parquet crate's parser takes the annotation without its version.
+    let text = text.replace(VARIANT_TEXT, "(VARIANT)");
+    let message = parquet::schema::parser::parse_message_type(&text).map_err(|e| e.to_string())?;
     schema_from_message(&message)
 }
 
@@ -214,7 +226,7 @@ fn pq_field(t: &PqType, parent: &ColumnPath) -> std::result::Result<Field, Strin
     })
 }
 
-fn pq_type(t: &PqType, path: &ColumnPath) -> std::result::Result<DataType, String> {
+pub(super) fn pq_type(t: &PqType, path: &ColumnPath) -> std::result::Result<DataType, String> {
     let info = t.get_basic_info();
     let logical = info.logical_type_ref();
     let converted = info.converted_type();
@@ -272,6 +284,9 @@ fn pq_type(t: &PqType, path: &ColumnPath) -> std::result::Result<DataType, Strin
         };
     }
     let children = t.get_fields();
+    if matches!(logical, Some(LogicalType::Variant(_))) {
+        return super::variant::variant_from_parquet(children, path);
+    }
     let is_list = matches!(logical, Some(LogicalType::List)) || converted == ConvertedType::LIST;
     let is_map = matches!(logical, Some(LogicalType::Map))
         || matches!(converted, ConvertedType::MAP | ConvertedType::MAP_KEY_VALUE);

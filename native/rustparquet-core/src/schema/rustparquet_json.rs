@@ -127,6 +127,16 @@ fn field_to_json(f: &Field) -> Value {
                 Value::Array(members.iter().map(field_to_json).collect()),
             );
         }
+        DataType::Variant(shredding) => {
+            m.insert("type".into(), Value::String("variant".into()));
+            if let Some(typed) = shredding {
+                let mut t = field_to_json(typed);
+                if let Value::Object(t) = &mut t {
+                    t.shift_remove("name");
+                }
+                m.insert("typed_value".into(), t);
+            }
+        }
         t => {
             m.insert("type".into(), Value::String(t.name().into()));
         }
@@ -216,6 +226,15 @@ fn field_from_json(v: &Value, parent: &ColumnPath) -> std::result::Result<Field,
                 )
             }
             Some("json") => DataType::Json,
+            Some("variant") => match obj.get("typed_value") {
+                None => DataType::Variant(None),
+                Some(t) => {
+                    let mut typed = field_from_json(t, &path)?;
+                    typed.name = crate::schema::variant::TYPED_VALUE.into();
+                    typed.key = None;
+                    DataType::Variant(Some(Box::new(typed)))
+                }
+            },
             Some("struct") => DataType::Struct(Vec::new()),
             Some("null") => DataType::Null,
             Some("boolean") => DataType::Boolean,
@@ -225,7 +244,7 @@ fn field_from_json(v: &Value, parent: &ColumnPath) -> std::result::Result<Field,
             Some("decimal(38,0)") => DataType::Decimal,
             Some(other) => {
                 return Err(format!(
-                    "`{path}`: unknown type `{other}` (expected null, boolean, int64, decimal(38,0), double, string, json, list, map, union, or \"fields\" for a struct)"
+                    "`{path}`: unknown type `{other}` (expected null, boolean, int64, decimal(38,0), double, string, json, variant, list, map, union, or \"fields\" for a struct)"
                 ))
             }
             None => return Err(format!("`{path}`: a field needs a \"type\" or \"fields\"")),

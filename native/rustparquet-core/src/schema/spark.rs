@@ -91,6 +91,8 @@ fn spark_type(t: &DataType) -> SparkType {
     let atomic = |s: &str| SparkType::Atomic(s.into());
     match t {
         DataType::Null | DataType::String | DataType::Json => atomic("string"),
+        // Spark 4's type; the shredding is the file's business, not the type's.
+        DataType::Variant(_) => atomic("variant"),
         DataType::Boolean => atomic("boolean"),
         DataType::Int64 => atomic("long"),
         DataType::Decimal => atomic("decimal(38,0)"),
@@ -387,6 +389,7 @@ fn atomic_from_spark(name: &str, path: &ColumnPath) -> std::result::Result<DataT
         "double" | "float" | "real" => DataType::Double,
         "string" => DataType::String,
         "void" | "null" => DataType::Null,
+        "variant" => DataType::Variant(None),
         "decimal" => DataType::Decimal,
         _ if n.starts_with("char(") || n.starts_with("varchar(") => DataType::String,
         _ if n

@@ -30,7 +30,29 @@ fn tree_type(t: &DataType) -> String {
                 .join(" | ")
         ),
         DataType::Json => "json (JSON text)".into(),
+        DataType::Variant(None) => "variant".into(),
+        DataType::Variant(Some(typed)) => format!("variant (shredded: {})", shredded_type(typed)),
         DataType::Null => "null (always null)".into(),
+        t => t.name().to_string(),
+    }
+}
+
+/// A shredding schema in one line: `int64`, `object {a: int64, b: string}`, `array<...>`.
+fn shredded_type(typed: &Field) -> String {
+    let pair = |f: &Field| match &f.data_type {
+        DataType::Variant(Some(t)) => shredded_type(t),
+        _ => "variant".into(),
+    };
+    match &typed.data_type {
+        DataType::Struct(fields) => format!(
+            "object {{{}}}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.json_key(), pair(f)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        DataType::List(e) => format!("array<{}>", pair(e)),
         t => t.name().to_string(),
     }
 }

@@ -46,6 +46,8 @@ pub(super) enum NodeKind {
         key_leaf: usize,
         value: usize,
     },
+    /// A `VARIANT` group: any JSON value, encoded by [`super::variant`].
+    Variant(super::variant::VariantNode),
 }
 
 /// One schema node, compiled for the walk.
@@ -69,7 +71,7 @@ fn covered_members(t: &DataType) -> Vec<UnionMember> {
             .iter()
             .filter_map(|m| UnionMember::from_name(&m.name))
             .collect(),
-        DataType::Json => UnionMember::ALL.to_vec(),
+        DataType::Json | DataType::Variant(_) => UnionMember::ALL.to_vec(),
         t => UnionMember::of(t).into_iter().collect(),
     }
 }
@@ -153,6 +155,10 @@ impl Shredder {
                 }
                 (NodeKind::Union { members }, rep)
             }
+            DataType::Variant(shredding) => (
+                NodeKind::Variant(self.compile_variant(shredding.as_deref(), def, rep)),
+                rep,
+            ),
             DataType::Map(value) => {
                 // `repeated group key_value { required key; value }`.
                 self.leaves

@@ -15,6 +15,7 @@
 //! indexes); [`walk`] is the walk itself; this file holds the [`Shredder`] and its buffers.
 
 mod compile;
+mod variant;
 mod walk;
 
 use std::ops::Range;
@@ -49,6 +50,8 @@ pub struct Shredder {
     /// JSON path of each node, for messages.
     paths: Vec<ColumnPath>,
     root: usize,
+    /// The node of the one variant column that holds the whole document (`--variant '$'`).
+    whole_document: Option<usize>,
     leaves: Vec<LeafBuffer>,
     /// Complete documents in the buffers.
     rows: usize,
@@ -70,6 +73,7 @@ impl Shredder {
             nodes: Vec::new(),
             paths: Vec::new(),
             root: 0,
+            whole_document: None,
             leaves: Vec::new(),
             rows: 0,
             seen: Vec::new(),
@@ -84,6 +88,11 @@ impl Shredder {
             data_type: DataType::Struct(schema.fields.clone()),
         };
         s.root = s.compile(&root, ColumnPath::root(), 0, 0);
+        if crate::schema::variant::is_whole_document(&schema.fields) {
+            if let compile::NodeKind::Struct { children, .. } = &s.nodes[s.root].kind {
+                s.whole_document = children.first().copied();
+            }
+        }
         s
     }
 
@@ -156,8 +165,9 @@ impl Shredder {
     pub fn shred_document(&mut self, p: &mut Parser<'_>) -> ShredResult<()> {
         self.seen.clear();
         self.pending_duplicate = None;
+        let node = self.whole_document.unwrap_or(self.root);
         let result = match p.peek() {
-            Ok(ValueKind::Object) => self.item(p, self.root, 0),
+            Ok(ValueKind::Object) => self.item(p, node, 0),
             Ok(kind) => Err(not_an_object(p.pos(), kind)),
             Err(e) => Err(e.into()),
         };

@@ -22,6 +22,10 @@ impl Shredder {
         let kind = p.peek()?;
         let n = &self.nodes[node];
         if kind == ValueKind::Null {
+            if let NodeKind::Variant(_) = n.kind {
+                // A variant holds JSON null as a value: null and missing stay distinct.
+                return self.item(p, node, r);
+            }
             p.null()?;
             return match n.repetition {
                 Repetition::Optional | Repetition::Repeated => {
@@ -86,6 +90,7 @@ impl Shredder {
                 let (key_leaf, value) = (*key_leaf, *value);
                 self.map(p, node, key_leaf, value, r)
             }
+            NodeKind::Variant(_) => self.variant(p, node, r),
             NodeKind::List { element } => {
                 let (element, rep, leaves) = (*element, n.rep, n.leaves.clone());
                 let kind = p.peek()?;

@@ -2,7 +2,9 @@
 //! `Variant.toJson`), so `rustparquet cat` and Spark agree on a file:
 //!
 //! * object members in the order of their field ids (the spec sorts them by name);
-//! * integers exact; decimals exact with their scale (`1.50` stays `1.50`); doubles and floats
+//! * integers exact; decimals exact without trailing fraction zeros, as Spark's
+//!   `stripTrailingZeros().toPlainString()` prints them (`1.50` is `1.5`, `1.0` is `1`,
+//!   `100` stays `100`; checked against Spark 4.3's `to_json(parse_json(...))`); doubles and floats
 //!   in the shortest form that reads back to the same value (NaN and infinities as
 //!   [`NonFinite`] says, since JSON has no such numbers);
 //! * strings escaped as JSON needs, nothing else escaped;
@@ -22,6 +24,15 @@ use crate::assemble::scalar::{self, NonFinite};
 /// Days from 0001-01-01 (chrono's `num_days_from_ce` day 1) to 1970-01-01.
 const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
+/// A decimal without the trailing zeros of its fraction (Spark's `to_json`).
+fn write_decimal(out: &mut Vec<u8>, mut unscaled: i128, mut scale: u8) {
+    while scale > 0 && unscaled % 10 == 0 {
+        unscaled /= 10;
+        scale -= 1;
+    }
+    scalar::write_decimal_i128(out, unscaled, scale as i8)
+}
+
 /// Appends the JSON text of `v`. `v` must be validated ([`Variant::try_new`]): decoding a
 /// validated variant cannot fail.
 pub fn write_json(out: &mut Vec<u8>, v: &Variant<'_, '_>, nf: NonFinite) {
@@ -33,13 +44,9 @@ pub fn write_json(out: &mut Vec<u8>, v: &Variant<'_, '_>, nf: NonFinite) {
         Variant::Int16(i) => scalar::write_i64(out, *i as i64),
         Variant::Int32(i) => scalar::write_i64(out, *i as i64),
         Variant::Int64(i) => scalar::write_i64(out, *i),
-        Variant::Decimal4(d) => {
-            scalar::write_decimal_i128(out, d.integer() as i128, d.scale() as i8)
-        }
-        Variant::Decimal8(d) => {
-            scalar::write_decimal_i128(out, d.integer() as i128, d.scale() as i8)
-        }
-        Variant::Decimal16(d) => scalar::write_decimal_i128(out, d.integer(), d.scale() as i8),
+        Variant::Decimal4(d) => write_decimal(out, d.integer() as i128, d.scale()),
+        Variant::Decimal8(d) => write_decimal(out, d.integer() as i128, d.scale()),
+        Variant::Decimal16(d) => write_decimal(out, d.integer(), d.scale()),
         Variant::Float(f) => scalar::write_f32(out, *f, nf),
         Variant::Double(f) => scalar::write_f64(out, *f, nf),
         Variant::Date(d) => {
@@ -146,7 +153,11 @@ mod tests {
         assert_eq!(json(Variant::Int8(-5)), "-5");
         assert_eq!(json(Variant::Int64(i64::MIN)), "-9223372036854775808");
         let d4 = VariantDecimal4::try_new(150, 2).unwrap();
-        assert_eq!(json(Variant::Decimal4(d4)), "1.50");
+        assert_eq!(json(Variant::Decimal4(d4)), "1.5");
+        let d4 = VariantDecimal4::try_new(-10, 1).unwrap();
+        assert_eq!(json(Variant::Decimal4(d4)), "-1");
+        let d4 = VariantDecimal4::try_new(0, 2).unwrap();
+        assert_eq!(json(Variant::Decimal4(d4)), "0");
         let d8 = VariantDecimal8::try_new(-5, 3).unwrap();
         assert_eq!(json(Variant::Decimal8(d8)), "-0.005");
         let d16 = VariantDecimal16::try_new(12345678912345678912345678912345678, 0).unwrap();
