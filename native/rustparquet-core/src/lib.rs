@@ -35,6 +35,7 @@ pub mod shred;
 pub mod staged;
 pub mod stream;
 pub mod threads;
+pub mod to_arrow;
 pub mod variant;
 pub mod words;
 pub mod write;
