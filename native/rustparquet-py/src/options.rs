@@ -37,6 +37,9 @@ const CONVERT_NAMES: &[&str] = &[
     "threads",
 ];
 
+/// Options of `read_json` besides those of `infer_schema`.
+const READ_NAMES: &[&str] = &["on_error", "max_document_size", "max_columns", "threads"];
+
 /// The writer's options, set through the core's own names in this order (a level after its
 /// codec); their messages name the option.
 const WRITER_NAMES: &[&str] = &[
@@ -58,6 +61,12 @@ const REPEATABLE: &[&str] = &["map", "bloom_filter"];
 /// Options of `infer_schema`.
 pub fn infer_options(pairs: &[(String, String)]) -> PyResult<ConvertOptions> {
     build(pairs, &[INFER_NAMES], "infer_schema")
+}
+
+/// Options of `read_json` / `iter_batches`: those of `infer_schema` and the reading ones of
+/// `convert` (no writer options: no Parquet is written).
+pub fn read_options(pairs: &[(String, String)]) -> PyResult<ConvertOptions> {
+    build(pairs, &[INFER_NAMES, READ_NAMES], "read_json")
 }
 
 /// Options of `convert`.
