@@ -79,7 +79,7 @@ def test_defaults_are_the_cli_defaults(tmp_path, events):
         ({"compression": "brotli2"}, ValueError, "unknown codec"),
         ({"compression": "snappy", "compression_level": 3}, ValueError, "only zstd and gzip"),
         ({"max_depth": 0}, ValueError, "max_depth"),
-        ({"max_document_size": "2TiB"}, ValueError, "max-document-size"),
+        ({"max_document_size": "2TiB"}, ValueError, "max_document_size"),
         ({"unions": "maybe"}, ValueError, "unions"),
         ({"on_error": "ignore"}, ValueError, "on_error"),
         ({"threads": 0}, ValueError, "threads"),

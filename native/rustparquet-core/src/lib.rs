@@ -31,6 +31,7 @@ pub mod options;
 pub mod path;
 pub mod read;
 pub mod schema;
+pub mod settings;
 pub mod shred;
 pub mod staged;
 pub mod stream;
