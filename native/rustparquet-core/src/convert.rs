@@ -141,7 +141,7 @@ impl ConvertSummary {
 }
 
 impl ConvertOptions {
-    fn read_settings<'a>(&'a self, progress: Option<&'a Progress>) -> ReadSettings<'a> {
+    pub(crate) fn read_settings<'a>(&'a self, progress: Option<&'a Progress>) -> ReadSettings<'a> {
         ReadSettings {
             format: self.input_format,
             max_depth: self.max_depth,

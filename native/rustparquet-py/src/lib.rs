@@ -6,6 +6,7 @@
 //! calling thread checks for signals ([`run`]), so Ctrl-C stops a long conversion and leaves no
 //! partial file. No panic crosses into Python: a worker's panic becomes a `RuntimeError`.
 
+mod batches;
 mod errors;
 mod options;
 mod records;
@@ -108,6 +109,8 @@ fn _rustparquet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(infer_schema, m)?)?;
     m.add_function(wrap_pyfunction!(records::read_records, m)?)?;
+    m.add_function(wrap_pyfunction!(batches::read_batches, m)?)?;
+    m.add_class::<batches::PyBatchStream>()?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add_class::<PySchema>()?;
     errors::register(m)?;

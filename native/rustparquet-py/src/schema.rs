@@ -130,8 +130,9 @@ impl PySchema {
         // A schema is exported as it is: a requested (cast) schema is not supported, which
         // the protocol allows to ignore.
         let _ = requested_schema;
-        let arrow = arrow_schema(&self.inner).map_err(|e| to_py(py, e))?;
-        let ffi = FFI_ArrowSchema::try_from(&arrow)
+        let arrow =
+            rustparquet_core::to_arrow::arrow_schema(&self.inner).map_err(|e| to_py(py, e))?;
+        let ffi = FFI_ArrowSchema::try_from(arrow.as_ref())
             .map_err(|e| PyValueError::new_err(format!("cannot export the Arrow schema: {e}")))?;
         let name =
             CString::new("arrow_schema").map_err(|e| PyValueError::new_err(e.to_string()))?;
@@ -147,12 +148,4 @@ impl PySchema {
     fn __repr__(&self) -> String {
         format!("Schema({:?})", forms::to_ddl(&self.inner))
     }
-}
-
-/// The Arrow schema of a file written with `schema`: its Parquet message type read back by
-/// the `parquet` crate's Arrow schema conversion.
-fn arrow_schema(schema: &Schema) -> rustparquet_core::Result<arrow_schema::Schema> {
-    let message = schema.to_parquet()?;
-    let descriptor = parquet::schema::types::SchemaDescriptor::new(message);
-    Ok(parquet::arrow::parquet_to_arrow_schema(&descriptor, None)?)
 }

@@ -9,6 +9,9 @@ command's options as keyword arguments in Python spelling (``--row-group-size 64
 >>> schema = rustparquet.infer_schema("events/*.json.gz")
 >>> print(schema.to_ddl())
 >>> docs = rustparquet.read_records("events.parquet", columns=["build.branch"])
+>>> table = rustparquet.read_json("events/*.json.gz")          # a pyarrow.Table, no Parquet between
+>>> for batch in rustparquet.iter_batches("events/*.json.gz"):  # bounded memory
+...     ...
 
 Errors are exceptions that name the place: ``BadDocument`` (``.path``, ``.line``, ``.column``,
 ``.reason``), ``SchemaConflict``, ``ValueError`` for bad options or schemas, ``OSError`` for
@@ -34,6 +37,9 @@ __all__ = [
     "convert",
     "infer_schema",
     "read_records",
+    "read_json",
+    "iter_batches",
+    "RecordBatchStream",
     "spark_jar",
     "Schema",
     "Summary",
@@ -141,6 +147,165 @@ def infer_schema(inputs: Inputs, **options: Any) -> Schema:
             return _native.infer_schema(given.paths, _option_pairs(options))
         except BadDocument as e:
             raise given.renamed(e) from None
+
+
+class RecordBatchStream:
+    """Arrow record batches read from JSON documents, one at a time (:func:`iter_batches`).
+
+    Iterating gives ``pyarrow.RecordBatch`` objects (pyarrow is needed for that); the whole
+    stream also goes to any Arrow consumer through the Arrow PyCapsule interface
+    (``__arrow_c_stream__``) without pyarrow: ``polars.DataFrame(stream)``,
+    ``duckdb.sql("SELECT ... FROM stream")``, ``pyarrow.RecordBatchReader.from_stream(stream)``.
+    The stream can be consumed once, either way. Reading happens on a Rust thread one batch
+    ahead; ``close()`` (or leaving a ``with`` block) stops it.
+    """
+
+    def __init__(self, native: Any, inputs: "_Inputs") -> None:
+        self._native = native
+        self._inputs: Optional[_Inputs] = inputs
+
+    @property
+    def document_schema(self) -> Schema:
+        """The document schema (inferred, or the one given) the batches were read with."""
+        return self._native.document_schema
+
+    @property
+    def schema(self) -> Any:
+        """The Arrow schema of the batches as a ``pyarrow.Schema``."""
+        import pyarrow
+
+        return pyarrow.schema(self._native)
+
+    def __arrow_c_schema__(self, requested_schema: Any = None) -> Any:
+        return self._native.__arrow_c_schema__(requested_schema)
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        # The temporary copies of file-object inputs stay until this object goes.
+        return self._native.__arrow_c_stream__(requested_schema)
+
+    def __iter__(self) -> "RecordBatchStream":
+        return self
+
+    def __next__(self) -> Any:
+        import pyarrow
+
+        try:
+            pair = self._native.next_batch()
+        except BadDocument as e:
+            renamed = self._inputs.renamed(e) if self._inputs else e
+            self._cleanup()
+            raise renamed from None
+        except BaseException:
+            self.close()
+            raise
+        if pair is None:
+            self.close()
+            raise StopIteration
+        return pyarrow.RecordBatch._import_from_c_capsule(*pair)
+
+    def read_all(self) -> Any:
+        """The remaining batches as one ``pyarrow.Table``."""
+        import pyarrow
+
+        schema = self.schema
+        return pyarrow.Table.from_batches(list(self), schema=schema)
+
+    def close(self) -> None:
+        """Stops reading; the batches not taken are dropped."""
+        self._native.close()
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._inputs is not None:
+            self._inputs.__exit__(None, None, None)
+            self._inputs = None
+
+    def __enter__(self) -> "RecordBatchStream":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self._cleanup()
+        except Exception:
+            pass
+
+
+def iter_batches(
+    inputs: Inputs,
+    *,
+    schema: Union[Schema, PathLike, None] = None,
+    batch_rows: int = 65536,
+    batch_bytes: Union[int, str] = "64MiB",
+    **options: Any,
+) -> RecordBatchStream:
+    """Reads JSON documents straight into Arrow record batches, streaming: the same inference,
+    unions and maps as :func:`convert`, and no Parquet in between. Memory holds a few batches
+    whatever the input size.
+
+    ``inputs`` and ``schema`` as for :func:`convert`. A batch holds at most ``batch_rows``
+    documents and ends once its shredded data passes about ``batch_bytes`` (a size such as
+    ``"16MiB"`` or bytes). ``options``: those of :func:`infer_schema` and ``on_error``,
+    ``max_document_size``, ``max_columns``, ``threads`` (used by inference).
+
+    The Arrow types are those pyarrow reads from the Parquet file ``convert`` would write:
+    arrays are lists, objects structs, a field of several JSON types a struct with one member
+    per type, maps ``map<string, T>``, integers beyond int64 ``decimal128(38, 0)``.
+
+    Without ``schema`` the inputs are read twice (inference, then batches); inference runs in
+    this call, the batches as they are taken. Raises as :func:`convert` does, the
+    document errors when the batch they are in is taken.
+    """
+    schema_format = options.pop("schema_format", "auto")
+    if schema is not None and not isinstance(schema, Schema):
+        schema = Schema.from_file(schema, format=schema_format)
+    elif schema_format != "auto":
+        raise TypeError("iter_batches(): schema_format is only for a schema file")
+    if schema is not None and options.get("sample") is not None:
+        raise TypeError("iter_batches(): sample infers a schema; it cannot go with schema=")
+    if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
+        raise ValueError(f"batch_rows: must be a positive int, not {batch_rows!r}")
+    given = _Inputs(inputs).__enter__()
+    try:
+        native = _native.read_batches(
+            given.paths,
+            schema,
+            _option_pairs(options),
+            batch_rows,
+            _size(batch_bytes, "batch_bytes"),
+        )
+    except BadDocument as e:
+        given.__exit__(None, None, None)
+        raise given.renamed(e) from None
+    except BaseException:
+        given.__exit__(None, None, None)
+        raise
+    return RecordBatchStream(native, given)
+
+
+def read_json(
+    inputs: Inputs,
+    *,
+    schema: Union[Schema, PathLike, None] = None,
+    **options: Any,
+) -> Any:
+    """Reads JSON documents straight into one ``pyarrow.Table`` (see :func:`iter_batches`
+    for the arguments and types): the loader that takes drifting JSON typed, where
+    ``pyarrow.json.read_json`` stops at the first type conflict.
+
+    Without pyarrow installed, returns the :class:`RecordBatchStream` instead, which polars,
+    DuckDB and other Arrow consumers take through ``__arrow_c_stream__``.
+    Ctrl-C stops it with ``KeyboardInterrupt``.
+    """
+    stream = iter_batches(inputs, schema=schema, **options)
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return stream
+    with stream:
+        return stream.read_all()
 
 
 def read_records(

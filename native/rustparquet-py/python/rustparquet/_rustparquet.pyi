@@ -58,4 +58,23 @@ def read_records(
     omit_nulls: bool,
     nan: str,
 ) -> bytes: ...
+class BatchStream:
+    """Record batches being read from JSON on a worker thread (rustparquet.iter_batches)."""
+
+    @property
+    def document_schema(self) -> Schema: ...
+    def __arrow_c_schema__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The batches as an Arrow C stream capsule; taken once."""
+    def next_batch(self) -> Optional[Tuple[Any, Any]]:
+        """The next batch as (schema capsule, struct array capsule), None at the end."""
+    def close(self) -> None: ...
+
+def read_batches(
+    inputs: List[str],
+    schema: Optional[Schema],
+    options: Sequence[Tuple[str, str]],
+    batch_rows: int,
+    batch_bytes: int,
+) -> BatchStream: ...
 def cli_main(argv: List[str]) -> int: ...

@@ -1,0 +1,211 @@
+//! [`ConvertOptions`] by name: the one place that reads the reading, inference and conversion
+//! options from text (`sample`, `unions`, `map`, ... and, through [`WriterOptions::set`], the
+//! writer's), for drivers that take options as named values (the Python binding's keyword
+//! arguments). Names are matched ignoring case, `-`, `_` and `.` (`max_depth`, `max-depth` and
+//! `maxDepth` are one option); a message names the option as the caller spelled it. Which
+//! options a function takes is the driver's choice, from the groups listed here.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use crate::infer::UnionMode;
+use crate::input::{InputFormat, OnError};
+use crate::options::parse_size;
+use crate::ConvertOptions;
+
+/// Options of schema inference (`rustparquet schema`).
+pub const INFER_OPTIONS: &[&str] = &[
+    "sample",
+    "unions",
+    "map",
+    "map_threshold",
+    "input_format",
+    "max_depth",
+];
+/// Options of reading documents besides inference's (bad documents, limits, threads).
+pub const READ_OPTIONS: &[&str] = &["on_error", "max_document_size", "max_columns", "threads"];
+/// The writer's options, in the order they must be set (a level after its codec).
+pub const WRITER_OPTIONS: &[&str] = &[
+    "compression",
+    "compression_level",
+    "row_group_size",
+    "row_group_rows",
+    "page_size",
+    "dictionary",
+    "dictionary_page_size",
+    "statistics",
+    "writer_version",
+    "bloom_filter",
+    "bloom_filter_fpp",
+];
+/// Options that may be given more than once (each value adds to the list).
+pub const REPEATABLE_OPTIONS: &[&str] = &["map", "bloom_filter"];
+
+/// `name` with case, `-`, `_` and `.` ignored.
+pub fn option_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+impl ConvertOptions {
+    /// Sets the option `name` from its text form (see the module docs); a repeatable option
+    /// adds a value.
+    ///
+    /// ```
+    /// use rustparquet_core::ConvertOptions;
+    /// let mut o = ConvertOptions::default();
+    /// o.set("max_depth", "64")?;
+    /// o.set("map", "metrics")?;
+    /// o.set("compression", "zstd")?;
+    /// assert_eq!(o.max_depth, 64);
+    /// assert_eq!(o.set("max_depth", "0").unwrap_err().to_string(), "max_depth: must be between 1 and 1000");
+    /// # Ok::<(), rustparquet_core::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        self.set_value(name, value).map_err(|e| match e {
+            Error::Options(reason) if !reason.starts_with(name) => {
+                Error::Options(format!("{name}: {reason}"))
+            }
+            e => e,
+        })
+    }
+
+    fn set_value(&mut self, name: &str, value: &str) -> Result<()> {
+        let count = || -> Result<usize> {
+            value
+                .trim()
+                .parse::<usize>()
+                .map_err(|_| Error::Options(format!("`{value}` is not a count")))
+        };
+        let at_least_one = |n: usize| -> Result<usize> {
+            if n == 0 {
+                Err(Error::Options("must be at least 1".into()))
+            } else {
+                Ok(n)
+            }
+        };
+        match option_key(name).as_str() {
+            "sample" => self.sample = Some(count()? as u64),
+            "unions" => {
+                self.infer.unions = value.trim().parse::<UnionMode>().map_err(Error::Options)?
+            }
+            "map" => self.infer.maps.paths.push(value.trim().to_string()),
+            "mapthreshold" => self.infer.maps.threshold = count()?,
+            "inputformat" => {
+                self.input_format = match value.trim() {
+                    "auto" => InputFormat::Auto,
+                    "ndjson" => InputFormat::Stream,
+                    "array" => InputFormat::Array,
+                    _ => {
+                        return Err(Error::Options(format!(
+                            "`{value}` (expected auto, ndjson or array)"
+                        )))
+                    }
+                }
+            }
+            "onerror" => {
+                self.on_error = match value.trim() {
+                    "fail" => OnError::Fail,
+                    "skip" => OnError::Skip,
+                    other => match other.strip_prefix("quarantine=") {
+                        Some(path) if !path.is_empty() => OnError::Quarantine(PathBuf::from(path)),
+                        _ => {
+                            return Err(Error::Options(format!(
+                                "`{value}` (expected fail, skip or quarantine=PATH)"
+                            )))
+                        }
+                    },
+                }
+            }
+            "maxdepth" => {
+                let n = value.trim().parse::<usize>().unwrap_or(0);
+                if n == 0 || n > crate::MAX_DEPTH_LIMIT {
+                    return Err(Error::Options(format!(
+                        "must be between 1 and {}",
+                        crate::MAX_DEPTH_LIMIT
+                    )));
+                }
+                self.max_depth = n;
+            }
+            "maxdocumentsize" => {
+                let n = usize::try_from(parse_size(value)?).unwrap_or(usize::MAX);
+                if n == 0 || n > crate::MAX_DOCUMENT_LIMIT {
+                    return Err(Error::Options(format!(
+                        "must be between 1 byte and {} bytes",
+                        crate::MAX_DOCUMENT_LIMIT
+                    )));
+                }
+                self.max_document_bytes = n;
+            }
+            "maxcolumns" => self.max_columns = at_least_one(count()?)?,
+            "threads" => self.threads = at_least_one(count()?)?,
+            "bloomfilter" => {
+                let columns = value.split(',').map(str::trim).filter(|s| !s.is_empty());
+                self.writer
+                    .bloom_filter_columns
+                    .extend(columns.map(str::to_string));
+            }
+            _ if WRITER_OPTIONS
+                .iter()
+                .any(|w| option_key(w) == option_key(name)) =>
+            {
+                self.writer.set(name, value)?
+            }
+            _ => return Err(Error::Options("unknown option".into())),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_option_is_known_and_bad_values_name_the_option() {
+        let all = [INFER_OPTIONS, READ_OPTIONS, WRITER_OPTIONS].concat();
+        // Any text is a path or a column.
+        for name in all.iter().filter(|n| !REPEATABLE_OPTIONS.contains(n)) {
+            let e = ConvertOptions::default().set(name, "~bad~").unwrap_err();
+            assert!(matches!(e, Error::Options(_)), "{name}: {e}");
+            assert!(e.to_string().starts_with(&format!("{name}: ")), "{e}");
+            assert!(!e.to_string().contains("unknown option"), "{e}");
+        }
+        let e = ConvertOptions::default().set("colour", "red").unwrap_err();
+        assert_eq!(e.to_string(), "colour: unknown option");
+    }
+
+    #[test]
+    fn values_land_in_their_fields() {
+        let mut o = ConvertOptions::default();
+        for (n, v) in [
+            ("sample", "10"),
+            ("unions", "string"),
+            ("map", "a"),
+            ("map", "b.c"),
+            ("map-threshold", "5"),
+            ("input_format", "array"),
+            ("on_error", "quarantine=/tmp/q"),
+            ("maxDepth", "7"),
+            ("max_document_size", "1MiB"),
+            ("max_columns", "9"),
+            ("threads", "1"),
+            ("bloom_filter", "x,y"),
+            ("bloom_filter", "z"),
+            ("compression", "zstd"),
+            ("compression_level", "5"),
+        ] {
+            o.set(n, v).unwrap();
+        }
+        assert_eq!(o.sample, Some(10));
+        assert_eq!(o.infer.maps.paths, ["a", "b.c"]);
+        assert_eq!(o.infer.maps.threshold, 5);
+        assert_eq!(o.input_format, InputFormat::Array);
+        assert_eq!(o.on_error, OnError::Quarantine("/tmp/q".into()));
+        assert_eq!((o.max_depth, o.max_document_bytes), (7, 1 << 20));
+        assert_eq!((o.max_columns, o.threads), (9, 1));
+        assert_eq!(o.writer.bloom_filter_columns, ["x", "y", "z"]);
+    }
+}

@@ -1,0 +1,236 @@
+//! Levels to Arrow arrays, one plan node at a time: a node's slots are picked from the levels
+//! of its first leaf ([`super::plan`]); a nullable node's validity bitmap is "definition level
+//! ≥ its own"; a list's (or map's) offsets count the item slots between two slots of the list;
+//! a leaf's values fill its non-null slots in order (null slots hold a zero value, as Arrow
+//! leaves them undefined).
+
+use std::sync::Arc;
+
+use arrow_array::types::{Decimal128Type, Float64Type, Int64Type};
+use arrow_array::{
+    ArrayRef, ArrowPrimitiveType, BooleanArray, ListArray, MapArray, PrimitiveArray, StringArray,
+    StructArray,
+};
+use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_schema::DataType as ArrowType;
+
+use super::plan::{Kind, Levels, Plan};
+use crate::error::{Error, Result};
+use crate::leaf::{LeafBuffer, LeafValues};
+
+/// The Arrow array of `plan`'s slots in `leaves`.
+pub(super) fn build(plan: &Plan, leaves: &[LeafBuffer]) -> Result<ArrayRef> {
+    let levels = &plan.levels;
+    match &plan.kind {
+        Kind::Leaf { leaf } => leaf_array(plan, &leaves[*leaf]),
+        Kind::Struct { fields, children } => {
+            let defs = slot_defs(&leaves[levels.first_leaf], levels);
+            let nulls = validity(&defs, levels);
+            let arrays = children
+                .iter()
+                .map(|c| build(c, leaves))
+                .collect::<Result<Vec<_>>>()?;
+            let array = StructArray::try_new_with_length(fields.clone(), arrays, nulls, defs.len())
+                .map_err(internal)?;
+            Ok(Arc::new(array))
+        }
+        Kind::Repeated {
+            field,
+            map_sorted,
+            entries,
+            item_rep,
+            item_def,
+        } => {
+            let leaf = &leaves[levels.first_leaf];
+            let mut offsets: Vec<i32> = Vec::new();
+            let mut valid: Vec<bool> = Vec::new();
+            let mut items: i32 = 0;
+            for i in 0..leaf.entries() {
+                let (r, d) = (rep(leaf, i), def(leaf, i));
+                if r <= levels.slot_rep && d >= levels.slot_def {
+                    offsets.push(items);
+                    valid.push(d >= levels.def);
+                }
+                if r <= *item_rep && d >= *item_def {
+                    items = items.checked_add(1).ok_or_else(too_many)?;
+                }
+            }
+            offsets.push(items);
+            let nulls = nulls_of(valid, levels.nullable);
+            let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+            let values = build(entries, leaves)?;
+            Ok(match map_sorted {
+                None => Arc::new(
+                    ListArray::try_new(field.clone(), offsets, values, nulls).map_err(internal)?,
+                ),
+                Some(sorted) => {
+                    let Some(entries) = values.as_any().downcast_ref::<StructArray>() else {
+                        return Err(internal("a map's entries are not a struct"));
+                    };
+                    Arc::new(
+                        MapArray::try_new(field.clone(), offsets, entries.clone(), nulls, *sorted)
+                            .map_err(internal)?,
+                    )
+                }
+            })
+        }
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Other(format!("internal error: building Arrow arrays: {e}"))
+}
+
+fn too_many() -> Error {
+    Error::Other(
+        "a batch holds more than 2^31 list items or string bytes; lower batch_rows or batch_bytes"
+            .into(),
+    )
+}
+
+#[inline]
+fn rep(leaf: &LeafBuffer, i: usize) -> i16 {
+    if leaf.max_rep > 0 {
+        leaf.rep_levels[i]
+    } else {
+        0
+    }
+}
+
+#[inline]
+fn def(leaf: &LeafBuffer, i: usize) -> i16 {
+    if leaf.max_def > 0 {
+        leaf.def_levels[i]
+    } else {
+        0
+    }
+}
+
+/// The definition level of each slot of a node placed by `levels`.
+fn slot_defs(leaf: &LeafBuffer, levels: &Levels) -> Vec<i16> {
+    if leaf.max_rep == 0 {
+        // No list above: every entry is a slot.
+        return if leaf.max_def > 0 {
+            leaf.def_levels.clone()
+        } else {
+            vec![0; leaf.entries()]
+        };
+    }
+    (0..leaf.entries())
+        .filter_map(|i| {
+            let d = def(leaf, i);
+            (rep(leaf, i) <= levels.slot_rep && d >= levels.slot_def).then_some(d)
+        })
+        .collect()
+}
+
+fn validity(defs: &[i16], levels: &Levels) -> Option<NullBuffer> {
+    if !levels.nullable {
+        return None;
+    }
+    let def = levels.def;
+    nulls_of(defs.iter().map(|d| *d >= def).collect(), true)
+}
+
+/// A validity bitmap, or none when every slot is valid (or the node cannot be null).
+fn nulls_of(valid: Vec<bool>, nullable: bool) -> Option<NullBuffer> {
+    if !nullable || valid.iter().all(|v| *v) {
+        return None;
+    }
+    Some(NullBuffer::new(BooleanBuffer::from(valid)))
+}
+
+/// A leaf's array: its slots, the non-null ones filled with its values in order.
+fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
+    let levels = &plan.levels;
+    if levels.def != leaf.max_def {
+        return Err(internal(format!(
+            "leaf {} has definition level {} in the schema but {} in its buffer",
+            levels.first_leaf, levels.def, leaf.max_def
+        )));
+    }
+    let defs = slot_defs(leaf, levels);
+    // Whether each slot holds a value (nulls of a required leaf are slots under a null parent).
+    let present: Vec<bool> = defs.iter().map(|d| *d == leaf.max_def).collect();
+    let nulls = if levels.nullable {
+        nulls_of(present.clone(), true)
+    } else {
+        None
+    };
+    let array: ArrayRef = match (&leaf.values, &plan.data_type) {
+        (LeafValues::Boolean(v), ArrowType::Boolean) => {
+            let values = BooleanBuffer::from(spread(v, &present));
+            Arc::new(BooleanArray::new(values, nulls))
+        }
+        (LeafValues::Int64(v), ArrowType::Int64) => primitive::<Int64Type>(v, &present, nulls),
+        (LeafValues::Double(v), ArrowType::Float64) => primitive::<Float64Type>(v, &present, nulls),
+        (LeafValues::Decimal(v), ArrowType::Decimal128(p, s)) => {
+            let a = PrimitiveArray::<Decimal128Type>::new(
+                ScalarBuffer::from(spread(v, &present)),
+                nulls,
+            )
+            .with_precision_and_scale(*p, *s)
+            .map_err(internal)?;
+            Arc::new(a)
+        }
+        (LeafValues::Bytes { data, ends }, ArrowType::Utf8) => {
+            if data.len() > i32::MAX as usize {
+                return Err(too_many());
+            }
+            let mut offsets = Vec::with_capacity(present.len() + 1);
+            offsets.push(0i32);
+            let mut next = 0;
+            let mut end = 0i32;
+            for p in &present {
+                if *p {
+                    end = ends[next] as i32;
+                    next += 1;
+                }
+                offsets.push(end);
+            }
+            let a = StringArray::try_new(
+                OffsetBuffer::new(ScalarBuffer::from(offsets)),
+                Buffer::from(data.as_slice()),
+                nulls,
+            )
+            .map_err(internal)?;
+            Arc::new(a)
+        }
+        // An always-null column written as STRING holds no values.
+        (_, other) => {
+            return Err(internal(format!(
+                "leaf {} of Arrow type {other} cannot be built from its buffer",
+                levels.first_leaf
+            )))
+        }
+    };
+    Ok(array)
+}
+
+fn primitive<T: ArrowPrimitiveType>(
+    values: &[T::Native],
+    present: &[bool],
+    nulls: Option<NullBuffer>,
+) -> ArrayRef {
+    Arc::new(PrimitiveArray::<T>::new(
+        ScalarBuffer::from(spread(values, present)),
+        nulls,
+    ))
+}
+
+/// The values spread over the slots, a default value in each empty one.
+fn spread<T: Copy + Default>(values: &[T], present: &[bool]) -> Vec<T> {
+    if values.len() == present.len() {
+        return values.to_vec();
+    }
+    let mut out = Vec::with_capacity(present.len());
+    let mut next = values.iter();
+    for p in present {
+        out.push(if *p {
+            next.next().copied().unwrap_or_default()
+        } else {
+            T::default()
+        });
+    }
+    out
+}
