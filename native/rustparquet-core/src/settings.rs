@@ -42,7 +42,7 @@ pub const WRITER_OPTIONS: &[&str] = &[
 pub const REPEATABLE_OPTIONS: &[&str] = &["map", "bloom_filter"];
 
 /// `name` with case, `-`, `_` and `.` ignored.
-pub fn option_key(name: &str) -> String {
+pub fn normalized_name(name: &str) -> String {
     name.chars()
         .filter(|c| !matches!(c, '-' | '_' | '.'))
         .collect::<String>()
@@ -86,7 +86,7 @@ impl ConvertOptions {
                 Ok(n)
             }
         };
-        match option_key(name).as_str() {
+        match normalized_name(name).as_str() {
             "sample" => self.sample = Some(count()? as u64),
             "unions" => {
                 self.infer.unions = value.trim().parse::<UnionMode>().map_err(Error::Options)?
@@ -149,7 +149,7 @@ impl ConvertOptions {
             }
             _ if WRITER_OPTIONS
                 .iter()
-                .any(|w| option_key(w) == option_key(name)) =>
+                .any(|w| normalized_name(w) == normalized_name(name)) =>
             {
                 self.writer.set(name, value)?
             }
