@@ -111,6 +111,17 @@ fn set(
     })
 }
 
+/// A size option's value (`rowGroupSize`, `pageSize`, `batchBytes`, ...) read by the core's one
+/// size parser, for the JVM side, which never parses sizes itself; the message names the option
+/// as the user spelled it in Spark.
+pub fn parse_size_option(option: &str, value: &str) -> Result<u64> {
+    rustparquet_core::options::parse_size(value).map_err(|e| {
+        Error::Core(rustparquet_core::Error::Options(format!(
+            "option `{option}`: {e}"
+        )))
+    })
+}
+
 impl WriterOptions {
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         let doc: serde_json::Map<String, Value> = serde_json::from_slice(bytes)?;
@@ -180,6 +191,22 @@ mod tests {
             Some("option `rowGroupSize`: `lots` is not a size (e.g. 128m, 64MiB, 512KB, 1048576)")
         );
         assert!(WriterOptions::from_json(br#"{"pageBytes":0}"#).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn size_options_use_the_cores_parser_and_name_the_option() -> Result<()> {
+        assert_eq!(parse_size_option("batchBytes", "4m")?, 4 << 20);
+        assert_eq!(parse_size_option("rowGroupSize", " 64MiB ")?, 64 << 20);
+        assert_eq!(parse_size_option("pageSize", "1048576")?, 1 << 20);
+        let err = parse_size_option("rowGroupSize", "big")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("option `rowGroupSize`: `big` is not a size (e.g. 128m, 64MiB, 512KB, 1048576)")
+        );
+        assert!(parse_size_option("pageSize", "0").is_err());
         Ok(())
     }
 

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets
 import java.util.Locale
 
 import com.fasterxml.jackson.databind.ObjectMapper
-import org.apache.spark.network.util.JavaUtils
 import org.apache.spark.sql.catalyst.util.CaseInsensitiveMap
 import org.apache.spark.sql.internal.SQLConf
 import org.apache.spark.sql.types.{ArrayType, DataType, MapType, StructType}
@@ -112,12 +111,13 @@ private[spark] object RustParquetOptions {
     case _ => 0
   })
 
+  /**
+   * A size option's value (`128m`, `64MiB`, `1048576`), read by the core's one size parser
+   * through JNI, so Spark and the CLI take the same sizes; a bad one is a [[RustParquetException]]
+   * naming the option (``option `rowGroupSize`: `big` is not a size (e.g. 128m, ...)``).
+   */
   private[spark] def bytes(option: String, value: String): Long =
-    try JavaUtils.byteStringAsBytes(value.trim)
-    catch {
-      case e: NumberFormatException =>
-        throw new IllegalArgumentException(s"option `$option`: '$value' is not a size such as 134217728 or 128m", e)
-    }
+    NativeWriter.loaded.parseSize(option.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8))
 
   private def boolean(option: String, value: String): Boolean = value.trim.toLowerCase(Locale.ROOT) match {
     case "true" => true
