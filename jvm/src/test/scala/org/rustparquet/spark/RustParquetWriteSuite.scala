@@ -318,10 +318,12 @@ class RustParquetWriteSuite extends SparkSessionSuite {
   }
 
   test("real nested JSON (shared testdata: tweets, GitHub events, telemetry, ...) round-trips") {
-    // ../shared/testdata beside the project root (README of shared/testdata); Maven runs in jvm/.
-    val testdata = Seq("../../shared/testdata/json-real", "../shared/testdata/json-real")
-      .map(new File(_)).find(_.isDirectory)
-      .getOrElse(cancel("../shared/testdata/json-real is not beside the project"))
+    // $RUSTPARQUET_TESTDATA (as the other suites take it), else ../shared/testdata beside the
+    // project root (README of shared/testdata); Maven runs in jvm/.
+    val candidates = sys.env.get("RUSTPARQUET_TESTDATA").filter(_.nonEmpty).map(_ + "/json-real").toSeq ++
+      Seq("../../shared/testdata/json-real", "../shared/testdata/json-real")
+    val testdata = candidates.map(new File(_)).find(_.isDirectory)
+      .getOrElse(cancel(s"no json-real test data (looked in ${candidates.mkString(", ")}; set RUSTPARQUET_TESTDATA)"))
     // main_pings.ndjson (15,583 paths) is left out: Spark's own reader needs more heap for it.
     val files = Seq("twitter.ndjson", "github_events.ndjson", "citm_catalog.ndjson", "gsoc-2018.ndjson",
       "instruments.ndjson", "mozilla-telemetry/glean_pings.ndjson", "mozilla-telemetry/bhr_hangs.ndjson")
