@@ -340,9 +340,12 @@ class RustParquetWriteSuite extends SparkSessionSuite {
   }
 
   test("deep nesting round-trips: 200 levels of arrays, 120 of structs") {
-    // The native side works on its own 256 MiB stack: on the task thread's 1 MiB it overflowed
-    // at about 150 levels and took the JVM down. Tasks here keep the default stack; only this
-    // driver thread gets a larger one, because Spark's analyzer recurses once per struct level.
+    // The native side runs deep schemas on a stack of its own (checked on a JVM-sized 1 MiB
+    // stack by the JNI crate's `stack` tests). Spark's own recursion needs more: its analyzer
+    // on the driver thread (hence the large stack here) and its task deserialization on the
+    // executor threads, which overflowed 1 MiB at 120 struct levels on a loaded machine and
+    // stopped the SparkContext; the suites' JVM runs with -Xss16m (jvm/pom.xml, test.jvm.args)
+    // as a cluster with such schemas sets spark.executor.extraJavaOptions.
     onLargeStack(deepRoundTrips())
   }
 
@@ -357,8 +360,7 @@ class RustParquetWriteSuite extends SparkSessionSuite {
   private def deepRoundTrips(): Unit = {
     val session = spark
     import session.implicits._
-    // Structs stop at 120 here: deeper, Spark's own task deserialization of the verifying query
-    // overflows (200-level structs were checked by hand through pyspark, see docs/spark.md).
+    // (200-level structs were checked by hand through pyspark, see docs/spark.md)
     val arrays = "[" * 200 + "1" + "]" * 200
     val structs = "{\"a\":" * 120 + "1" + "}" * 120
     Seq("arrays" -> arrays, "structs" -> structs).foreach { case (kind, deep) =>
