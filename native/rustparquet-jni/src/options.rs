@@ -34,6 +34,10 @@ pub struct WriterOptions {
     /// Levels of nesting of the deepest column, as the sender counts them; picks the stack the
     /// schema is decoded on (see `crate::stack`). Unknown means "assume deep".
     pub nesting_depth: Option<usize>,
+    /// `caseSensitive`: the session's `spark.sql.caseSensitive`. When true, sibling names equal
+    /// after case folding are written (Spark then reads them back); when false (the default)
+    /// they are refused, as Spark could not read the file.
+    pub case_sensitive: bool,
 }
 
 impl TryFrom<serde_json::Map<String, Value>> for WriterOptions {
@@ -44,11 +48,13 @@ impl TryFrom<serde_json::Map<String, Value>> for WriterOptions {
             path: String::new(),
             core: rustparquet_core::options::WriterOptions::for_profile(Profile::Spark),
             nesting_depth: None,
+            case_sensitive: false,
         };
         for (key, value) in doc {
             match key.as_str() {
                 "path" => options.path = from_value(&key, value)?,
                 "nestingDepth" => options.nesting_depth = from_value(&key, value)?,
+                "caseSensitive" => options.case_sensitive = from_value(&key, value)?,
                 "keyValueMetadata" => {
                     let metadata: BTreeMap<String, String> = from_value(&key, value)?;
                     options.core.metadata = metadata.into_iter().collect();

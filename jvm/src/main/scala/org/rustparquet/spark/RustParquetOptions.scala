@@ -28,6 +28,12 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
 
   private def first(keys: String*): Option[String] = keys.iterator.flatMap(k => parameters.get(k)).toSeq.headOption
 
+  /**
+   * The session's `spark.sql.caseSensitive`: when on, sibling names equal after case folding
+   * (`a` and `A`) are written, as Spark's own Parquet writer does, and Spark reads them back.
+   */
+  val caseSensitive: Boolean = sqlConf.caseSensitiveAnalysis
+
   /** `compression`: snappy (default, or `spark.sql.parquet.compression.codec`), zstd, gzip, lz4, none. */
   val compression: String = first("compression")
     .getOrElse(sqlConf.getConfString("spark.sql.parquet.compression.codec", "snappy"))
@@ -90,6 +96,7 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
     metadata.put(SparkVersionMetadataKey, org.apache.spark.SPARK_VERSION_SHORT)
     doc.put("keyValueMetadata", metadata)
     schema.foreach(s => doc.put("nestingDepth", nestingDepth(s)))
+    if (caseSensitive) doc.put("caseSensitive", true)
     doc
   }
 }
