@@ -7,6 +7,10 @@ every column, size() of every array and map, the deepest column); the rest are w
 dataset's shape: explode/posexplode two and three levels deep, filters and aggregations on
 nested fields, map access, higher-order functions, and filters Spark pushes down into the
 Parquet scan (`pushdown` names the columns that must appear in the scan's PushedFilters).
+
+The queries mean the same on Spark 3.5 and Spark 4, whose ANSI mode (on by default) makes
+`a[i]` and `element_at(a, i)` past an array's end an error: they use `get(a, i)` and
+`try_element_at(a, i)`, which give NULL there on both lines.
 """
 
 from dataclasses import dataclass
@@ -263,8 +267,8 @@ BY_FAMILY = {
         ),
         Query(
             "dremel_links",
-            "SELECT DocId, size(Links.Backward) AS nb, size(Links.Forward) AS nf, Links.Forward[0] AS f0, "
-            "element_at(Links.Backward, -1) AS blast FROM t",
+            "SELECT DocId, size(Links.Backward) AS nb, size(Links.Forward) AS nf, get(Links.Forward, 0) AS f0, "
+            "try_element_at(Links.Backward, -1) AS blast FROM t",
         ),
         Query(
             "dremel_posexplode_name",
@@ -285,7 +289,7 @@ BY_FAMILY = {
             "SELECT id, i, x.x AS x, j, l.y AS y, z FROM t LATERAL VIEW OUTER posexplode(ao) a AS i, x "
             "LATERAL VIEW OUTER posexplode(x.l) b AS j, l LATERAL VIEW OUTER explode(l.z) c AS z",
         ),
-        Query("edge_arrays_of_arrays", "SELECT id, aa, aa[0] AS first, flatten(aaa) AS flat1, inner FROM t LATERAL VIEW OUTER explode(aa) x AS inner"),
+        Query("edge_arrays_of_arrays", "SELECT id, aa, get(aa, 0) AS first, flatten(aaa) AS flat1, inner FROM t LATERAL VIEW OUTER explode(aa) x AS inner"),
         Query(
             "edge_int_extremes",
             "SELECT min(big) AS lo, max(big) AS hi, sum(CASE WHEN big BETWEEN -1000 AND 1000 THEN big END) AS small, "
@@ -301,7 +305,11 @@ BY_FAMILY = {
             f"SELECT id, {_deep_path(30, 'leaf')} AS leaf, {_deep_path(30, 'tag')} AS tag, {_deep_path(2, 'k')} AS k2, "
             f"{_deep_path(1, 'n')} IS NULL AS n2null FROM t",
         ),
-        Query("edge_deep_array_20", "SELECT id, size(deeparr) AS n, deeparr" + "[0]" * 20 + " AS leaf, flatten(deeparr[0][0]) AS f FROM t"),
+        Query(
+            "edge_deep_array_20",
+            "SELECT id, size(deeparr) AS n, " + "get(" * 20 + "deeparr" + ", 0)" * 20 + " AS leaf, "
+            "flatten(get(get(deeparr, 0), 0)) AS f FROM t",
+        ),
         Query(
             "edge_empty_and_null_objects",
             "SELECT id, e IS NULL AS e_null, e._empty_object AS placeholder, nothing, o IS NULL AS o_null, "

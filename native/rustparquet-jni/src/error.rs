@@ -27,8 +27,9 @@ pub enum Error {
         column: String,
         known: String,
     },
-    /// Two sibling names equal after case folding: Spark could not read the file back.
-    #[error("{file}: fields `{a}` and `{b}` under `{parent}` differ only in case; Spark 3.5 cannot read such a file (rename one)")]
+    /// Two sibling names equal after case folding in a case-insensitive session: Spark could
+    /// not read the file back.
+    #[error("{file}: fields `{a}` and `{b}` under `{parent}` differ only in case; Spark cannot read such a file in a case-insensitive session (rename one, or set spark.sql.caseSensitive)")]
     CaseCollision {
         file: String,
         parent: String,

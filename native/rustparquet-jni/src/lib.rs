@@ -23,7 +23,7 @@ use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
 
 pub use error::{Error, Result};
-pub use options::WriterOptions;
+pub use options::{parse_size_option, WriterOptions};
 pub use writer::TypedWriter;
 
 use guard::guard;
@@ -38,6 +38,28 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_validateOptions<'
     guard(&mut env, |env| {
         WriterOptions::from_json(&env.convert_byte_array(&options)?)?;
         Ok(())
+    })
+}
+
+/// `parseSize(option: Array[Byte], value: Array[Byte]): Long`: a size option's value (`128m`,
+/// `64MiB`, `1048576`) read by the core's one size parser; the JVM side parses no sizes itself.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_parseSize<'l>(
+    mut env: EnvUnowned<'l>,
+    _this: JObject<'l>,
+    option: JByteArray<'l>,
+    value: JByteArray<'l>,
+) -> jlong {
+    guard(&mut env, |env| {
+        let option = utf8_text(env, &option, "option name")?;
+        let value = utf8_text(env, &value, &format!("option `{option}`"))?;
+        let bytes = parse_size_option(&option, &value)?;
+        // (sizes past 2^63 bytes are not sizes anyone means)
+        jlong::try_from(bytes).map_err(|_| {
+            Error::Core(rustparquet_core::Error::Options(format!(
+                "option `{option}`: `{value}` is not a usable size"
+            )))
+        })
     })
 }
 

@@ -34,6 +34,10 @@ pub struct WriterOptions {
     /// Levels of nesting of the deepest column, as the sender counts them; picks the stack the
     /// schema is decoded on (see `crate::stack`). Unknown means "assume deep".
     pub nesting_depth: Option<usize>,
+    /// `caseSensitive`: the session's `spark.sql.caseSensitive`. When true, sibling names equal
+    /// after case folding are written (Spark then reads them back); when false (the default)
+    /// they are refused, as Spark could not read the file.
+    pub case_sensitive: bool,
 }
 
 impl TryFrom<serde_json::Map<String, Value>> for WriterOptions {
@@ -44,11 +48,13 @@ impl TryFrom<serde_json::Map<String, Value>> for WriterOptions {
             path: String::new(),
             core: rustparquet_core::options::WriterOptions::for_profile(Profile::Spark),
             nesting_depth: None,
+            case_sensitive: false,
         };
         for (key, value) in doc {
             match key.as_str() {
                 "path" => options.path = from_value(&key, value)?,
                 "nestingDepth" => options.nesting_depth = from_value(&key, value)?,
+                "caseSensitive" => options.case_sensitive = from_value(&key, value)?,
                 "keyValueMetadata" => {
                     let metadata: BTreeMap<String, String> = from_value(&key, value)?;
                     options.core.metadata = metadata.into_iter().collect();
@@ -107,6 +113,17 @@ fn set(
         let reason = reason.strip_prefix(&format!("{key}: ")).unwrap_or(&reason);
         Error::Core(rustparquet_core::Error::Options(format!(
             "option `{spark_name}`: {reason}"
+        )))
+    })
+}
+
+/// A size option's value (`rowGroupSize`, `pageSize`, `batchBytes`, ...) read by the core's one
+/// size parser, for the JVM side, which never parses sizes itself; the message names the option
+/// as the user spelled it in Spark.
+pub fn parse_size_option(option: &str, value: &str) -> Result<u64> {
+    rustparquet_core::options::parse_size(value).map_err(|e| {
+        Error::Core(rustparquet_core::Error::Options(format!(
+            "option `{option}`: {e}"
         )))
     })
 }
@@ -180,6 +197,22 @@ mod tests {
             Some("option `rowGroupSize`: `lots` is not a size (e.g. 128m, 64MiB, 512KB, 1048576)")
         );
         assert!(WriterOptions::from_json(br#"{"pageBytes":0}"#).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn size_options_use_the_cores_parser_and_name_the_option() -> Result<()> {
+        assert_eq!(parse_size_option("batchBytes", "4m")?, 4 << 20);
+        assert_eq!(parse_size_option("rowGroupSize", " 64MiB ")?, 64 << 20);
+        assert_eq!(parse_size_option("pageSize", "1048576")?, 1 << 20);
+        let err = parse_size_option("rowGroupSize", "big")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("option `rowGroupSize`: `big` is not a size (e.g. 128m, 64MiB, 512KB, 1048576)")
+        );
+        assert!(parse_size_option("pageSize", "0").is_err());
         Ok(())
     }
 

@@ -39,7 +39,9 @@ impl TypedWriter {
             source,
         })?;
         let schema = Arc::new(schema);
-        check_case_collisions(&file, "", schema.fields())?;
+        if !options.case_sensitive {
+            check_case_collisions(&file, "", schema.fields())?;
+        }
         check_bloom_columns(&file, &schema, &options.core.bloom_filter_columns)?;
         let properties = options.properties();
         let writer_options = ArrowWriterOptions::new()
@@ -119,7 +121,8 @@ fn nesting_depth(field: &Field) -> usize {
     }
 }
 
-/// Spark 3.5 refuses to read a file with two sibling fields equal after case folding.
+/// Spark refuses to read a file with two sibling fields equal after case folding, unless the
+/// session is case-sensitive (`spark.sql.caseSensitive`), where this check is skipped.
 fn check_case_collisions(file: &str, parent: &str, fields: &Fields) -> Result<()> {
     let mut seen: HashMap<String, &str> = HashMap::new();
     for field in fields {

@@ -179,8 +179,33 @@ fn names_equal_after_case_folding_are_refused() {
         .map(|e| e.to_string());
     assert_eq!(
         err.as_deref(),
-        Some("f.parquet: fields `Name` and `name` under `s` differ only in case; Spark 3.5 cannot read such a file (rename one)")
+        Some("f.parquet: fields `Name` and `name` under `s` differ only in case; Spark cannot read such a file in a case-insensitive session (rename one, or set spark.sql.caseSensitive)")
     );
+}
+
+#[test]
+fn a_case_sensitive_session_writes_names_equal_after_case_folding() {
+    let schema = Schema::new(vec![
+        Field::new("Name", DataType::Utf8, true),
+        Field::new("name", DataType::Utf8, true),
+    ]);
+    let (schema_msg, _) = ipc_chunks(&schema, &[]);
+    let writer = TypedWriter::open(
+        options(r#"{"path":"f.parquet","caseSensitive":true}"#),
+        schema_msg,
+    )
+    .expect("a case-sensitive session takes both names");
+    let bytes = writer.finish().expect("footer");
+    let reader = SerializedFileReader::new(Bytes::from(bytes)).expect("a readable file");
+    let names: Vec<String> = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect();
+    assert_eq!(names, ["Name", "name"]);
 }
 
 #[test]

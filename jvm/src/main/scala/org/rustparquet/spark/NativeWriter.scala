@@ -14,6 +14,13 @@ private[spark] class NativeWriter {
   @native def validateOptions(options: Array[Byte]): Unit
 
   /**
+   * Reads a size option's value (`128m`, `64MiB`, `512KB`, `1048576`) with the core's one size
+   * parser (`rustparquet_core::options::parse_size`); both arguments UTF-8. Throws a
+   * [[RustParquetException]] naming `option` when the value is not a size.
+   */
+  @native def parseSize(option: Array[Byte], value: Array[Byte]): Long
+
+  /**
    * Opens a writer for one file.
    * @param options   the options JSON, including the file's path (for messages) and footer metadata
    * @param schemaIpc the Arrow IPC stream's schema message

@@ -47,8 +47,8 @@ class RustParquetFileFormat extends FileFormat with Serializable {
     // CHAR(n) / VARCHAR(n) columns hold strings (Spark has padded and checked them); the files
     // say string, with Spark's own metadata keeping the declared type, as Spark's Parquet writes.
     val dataSchema = CharVarcharUtils.replaceCharVarcharWithStringInSchema(declaredSchema)
-    RustParquetFileFormat.checkNames(dataSchema)
     val conf = sparkSession.sessionState.conf
+    if (!conf.caseSensitiveAnalysis) RustParquetFileFormat.checkNames(dataSchema)
     val given = new RustParquetOptions(options, conf)
     // Checked by the native side on the driver, so a bad value fails before any task starts. A
     // driver on another platform than the executors (no library for it) leaves this to the tasks.
@@ -127,14 +127,17 @@ private[spark] object RustParquetFileFormat {
     case _ => false
   }
 
-  /** Sibling names equal after case folding make the file unreadable for Spark 3.5: refuse them early. */
+  /**
+   * Sibling names equal after case folding make the file unreadable for a case-insensitive
+   * session (Spark's default): refuse them early. A `spark.sql.caseSensitive` session skips this.
+   */
   def checkNames(schema: StructType): Unit = checkStruct("the root", schema)
 
   private def checkStruct(where: String, struct: StructType): Unit = {
     struct.fields.groupBy(_.name.toLowerCase(Locale.ROOT)).values.find(_.length > 1).foreach { same =>
       throw new RustParquetException(
         s"fields ${same.map(f => s"`${f.name}`").mkString(" and ")} under $where differ only in case; " +
-          "Spark 3.5 cannot read such a file back (rename one)")
+          "Spark cannot read such a file back in a case-insensitive session (rename one, or set spark.sql.caseSensitive)")
     }
     struct.fields.foreach(f => checkType(if (where == "the root") f.name else s"$where.${f.name}", f.dataType))
   }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets
 import java.util.Locale
 
 import com.fasterxml.jackson.databind.ObjectMapper
-import org.apache.spark.network.util.JavaUtils
 import org.apache.spark.sql.catalyst.util.CaseInsensitiveMap
 import org.apache.spark.sql.internal.SQLConf
 import org.apache.spark.sql.types.{ArrayType, DataType, MapType, StructType}
@@ -28,6 +27,12 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
   }
 
   private def first(keys: String*): Option[String] = keys.iterator.flatMap(k => parameters.get(k)).toSeq.headOption
+
+  /**
+   * The session's `spark.sql.caseSensitive`: when on, sibling names equal after case folding
+   * (`a` and `A`) are written, as Spark's own Parquet writer does, and Spark reads them back.
+   */
+  val caseSensitive: Boolean = sqlConf.caseSensitiveAnalysis
 
   /** `compression`: snappy (default, or `spark.sql.parquet.compression.codec`), zstd, gzip, lz4, none. */
   val compression: String = first("compression")
@@ -91,6 +96,7 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
     metadata.put(SparkVersionMetadataKey, org.apache.spark.SPARK_VERSION_SHORT)
     doc.put("keyValueMetadata", metadata)
     schema.foreach(s => doc.put("nestingDepth", nestingDepth(s)))
+    if (caseSensitive) doc.put("caseSensitive", true)
     doc
   }
 }
@@ -112,12 +118,13 @@ private[spark] object RustParquetOptions {
     case _ => 0
   })
 
+  /**
+   * A size option's value (`128m`, `64MiB`, `1048576`), read by the core's one size parser
+   * through JNI, so Spark and the CLI take the same sizes; a bad one is a [[RustParquetException]]
+   * naming the option (``option `rowGroupSize`: `big` is not a size (e.g. 128m, ...)``).
+   */
   private[spark] def bytes(option: String, value: String): Long =
-    try JavaUtils.byteStringAsBytes(value.trim)
-    catch {
-      case e: NumberFormatException =>
-        throw new IllegalArgumentException(s"option `$option`: '$value' is not a size such as 134217728 or 128m", e)
-    }
+    NativeWriter.loaded.parseSize(option.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8))
 
   private def boolean(option: String, value: String): Boolean = value.trim.toLowerCase(Locale.ROOT) match {
     case "true" => true

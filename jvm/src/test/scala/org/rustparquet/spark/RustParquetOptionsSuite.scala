@@ -36,13 +36,25 @@ class RustParquetOptionsSuite extends AnyFunSuite {
     def message(pairs: (String, String)*): String = intercept[IllegalArgumentException](options(pairs: _*)).getMessage
     assert(message("batchRows" -> "0") === "option `batchRows`: '0' is not a positive integer")
     assert(message("dictionary" -> "yes") === "option `dictionary`: 'yes' is not true or false")
-    assert(message("rowGroupSize" -> "big") === "option `rowGroupSize`: 'big' is not a size such as 134217728 or 128m")
     assert(message("jsonColumn" -> "value", "mode" -> "sometimes") ===
       "option `mode`: 'SOMETIMES' is not one of FAILFAST, DROPMALFORMED, PERMISSIVE")
     assert(message("jsonColumn" -> "value", "unionMode" -> "merge") ===
       "option `unionMode`: 'merge' is not one of union, string, error")
     assert(message("jsonColumn" -> "value", "maxDepth" -> "500") ===
       "option `maxDepth`: '500' is not a depth from 1 to 190")
+  }
+
+  test("sizes are read by the core's one size parser, as the CLI reads them") {
+    val o = options("rowGroupSize" -> "64MiB", "pageSize" -> " 512KB ", "jsonColumn" -> "value", "batchBytes" -> "2m")
+    assert(o.rowGroupBytes === Some(64L << 20))
+    assert(o.pageBytes === Some(512L << 10))
+    assert(o.raw.map(_.batchBytes) === Some(2 << 20))
+    def message(pairs: (String, String)*): String = intercept[RustParquetException](options(pairs: _*)).getMessage
+    assert(message("rowGroupSize" -> "big") ===
+      "option `rowGroupSize`: `big` is not a size (e.g. 128m, 64MiB, 512KB, 1048576)")
+    assert(message("parquet.page.size" -> "12 parsecs") ===
+      "option `pageSize`: unknown unit in `12 parsecs` (use B, KiB, MiB, GiB or TiB)")
+    assert(message("jsonColumn" -> "value", "batchBytes" -> "0") === "option `batchBytes`: `0` is not a usable size")
   }
 
   test("the native options document carries Spark's footer metadata") {
