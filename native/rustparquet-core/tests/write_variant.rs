@@ -149,6 +149,13 @@ fn the_whole_document_is_one_column_named_document() {
         stored.contains(r#""name":"document","key":"$","repetition":"required","type":"variant""#),
         "{stored}"
     );
+    // Back to JSON: each row is the document itself, not `{"$": document}`.
+    let back = common::read_back(&out);
+    let want: Vec<serde_json::Value> = docs
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    assert_eq!(back, want);
 }
 
 #[test]

@@ -42,6 +42,9 @@ pub struct AssembleOptions {
 pub struct Assembler {
     members: Vec<Member>,
     options: AssembleOptions,
+    /// The one member is the whole document (a `--variant '$'` file): each row is its value,
+    /// not an object holding it.
+    whole_document: bool,
 }
 
 /// Bit-packed validity of one array (Arrow layout), or none when every slot is valid.
@@ -135,7 +138,18 @@ pub const FLUSH_BYTES: usize = 1 << 20;
 
 impl Assembler {
     pub fn new(members: Vec<Member>, options: AssembleOptions) -> Self {
-        Assembler { members, options }
+        Assembler {
+            members,
+            options,
+            whole_document: false,
+        }
+    }
+
+    /// Marks the one member as the whole document (the file's schema says so:
+    /// [`crate::schema::variant::is_whole_document`]): rows are written as its values.
+    pub fn whole_document(mut self, whole_document: bool) -> Self {
+        self.whole_document = whole_document && self.members.len() == 1;
+        self
     }
 
     /// The top-level members, in output order.
@@ -173,7 +187,12 @@ impl Assembler {
             }
         };
         for row in 0..rows.min(batch.num_rows()) {
-            write_object(&cols, row, out, &self.options);
+            match &cols[..] {
+                [(_, document)] if self.whole_document => {
+                    write_value(document, row, out, &self.options)
+                }
+                _ => write_object(&cols, row, out, &self.options),
+            }
             out.push(b'\n');
             if out.len() >= FLUSH_BYTES {
                 flush(out)?;

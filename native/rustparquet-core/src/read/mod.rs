@@ -462,7 +462,13 @@ impl ParquetFile {
                         &self.variants,
                     )
                     .map_err(|e| read_err(path, "", e.0))?;
-                    let a = Arc::new(Assembler::new(members, options.assemble));
+                    let whole_document = self
+                        .ours
+                        .as_ref()
+                        .is_some_and(|s| crate::schema::variant::is_whole_document(&s.fields));
+                    let a = Arc::new(
+                        Assembler::new(members, options.assemble).whole_document(whole_document),
+                    );
                     shapes = Some((schema.clone(), a.clone()));
                     a
                 }

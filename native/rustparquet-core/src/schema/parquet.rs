@@ -285,7 +285,7 @@ pub(super) fn pq_type(t: &PqType, path: &ColumnPath) -> std::result::Result<Data
     }
     let children = t.get_fields();
     if matches!(logical, Some(LogicalType::Variant(_))) {
-        return super::variant::variant_from_parquet(children, path);
+        return super::variant::variant_from_parquet(children, path, pq_type);
     }
     let is_list = matches!(logical, Some(LogicalType::List)) || converted == ConvertedType::LIST;
     let is_map = matches!(logical, Some(LogicalType::Map))

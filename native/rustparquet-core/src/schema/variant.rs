@@ -20,6 +20,9 @@ use super::{DataType, Field, LeafColumn, Repetition};
 use crate::error::Result;
 use crate::path::ColumnPath;
 
+/// How a caller reads one primitive Parquet column as our type.
+pub(super) type PrimitiveType = fn(&PqType, &ColumnPath) -> std::result::Result<DataType, String>;
+
 /// The variant's metadata (field-name dictionary) column.
 pub const METADATA: &str = "metadata";
 /// The variant's binary value column.
@@ -251,10 +254,13 @@ pub(super) fn check_shredding(typed: &Field, path: &ColumnPath) -> std::result::
 }
 
 /// Our type for the children of a group annotated `VARIANT` (a file's footer, or the message
-/// form): unshredded, or shredded as its `typed_value` says.
+/// form): unshredded, or shredded as its `typed_value` says. `primitive` is the Parquet form's
+/// reading of a primitive column (passed in, so that this layout module does not import the
+/// form that calls it).
 pub(super) fn variant_from_parquet(
     children: &[TypePtr],
     path: &ColumnPath,
+    primitive: PrimitiveType,
 ) -> std::result::Result<DataType, String> {
     let named = |n: &str| children.iter().find(|c| c.name() == n);
     if !named(METADATA).is_some_and(|c| c.is_primitive()) {
@@ -262,14 +268,14 @@ pub(super) fn variant_from_parquet(
             "`{path}`: a VARIANT group needs a binary `{METADATA}` column"
         ));
     }
-    let pair = pair_from_parquet(children, path)?;
-    Ok(pair)
+    pair_from_parquet(children, path, primitive)
 }
 
 /// The variant a `{value, typed_value}` pair (or a variant group's) children stand for.
 fn pair_from_parquet(
     children: &[TypePtr],
     path: &ColumnPath,
+    primitive: PrimitiveType,
 ) -> std::result::Result<DataType, String> {
     let typed = match children.iter().find(|c| c.name() == TYPED_VALUE) {
         None => None,
@@ -277,15 +283,19 @@ fn pair_from_parquet(
             name: TYPED_VALUE.into(),
             key: None,
             repetition: Repetition::Optional,
-            data_type: typed_from_parquet(t, path)?,
+            data_type: typed_from_parquet(t, path, primitive)?,
         })),
     };
     Ok(DataType::Variant(typed))
 }
 
-fn typed_from_parquet(t: &PqType, path: &ColumnPath) -> std::result::Result<DataType, String> {
+fn typed_from_parquet(
+    t: &PqType,
+    path: &ColumnPath,
+    primitive: PrimitiveType,
+) -> std::result::Result<DataType, String> {
     if t.is_primitive() {
-        return super::parquet::pq_type(t, path);
+        return primitive(t, path);
     }
     let children = t.get_fields();
     let is_list = matches!(
@@ -300,7 +310,7 @@ fn typed_from_parquet(t: &PqType, path: &ColumnPath) -> std::result::Result<Data
             },
             _ => return Err(format!("`{path}`: a shredded LIST needs one element group")),
         };
-        let data_type = pair_from_parquet(element.get_fields(), &path.element())?;
+        let data_type = pair_from_parquet(element.get_fields(), &path.element(), primitive)?;
         return Ok(DataType::List(Box::new(Field {
             name: "element".into(),
             key: None,
@@ -319,7 +329,7 @@ fn typed_from_parquet(t: &PqType, path: &ColumnPath) -> std::result::Result<Data
                 name: c.name().to_string(),
                 key: None,
                 repetition: Repetition::Required,
-                data_type: pair_from_parquet(c.get_fields(), &p)?,
+                data_type: pair_from_parquet(c.get_fields(), &p, primitive)?,
             })
         })
         .collect::<std::result::Result<Vec<_>, String>>()?;

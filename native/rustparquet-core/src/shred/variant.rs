@@ -9,7 +9,7 @@ use crate::leaf::LeafValues;
 use crate::schema::{DataType, Field};
 
 /// A compiled variant group: its leaf columns.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct VariantNode {
     metadata: usize,
     value: usize,
@@ -35,12 +35,17 @@ impl Shredder {
         }
     }
 
-    /// A present value (any JSON value, `null` too) of variant `node`.
-    pub(super) fn variant(&mut self, p: &mut Parser<'_>, node: usize, r: i16) -> ShredResult<()> {
-        let super::compile::NodeKind::Variant(v) = &self.nodes[node].kind else {
-            unreachable!("variant() is only called on variant nodes")
-        };
-        let (metadata, value, d) = (v.metadata, v.value, self.nodes[node].def);
+    /// A present value (any JSON value, `null` too) of variant `node` (its leaves `leaves`),
+    /// at definition level `d`.
+    pub(super) fn variant(
+        &mut self,
+        p: &mut Parser<'_>,
+        node: usize,
+        leaves: VariantNode,
+        d: i16,
+        r: i16,
+    ) -> ShredResult<()> {
+        let (metadata, value) = (leaves.metadata, leaves.value);
         let offset = p.pos();
         let (m, v) = crate::variant::from_json::encode(p)?;
         if !self.fits(metadata, m.len()) || !self.fits(value, v.len()) {

@@ -90,7 +90,10 @@ impl Shredder {
                 let (key_leaf, value) = (*key_leaf, *value);
                 self.map(p, node, key_leaf, value, r)
             }
-            NodeKind::Variant(_) => self.variant(p, node, r),
+            NodeKind::Variant(leaves) => {
+                let leaves = *leaves;
+                self.variant(p, node, leaves, d, r)
+            }
             NodeKind::List { element } => {
                 let (element, rep, leaves) = (*element, n.rep, n.leaves.clone());
                 let kind = p.peek()?;
