@@ -3,8 +3,7 @@
 * collated strings (`STRING COLLATE UTF8_LCASE`, also inside structs, arrays and maps) are
   strings in the file; Spark reads back the same rows and the same schema, collation included,
   as from its own Parquet writer;
-* VARIANT is refused before any task runs, naming the column and the type (the VARIANT issue
-  adds it);
+* VARIANT is written (test_spark_variant.py);
 * TIME (Spark 4.1+) is refused before any task runs (pyspark 4.3.0 refuses it itself,
   `UNSUPPORTED_TIME_TYPE`, before asking the source).
 """
@@ -44,15 +43,6 @@ def test_collated_strings_read_back_with_their_collation(spark, tmp_path):
     assert_same_rows(collect_plain(got), collect_plain(df), "collated strings read back")
     # The collation is in force on what was read: UTF8_LCASE compares case-insensitively.
     assert got.filter("lcase = 'ABC'").count() == 1
-
-
-def test_variant_is_refused_naming_the_column(spark, tmp_path):
-    df = spark.sql("""SELECT 1 AS id, parse_json('{"a": [1, 2]}') AS v""")
-    with pytest.raises(Exception) as e:
-        df.write.format("rustparquet").save(str(tmp_path / "v"))
-    message = str(e.value)
-    assert "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE" in message and "`v`" in message and '"VARIANT"' in message, message
-    assert not (tmp_path / "v").exists() or not any(p.name.endswith(".parquet") for p in (tmp_path / "v").rglob("*"))
 
 
 def test_time_is_refused_naming_the_column(spark, tmp_path):

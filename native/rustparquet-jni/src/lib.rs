@@ -16,6 +16,7 @@ mod jbytes;
 mod options;
 pub mod raw;
 mod stack;
+mod variant;
 mod writer;
 
 use jni::objects::{JByteArray, JObject};
@@ -367,20 +368,21 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_sparkSchema<'l>(
     })
 }
 
-/// `mergeSchemas(a, b, unionMode): Array[Byte]`: two partitions' inferred schemas merged by
-/// the inference rules (`rustparquet_core::infer::merge_schemas`), for the driver.
+/// `mergeSchemas(a, b, options): Array[Byte]`: two partitions' inferred schemas merged by
+/// the inference rules of the raw options document `options` (union mode, variant paths;
+/// `rustparquet_core::infer::merge_schemas`), for the driver.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_mergeSchemas<'l>(
     mut env: EnvUnowned<'l>,
     _this: JObject<'l>,
     a: JByteArray<'l>,
     b: JByteArray<'l>,
-    union_mode: JByteArray<'l>,
+    options: JByteArray<'l>,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
         let a = utf8_text(env, &a, "schema")?;
         let b = utf8_text(env, &b, "schema")?;
-        let mode = utf8_text(env, &union_mode, "option `unionMode`")?;
-        jbytes::to_java(env, raw::merge_schema_json(&a, &b, &mode)?.into_bytes())
+        let options = raw::RawOptions::from_json(&env.convert_byte_array(&options)?)?;
+        jbytes::to_java(env, raw::merge_schema_json(&a, &b, &options)?.into_bytes())
     })
 }

@@ -15,7 +15,9 @@
 use std::sync::Arc;
 
 use rustparquet_core::bad_document::OneDocument;
-use rustparquet_core::infer::{fold_unit, DocumentFolder, InferOptions, SchemaInferrer, UnionMode};
+use rustparquet_core::infer::{
+    fold_unit, DocumentFolder, InferOptions, SchemaInferrer, UnionMode, VariantRules,
+};
 use rustparquet_core::schema::{DataType, Field, Repetition, Schema};
 use rustparquet_core::stream::{DocumentWriter, Outcome};
 use serde::Deserialize;
@@ -58,9 +60,14 @@ pub struct RawOptions {
     pub partition: i64,
     #[serde(default = "default_depth")]
     pub max_depth: usize,
-    /// What inference makes of a field seen with several JSON types: union, string or error.
+    /// What inference makes of a field seen with several JSON types: union, string, variant or
+    /// error.
     #[serde(default)]
     pub union_mode: Option<String>,
+    /// Paths inference writes as Parquet `VARIANT`s (`option("variant")`, as `--variant`
+    /// takes them; `$` is the whole document as one column `document`).
+    #[serde(default)]
+    pub variant_paths: Vec<String>,
 }
 
 fn default_corrupt() -> String {
@@ -94,9 +101,20 @@ impl RawOptions {
                 .map_err(|_| Error::BadOption {
                     option: "unionMode",
                     value: name.clone(),
-                    allowed: "union, string or error",
+                    allowed: "union, string, variant or error",
                 }),
         }
+    }
+
+    /// The inference options: the union mode and the variant paths.
+    pub fn infer_options(&self) -> Result<InferOptions> {
+        Ok(InferOptions {
+            unions: self.unions()?,
+            variants: VariantRules {
+                paths: self.variant_paths.clone(),
+            },
+            ..InferOptions::default()
+        })
     }
 
     fn schema(&self) -> Result<Schema> {
@@ -346,12 +364,8 @@ pub struct JsonInferrer {
 
 impl JsonInferrer {
     pub fn open(options: &RawOptions) -> Result<Self> {
-        let infer = InferOptions {
-            unions: options.unions()?,
-            ..InferOptions::default()
-        };
         Ok(JsonInferrer {
-            inferrer: SchemaInferrer::with_options(options.max_depth, infer),
+            inferrer: SchemaInferrer::with_options(options.max_depth, options.infer_options()?),
             mode: options.mode,
             partition: options.partition,
             max_depth: options.max_depth,
@@ -423,16 +437,21 @@ impl JsonInferrer {
     }
 }
 
-/// Merges two partitions' schemas (rustparquet JSON form) by the inference rules.
-pub fn merge_schema_json(a: &str, b: &str, union_mode: &str) -> Result<String> {
-    let mode: UnionMode = union_mode.parse().map_err(|_| Error::BadOption {
-        option: "unionMode",
-        value: union_mode.to_owned(),
-        allowed: "union, string or error",
-    })?;
+/// Merges two partitions' schemas (rustparquet JSON form) by the inference rules of `options`
+/// (the raw options document): the union mode, then the variant paths again, so a path one
+/// partition wrote as a variant stays one and the whole document (`$`) stays one column
+/// `document`.
+pub fn merge_schema_json(a: &str, b: &str, options: &RawOptions) -> Result<String> {
+    let infer = options.infer_options()?;
     let a = Schema::from_json_str(a, Some("(partition schema)"))?;
     let b = Schema::from_json_str(b, Some("(partition schema)"))?;
-    Ok(rustparquet_core::infer::merge_schemas(&a, &b, mode)?.to_json_string())
+    if infer.variants.whole_document() {
+        let whole = rustparquet_core::schema::variant::whole_document_field(None);
+        return Ok(Schema::new(vec![whole]).to_json_string());
+    }
+    let mut merged = rustparquet_core::infer::merge_schemas(&a, &b, infer.unions)?;
+    infer.variants.apply(&mut merged.fields);
+    Ok(merged.to_json_string())
 }
 
 /// Spark's schema JSON (`StructType.json`) for the columns a [`Schema`] writes: what Spark's

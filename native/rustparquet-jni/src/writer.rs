@@ -1,7 +1,8 @@
 //! One task's Parquet file, fed Arrow IPC stream bytes: the schema message at open, then one
 //! record batch message per call. Encoded bytes come back to the caller (the JVM writes them
 //! to Spark's output stream, so any Hadoop file system works); between row-group flushes the
-//! only native memory held is the open row group, bounded by `rowGroupSize`.
+//! only native memory held is the open row group, bounded by `rowGroupSize`. Spark 4's
+//! `VARIANT` columns become Parquet `VARIANT(1)` groups (`crate::variant`).
 //!
 //! ```text
 //! open(options, schema msg) ─► ipc::read_schema ─► ArrowWriter<Vec<u8>>
@@ -20,10 +21,14 @@ use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
 use crate::error::{Error, Result};
 use crate::ipc;
 use crate::options::WriterOptions;
+use crate::variant::VariantLayout;
 
 pub struct TypedWriter {
     file: String,
+    /// The schema of the incoming batches.
     schema: SchemaRef,
+    /// How variant columns are rearranged before writing, when there are any.
+    variants: Option<VariantLayout>,
     writer: ArrowWriter<Vec<u8>>,
     batches: u64,
     depth: usize,
@@ -44,11 +49,27 @@ impl TypedWriter {
         }
         check_bloom_columns(&file, &schema, &options.core.bloom_filter_columns)?;
         let properties = options.properties();
-        let writer_options = ArrowWriterOptions::new()
+        let mut writer_options = ArrowWriterOptions::new()
             .with_properties(properties)
             // Spark's own row metadata is the schema of record; the Arrow one would only add bytes.
             .with_skip_arrow_metadata(true);
-        let writer = ArrowWriter::try_new_with_options(Vec::new(), schema.clone(), writer_options)
+        let variants = VariantLayout::new(&schema);
+        let written = match &variants {
+            None => schema.clone(),
+            Some(layout) => {
+                let parquet_schema = ArrowSchemaConverter::new()
+                    .with_coerce_types(true)
+                    .convert(&layout.schema)
+                    .and_then(|derived| layout.parquet_schema(&derived))
+                    .map_err(|source| Error::Schema {
+                        file: file.clone(),
+                        source,
+                    })?;
+                writer_options = writer_options.with_parquet_schema(parquet_schema);
+                layout.schema.clone()
+            }
+        };
+        let writer = ArrowWriter::try_new_with_options(Vec::new(), written, writer_options)
             .map_err(|source| Error::Schema {
                 file: file.clone(),
                 source,
@@ -62,6 +83,7 @@ impl TypedWriter {
         Ok(TypedWriter {
             file,
             schema,
+            variants,
             writer,
             batches: 0,
             depth,
@@ -82,11 +104,15 @@ impl TypedWriter {
     fn append(&mut self, buffer: Buffer) -> Result<()> {
         for decoded in ipc::batches(&buffer, &self.schema) {
             self.batches += 1;
-            let batch = decoded.map_err(|source| Error::Ipc {
+            let ipc_error = |source| Error::Ipc {
                 file: self.file.clone(),
                 batch: self.batches,
                 source,
-            })?;
+            };
+            let mut batch = decoded.map_err(ipc_error)?;
+            if let Some(layout) = &self.variants {
+                batch = layout.batch(&batch).map_err(ipc_error)?;
+            }
             self.writer.write(&batch).map_err(|source| Error::Parquet {
                 file: self.file.clone(),
                 batch: self.batches,

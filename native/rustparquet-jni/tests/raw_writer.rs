@@ -115,18 +115,24 @@ fn permissive_writes_the_text_in_the_corrupt_record_column() -> rustparquet_jni:
     Ok(())
 }
 
+/// One partition's inference: `{"schema", "documents", "bad", "blank"}`.
+fn infer_partition(
+    options: &RawOptions,
+    docs: &[&str],
+) -> rustparquet_jni::Result<serde_json::Value> {
+    let mut inferrer = JsonInferrer::open(options)?;
+    let (data, ends) = batch(docs);
+    inferrer.add(&Batch {
+        data: &data,
+        ends: &ends,
+        first_row: 0,
+    })?;
+    Ok(serde_json::from_str(&inferrer.finish()?).expect("json"))
+}
+
 #[test]
 fn partitions_infer_and_merge_into_unions() -> rustparquet_jni::Result<()> {
-    let infer = |docs: &[&str]| -> rustparquet_jni::Result<serde_json::Value> {
-        let mut inferrer = JsonInferrer::open(&options("DROPMALFORMED", "null", false))?;
-        let (data, ends) = batch(docs);
-        inferrer.add(&Batch {
-            data: &data,
-            ends: &ends,
-            first_row: 0,
-        })?;
-        Ok(serde_json::from_str(&inferrer.finish()?).expect("json"))
-    };
+    let infer = |docs: &[&str]| infer_partition(&options("DROPMALFORMED", "null", false), docs);
     // `{"y": [1, }` fails after `y` was seen: it must not leave `y` in the schema.
     let a = infer(&[r#"{"x": 1, "o": {"k": true}}"#, r#"{"y": [1, }"#, "  "])?;
     let b = infer(&[r#"{"x": "one"}"#])?;
@@ -134,7 +140,11 @@ fn partitions_infer_and_merge_into_unions() -> rustparquet_jni::Result<()> {
         (&a["documents"], &a["bad"], &a["blank"]),
         (&1.into(), &1.into(), &1.into())
     );
-    let merged = merge_schema_json(&a["schema"].to_string(), &b["schema"].to_string(), "union")?;
+    let merged = merge_schema_json(
+        &a["schema"].to_string(),
+        &b["schema"].to_string(),
+        &options("DROPMALFORMED", "null", false),
+    )?;
     assert_eq!(
         merged,
         r#"{"name":"schema","fields":[{"name":"x","repetition":"optional","type":"union","members":[{"name":"long","repetition":"optional","type":"int64"},{"name":"string","repetition":"optional","type":"string"}]},{"name":"o","repetition":"optional","fields":[{"name":"k","repetition":"optional","type":"boolean"}]}]}"#
@@ -157,4 +167,90 @@ fn partitions_infer_and_merge_into_unions() -> rustparquet_jni::Result<()> {
         Some("schema inference: malformed JSON document at partition 3, row 7, line 1, column 9: invalid JSON: unexpected data after the document (a row must hold one JSON document) (document: {\"x\":1} 2); mode FAILFAST stops at the first one: use mode DROPMALFORMED or PERMISSIVE, with badRecordsPath to keep them")
     );
     Ok(())
+}
+
+/// Raw options with `unionMode` and `variantPaths` (as `RawJsonOptions.nativeJson` sends them).
+fn variant_options(union_mode: &str, paths: &[&str]) -> RawOptions {
+    let doc = serde_json::json!({
+        "writer": {"path": "part-0.parquet"},
+        "mode": "FAILFAST", "partition": 0, "unionMode": union_mode, "variantPaths": paths,
+    });
+    RawOptions::from_json(doc.to_string().as_bytes()).expect("options")
+}
+
+/// One partition's inferred schema (rustparquet JSON) under `options`.
+fn inferred(options: &RawOptions, docs: &[&str]) -> rustparquet_jni::Result<String> {
+    Ok(infer_partition(options, docs)?["schema"].to_string())
+}
+
+/// The Spark types of a schema's top-level fields, as its files' footer gives them.
+fn spark_types(schema: &str) -> Vec<String> {
+    let schema = rustparquet_core::schema::Schema::from_json_str(schema, None).expect("schema");
+    let spark: serde_json::Value =
+        serde_json::from_str(&rustparquet_jni::raw::spark_schema_json(&schema)).expect("json");
+    spark["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| format!("{}:{}", f["name"].as_str().unwrap_or(""), f["type"]))
+        .collect()
+}
+
+#[test]
+fn variant_paths_and_union_mode_variant_survive_the_partition_merge() -> rustparquet_jni::Result<()>
+{
+    // `p` is a variant path; `x` drifts (int in one partition, string in the other).
+    let opts = variant_options("variant", &["p"]);
+    let a = inferred(&opts, &[r#"{"x": 1, "p": {"k": 1}}"#])?;
+    let b = inferred(&opts, &[r#"{"x": "one", "q": true}"#])?;
+    let merged = merge_schema_json(&a, &b, &opts)?;
+    assert_eq!(
+        spark_types(&merged),
+        ["x:\"variant\"", "p:\"variant\"", "q:\"boolean\""]
+    );
+    // The other order: the partition that never saw `p` first.
+    let merged = merge_schema_json(&b, &a, &opts)?;
+    assert_eq!(
+        spark_types(&merged),
+        ["x:\"variant\"", "q:\"boolean\"", "p:\"variant\""]
+    );
+    // The whole document stays one column `document`, however the partitions' schemas merge.
+    let whole = variant_options("union", &["$"]);
+    let a = inferred(&whole, &[r#"{"x": 1}"#])?;
+    let b = inferred(&whole, &[r#"{"z": [1, 2]}"#, r#"{"y": "s"}"#])?;
+    let merged = merge_schema_json(&a, &b, &whole)?;
+    assert_eq!(spark_types(&merged), ["document:\"variant\""]);
+    assert!(rustparquet_core::schema::variant::is_whole_document(
+        &rustparquet_core::schema::Schema::from_json_str(&merged, None)?.fields
+    ));
+    // The raw writer writes such a schema as VARIANT-annotated groups.
+    let doc = serde_json::json!({
+        "writer": {"path": "part-0.parquet"}, "schema": merged, "mode": "FAILFAST",
+    });
+    let (_, bytes) = write(
+        RawOptions::from_json(doc.to_string().as_bytes())?,
+        &[r#"{"x": 1}"#, r#"{"y": [1.5, null]}"#],
+    )?;
+    let reader = SerializedFileReader::new(Bytes::from(bytes)).expect("parquet");
+    let root = reader.metadata().file_metadata().schema();
+    let group = &root.get_fields()[0];
+    assert_eq!(group.name(), "document");
+    assert!(matches!(
+        group.get_basic_info().logical_type_ref(),
+        Some(parquet::basic::LogicalType::Variant(_))
+    ));
+    Ok(())
+}
+
+#[test]
+fn an_unknown_union_mode_names_the_modes() {
+    let err = JsonInferrer::open(&variant_options("struct", &[]))
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        err.as_deref().is_some_and(
+            |e| e.contains("unionMode") && e.contains("union, string, variant or error")
+        ),
+        "{err:?}"
+    );
 }

@@ -93,6 +93,15 @@ public final class RustParquetSource
     return delegate().supportDataType(dataType);
   }
 
+  /**
+   * Spark 4's `CreatableRelationProvider.supportsDataType`, checked by `DataSource.planForWriting`
+   * before the write: its default refuses VARIANT, which the typed path writes. The same answer as
+   * the file format's. (Spark 3.5 has no such method: there this is an ordinary one.)
+   */
+  public boolean supportsDataType(DataType dataType) {
+    return delegate().supportDataType(dataType);
+  }
+
   // Scala 2.12's Seq (scala.collection.Seq).
   public scala.Option<StructType> inferSchema(
       SparkSession sparkSession,

@@ -76,8 +76,11 @@ private[spark] class NativeWriter {
   /** Frees an inference that will not finish. Consumes the handle. */
   @native def abortInferrer(handle: Long): Unit
 
-  /** Merges two partitions' schemas (rustparquet JSON) by the inference rules of `unionMode`. */
-  @native def mergeSchemas(a: Array[Byte], b: Array[Byte], unionMode: Array[Byte]): Array[Byte]
+  /**
+   * Merges two partitions' schemas (rustparquet JSON) by the inference rules of `options` (the
+   * raw options JSON, [[RawJsonOptions.nativeJson]]: its `unionMode` and `variantPaths`).
+   */
+  @native def mergeSchemas(a: Array[Byte], b: Array[Byte], options: Array[Byte]): Array[Byte]
 
   /**
    * Parses a schema written in any form `rustparquet convert --schema` takes (Spark DDL, Spark

@@ -8,7 +8,7 @@ import org.apache.spark.sql.DataFrame
 /**
  * The raw path's distributed schema inference: one job in which each partition's documents go
  * to a Rust `SchemaInferrer` in batches, and the partitions' schemas are merged on the driver by
- * the core's union rules (`unionMode`).
+ * the core's rules (`unionMode`, `variant`).
  */
 private[spark] object RawJsonInference {
 
@@ -42,7 +42,8 @@ private[spark] object RawJsonInference {
       } finally if (!done) native.abortInferrer(handle)
     }.collect()
     val native = NativeWriter.loaded
-    val mode = options.unionMode.getBytes(StandardCharsets.UTF_8)
+    // The merge follows the same options (union mode, variant paths) as the partitions did.
+    val mergeOptions = options.nativeJson(new java.util.HashMap[String, Any](), None, 0)
     var schema: Option[String] = None
     var documents, bad, blank = 0L
     perPartition.foreach { text =>
@@ -51,7 +52,7 @@ private[spark] object RawJsonInference {
       schema = Some(schema match {
         case None => s
         case Some(acc) =>
-          new String(native.mergeSchemas(acc.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_8), mode),
+          new String(native.mergeSchemas(acc.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_8), mergeOptions),
             StandardCharsets.UTF_8)
       })
       documents += node.get("documents").asLong()

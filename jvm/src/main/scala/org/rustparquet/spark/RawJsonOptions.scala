@@ -9,7 +9,8 @@ import org.apache.spark.sql.types.{StringType, StructType}
 /**
  * Options of the raw-JSON path (`option("jsonColumn", ...)`), Spark's JSON vocabulary where it
  * has one: `mode` (FAILFAST, the default here, DROPMALFORMED, PERMISSIVE), `badRecordsPath`,
- * `columnNameOfCorruptRecord`, `schema`; plus `unionMode`, `maxDepth`, `batchBytes`. Also the
+ * `columnNameOfCorruptRecord`, `schema`; plus `unionMode` (alias `unions`), `variant`, `maxDepth`,
+ * `batchBytes`. Also the
  * two values the driver resolves for the tasks ([[resolvedSchema]], [[badRecordsDir]]), which
  * travel to them as options of the write like any other.
  */
@@ -33,11 +34,40 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
    */
   val schemaText: Option[String] = parameters.get("schema").filter(_.trim.nonEmpty)
 
-  /** `unionMode`: union (default), string or error, for fields seen with several JSON types. */
-  val unionMode: String = parameters.get("unionMode").map(_.trim.toLowerCase(Locale.ROOT)).getOrElse("union")
+  /**
+   * `unionMode` (or `unions`, as the CLI's `--unions`): union (default), string, variant or
+   * error, for fields seen with several JSON types. `variant` writes such a field as a Parquet
+   * `VARIANT` (Spark 4 reads it as `VARIANT`).
+   */
+  val unionMode: String = {
+    val given = Seq("unionMode", "unions").flatMap(k => parameters.get(k).map(v => k -> v.trim.toLowerCase(Locale.ROOT)))
+    if (given.map(_._2).distinct.length > 1) {
+      throw new IllegalArgumentException(
+        s"options `unionMode` ('${given.head._2}') and `unions` ('${given(1)._2}') disagree; give one of them")
+    }
+    given.headOption.map(_._2).getOrElse("union")
+  }
   if (!UnionModes.contains(unionMode)) {
     throw new IllegalArgumentException(
       s"option `unionMode`: '$unionMode' is not one of ${UnionModes.mkString(", ")}")
+  }
+
+  /**
+   * `variant`: comma-separated paths (as `rustparquet convert --variant` takes them: `payload`,
+   * `runs[].attrs`) whose values the inferred schema writes as Parquet `VARIANT`s, whatever
+   * types they were seen with; `$` is the whole document as one variant column `document`.
+   */
+  val variantPaths: Seq[String] =
+    parameters.get("variant").toSeq.flatMap(_.split(",")).map(_.trim).filter(_.nonEmpty).distinct
+  if (variantPaths.nonEmpty && schemaText.isDefined) {
+    throw new IllegalArgumentException(
+      "option `variant` names paths of an inferred schema; with option `schema`, declare those fields " +
+        "VARIANT in the schema instead (e.g. `payload VARIANT`)")
+  }
+  if (variantPaths.contains(WholeDocument) && mode == "PERMISSIVE") {
+    throw new IllegalArgumentException(
+      "option `variant`: '$' (the whole document as one VARIANT column) leaves no column for mode PERMISSIVE " +
+        "to keep a malformed document in; use mode DROPMALFORMED (with badRecordsPath to keep them) or FAILFAST")
   }
 
   /** `maxDepth`: deepest document nesting accepted (deeper ones are malformed documents). */
@@ -74,6 +104,7 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
     doc.put("partition", partition)
     doc.put("maxDepth", maxDepth)
     doc.put("unionMode", unionMode)
+    doc.put("variantPaths", java.util.Arrays.asList(variantPaths: _*))
     RustParquetOptions.Json.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)
   }
 
@@ -99,7 +130,9 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
 
 private[spark] object RawJsonOptions {
   val Modes = Seq("FAILFAST", "DROPMALFORMED", "PERMISSIVE")
-  val UnionModes = Seq("union", "string", "error")
+  val UnionModes = Seq("union", "string", "variant", "error")
+  /** The `variant` path of the whole document. */
+  val WholeDocument = "$"
   val DefaultMaxDepth = 128
   val MaxDepth = 190
   val ResolvedSchemaKey = "rustparquet.internal.schema"

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets
 
 import com.fasterxml.jackson.databind.node.ObjectNode
 import org.apache.spark.sql.DataFrame
+import org.slf4j.LoggerFactory
 
 /**
  * The schema every task of a raw write writes with, resolved once on the driver in rustparquet's
@@ -31,11 +32,27 @@ private[spark] object RawJsonSchema {
     checked(if (options.mode == "PERMISSIVE") withCorruptColumn(json, options.corruptColumn) else json)
   }
 
-  /** Checks a schema as the files will carry it, with the core's message. */
+  /**
+   * Checks a schema as the files will carry it, with the core's message. On Spark 3.5 a schema
+   * with variants is written (the files are valid Parquet, for Spark 4 and other readers) with a
+   * warning: Spark 3.5's Parquet reader cannot read them back.
+   */
   private def checked(schema: String): String = {
-    NativeWriter.loaded.sparkSchema(schema.getBytes(StandardCharsets.UTF_8))
+    val spark = new String(NativeWriter.loaded.sparkSchema(schema.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8)
+    if (!SparkTypes.hasVariant && hasVariant(spark)) log.warn(Spark35Variant)
     schema
   }
+
+  private val log = LoggerFactory.getLogger("org.rustparquet.spark.RawJson")
+
+  /** Whether a Spark schema JSON (as `NativeWriter.sparkSchema` returns it) has a VARIANT. */
+  def hasVariant(sparkSchemaJson: String): Boolean = sparkSchemaJson.contains("\"type\":\"variant\"")
+
+  /** What Spark 3.5 does with the variant columns the raw path writes. */
+  val Spark35Variant: String =
+    "rustparquet: the schema has VARIANT columns (option `variant`, unionMode variant or VARIANT in option " +
+      "`schema`): the files hold Parquet VARIANT groups, which Spark 4 reads as VARIANT; Spark 3.5 cannot read " +
+      "them back (its Parquet reader fails on the VARIANT annotation with CANNOT_READ_FILE_FOOTER)"
 
   /** `schema` with a nullable string column `name` appended, unless it has one. */
   def withCorruptColumn(schemaJson: String, name: String): String = {

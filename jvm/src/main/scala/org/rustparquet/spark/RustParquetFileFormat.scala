@@ -121,6 +121,8 @@ private[spark] object RustParquetFileFormat {
     // the file, the collation kept in the Spark schema of the footer, as Spark's writer does.
     case _: StringType => true
     case _: DecimalType => true
+    // Spark 4's VARIANT: a Parquet VARIANT(1) group {metadata, value}, as Spark 4.1+ writes it.
+    case t if SparkTypes.isVariant(t) => true
     case s: StructType => s.fields.nonEmpty && s.fields.forall(f => supported(f.dataType))
     case a: ArrayType => supported(a.elementType)
     case m: MapType => supported(m.keyType) && supported(m.valueType)

@@ -47,6 +47,11 @@ private[spark] object TableWrite {
       data: DataFrame,
       rawSchema: Option[String]): BaseRelation = {
     val session = data.sparkSession
+    // Spark 3.5 has no VARIANT: its catalog cannot hold such a table (checked before writing).
+    rawSchema.map(sparkSchema).filter(s => !SparkTypes.hasVariant && RawJsonSchema.hasVariant(s)).foreach { _ =>
+      throw new IllegalArgumentException(s"${RawJsonSchema.Spark35Variant}; a table of them cannot be made " +
+        "on this Spark: write them to a path (save) instead, or use Spark 4")
+    }
     // An append finds the table in the catalog (new partitions are added to it); a new table is
     // entered by Spark after this returns.
     val existing = Some(table).filter(t => session.sessionState.catalog.tableExists(t.identifier))
@@ -57,12 +62,15 @@ private[spark] object TableWrite {
     val written = rawSchema match {
       case None => data.schema
       case Some(json) =>
-        val documents = DataType.fromJson(new String(NativeWriter.loaded.sparkSchema(json.getBytes(UTF_8)), UTF_8))
-          .asInstanceOf[StructType]
+        val documents = DataType.fromJson(sparkSchema(json)).asInstanceOf[StructType]
         val resolver = session.sessionState.conf.resolver
         StructType(documents.fields ++
           data.schema.fields.filter(f => table.partitionColumnNames.exists(resolver(_, f.name))))
     }
     SparkDataSource.resolveRelation(source(Some(written)))
   }
+
+  /** The Spark schema JSON of the raw path's resolved schema (rustparquet JSON). */
+  private def sparkSchema(json: String): String =
+    new String(NativeWriter.loaded.sparkSchema(json.getBytes(UTF_8)), UTF_8)
 }
