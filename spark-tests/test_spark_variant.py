@@ -10,7 +10,7 @@ paths (a drifting field as int, a nested array of objects' member as double, a m
   `--variant '$'` (the whole document as one column `document`);
 * the data source's raw JSON path: `option("variant", ...)`, `option("unions", "variant")`,
   `option("variant", "$")` and `option("schema", "... VARIANT ...")`;
-* the typed path: a DataFrame with VARIANT columns (top level, in an array, in a struct)
+* the typed path: a DataFrame with VARIANT columns (top level, in an array, a struct, a map)
   written with `format("rustparquet")` as Parquet VARIANT groups;
 * `rustparquet cat` of variant files Spark 4 wrote (shipped ones and fresh ones, shredded and
   not) equals Spark's `to_json`.
@@ -137,6 +137,7 @@ def test_typed_path_writes_variant_columns(spark, reference, tmp_path):
         "array(v, NULL, parse_json('[1, 2.5]')) AS arr",
         "named_struct('inner', variant_get(v, '$.p', 'variant'), 'k', id) AS st",
         "CASE WHEN id % 2 = 0 THEN NULL ELSE v END AS maybe",
+        "map('k', v) AS m",
     )
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
     df.write.format("rustparquet").save(str(ours))
@@ -146,7 +147,7 @@ def test_typed_path_writes_variant_columns(spark, reference, tmp_path):
     assert "variant" in got.schema["v"].dataType.simpleString()
     # Compared with the DataFrame itself: Spark's own shredded write is not type-exact (see
     # `reference`), ours is.
-    for column in ("v", "maybe", "st.inner", "arr[0]", "arr[1]", "arr[2]"):
+    for column in ("v", "maybe", "st.inner", "arr[0]", "arr[1]", "arr[2]", "m['k']"):
         assert_same_probes(probes(got, column), probes(df, column), f"typed path: {column}")
     # The files hold Parquet VARIANT groups ({metadata, value}, annotated), which cat reads.
     part = next(ours.glob("part-*.parquet"))

@@ -39,7 +39,7 @@ class RustParquetOptionsSuite extends AnyFunSuite {
     assert(message("jsonColumn" -> "value", "mode" -> "sometimes") ===
       "option `mode`: 'SOMETIMES' is not one of FAILFAST, DROPMALFORMED, PERMISSIVE")
     assert(message("jsonColumn" -> "value", "unionMode" -> "merge") ===
-      "option `unionMode`: 'merge' is not one of union, string, error")
+      "option `unionMode`: 'merge' is not one of union, string, variant, error")
     assert(message("jsonColumn" -> "value", "maxDepth" -> "500") ===
       "option `maxDepth`: '500' is not a depth from 1 to 190")
   }
