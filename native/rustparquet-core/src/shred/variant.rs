@@ -8,10 +8,10 @@
 
 use std::sync::Arc;
 
-use super::variant_typed::{self, Tree};
+use super::variant_typed::{self, fits, push_bytes, Tree};
 use super::{ShredResult, Shredder};
 use crate::json::Parser;
-use crate::leaf::{LeafBuffer, LeafValues};
+use crate::leaf::LeafBuffer;
 use crate::schema::{DataType, Field};
 use crate::variant::Variant;
 
@@ -98,22 +98,4 @@ impl Shredder {
             "holds more than 4 GiB of variants in one row group; lower the row-group size".into(),
         )
     }
-}
-
-/// Whether `len` more bytes fit byte-array leaf `leaf`'s batch (its offsets say 4 GiB).
-pub(super) fn fits(leaf: &LeafBuffer, len: usize) -> bool {
-    match &leaf.values {
-        LeafValues::Bytes { data, .. } => data.len() + len <= u32::MAX as usize,
-        _ => false,
-    }
-}
-
-/// Appends `bytes` as the next value of byte-array leaf `leaf` (which [`fits`] them), at
-/// levels `r`, `d`.
-pub(super) fn push_bytes(leaf: &mut LeafBuffer, bytes: &[u8], r: i16, d: i16) {
-    if let LeafValues::Bytes { data, ends } = &mut leaf.values {
-        data.extend_from_slice(bytes);
-        ends.push(data.len() as u32);
-    }
-    leaf.levels(r, d);
 }

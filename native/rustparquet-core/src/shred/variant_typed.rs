@@ -21,8 +21,6 @@ use crate::schema::{DataType, Field};
 use crate::variant::Variant;
 use parquet_variant::{ObjectBuilder, ParentState, ValueBuilder, WritableMetadataBuilder};
 
-use super::variant::{fits, push_bytes};
-
 /// The compiled `typed_value` tree of one shredded variant: `pairs[0]` is the variant's own.
 #[derive(Debug)]
 pub(crate) struct Tree {
@@ -335,4 +333,22 @@ impl Writer<'_> {
             leaf.levels(r, d);
         }
     }
+}
+
+/// Whether `len` more bytes fit byte-array leaf `leaf`'s batch (its offsets say 4 GiB).
+pub(super) fn fits(leaf: &LeafBuffer, len: usize) -> bool {
+    match &leaf.values {
+        LeafValues::Bytes { data, .. } => data.len() + len <= u32::MAX as usize,
+        _ => false,
+    }
+}
+
+/// Appends `bytes` as the next value of byte-array leaf `leaf` (which [`fits`] them), at
+/// levels `r`, `d`.
+pub(super) fn push_bytes(leaf: &mut LeafBuffer, bytes: &[u8], r: i16, d: i16) {
+    if let LeafValues::Bytes { data, ends } = &mut leaf.values {
+        data.extend_from_slice(bytes);
+        ends.push(data.len() as u32);
+    }
+    leaf.levels(r, d);
 }
