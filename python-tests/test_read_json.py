@@ -7,14 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 import rustparquet
-from conftest import write_ndjson
+from conftest import interrupt_while_reading_stdin, write_ndjson
 
 DRIFTING = [
     {"id": 1, "v": 1, "m": {"a": 1, "b": 2}, "tags": ["x", None], "s": {"x": 1}},
@@ -199,11 +198,11 @@ def write_big(path, size):
     return blocks * block.count(b"\n")
 
 
-READ_BIG = r"""
+READ_STDIN = r"""
 import sys, rustparquet
 print("started", flush=True)
 try:
-    t = rustparquet.read_json(sys.argv[1], sample=100)
+    t = rustparquet.read_json("-", sample=100)
     print("finished", t.num_rows, flush=True)
 except KeyboardInterrupt:
     print("interrupted", flush=True)
@@ -211,15 +210,19 @@ except KeyboardInterrupt:
 
 
 def test_ctrl_c_interrupts_read_json(tmp_path):
-    big = tmp_path / "big.ndjson"
-    write_big(big, 300 << 20)
-    p = subprocess.Popen([sys.executable, "-c", READ_BIG, big], stdout=subprocess.PIPE, text=True)
-    assert p.stdout.readline().strip() == "started"
-    time.sleep(1.5)
-    p.send_signal(signal.SIGINT)
-    rest, _ = p.communicate(timeout=120)
+    rest, code = interrupt_while_reading_stdin(READ_STDIN, tmp_path)
     assert rest.strip() == "interrupted", rest
-    assert p.returncode == 0
+    assert code == 0
+
+
+def test_read_json_from_standard_input_reads_every_document(tmp_path):
+    # Inference reads the input first: standard input must be kept for the second pass.
+    docs = [{"a": i, "b": [i, {"c": "x"}] if i % 2 else None} for i in range(1000)]
+    r = subprocess.run([sys.executable, "-c", "import rustparquet, sys; "
+                        "t = rustparquet.read_json('-'); print(t.num_rows, t.column('a').to_pylist()[-1])"],
+                       input="".join(json.dumps(d) + "\n" for d in docs), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["1000", "999"]
 
 
 UNDER_A_CAP = r"""

@@ -19,8 +19,8 @@ use crate::bad_document::BadDocument;
 use crate::error::{Error, Location, Result};
 use crate::infer::{fold_unit, DocumentFolder, InferOptions, SchemaInferrer};
 use crate::input::{
-    chunkable, expand_inputs, parse_window, read_documents, BadRecordPolicy, Chunk, Chunker,
-    DocumentSink, Input, InputFormat, OnError, Progress, ReadSettings,
+    chunkable, open_inputs, parse_window, read_documents, BadRecordPolicy, Chunk, Chunker,
+    DocumentSink, Input, InputFormat, OnError, Passes, Progress, ReadSettings,
 };
 use crate::json::Parser;
 use crate::locator::Locator;
@@ -140,6 +140,30 @@ impl ConvertSummary {
     }
 }
 
+/// Refuses a nesting limit outside `1..=`[`crate::MAX_DEPTH_LIMIT`] (every driver's check).
+pub(crate) fn check_max_depth(max_depth: usize) -> Result<()> {
+    if max_depth == 0 || max_depth > crate::MAX_DEPTH_LIMIT {
+        return Err(Error::Options(format!(
+            "{} must be between 1 and {}",
+            OptionKey::MaxDepth,
+            crate::MAX_DEPTH_LIMIT
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a document size limit outside `1..=`[`crate::MAX_DOCUMENT_LIMIT`] bytes.
+pub(crate) fn check_max_document_bytes(bytes: usize) -> Result<()> {
+    if bytes == 0 || bytes > crate::MAX_DOCUMENT_LIMIT {
+        return Err(Error::Options(format!(
+            "{} must be between 1 and {} bytes",
+            OptionKey::MaxDocumentSize,
+            crate::MAX_DOCUMENT_LIMIT
+        )));
+    }
+    Ok(())
+}
+
 impl ConvertOptions {
     pub(crate) fn read_settings<'a>(&'a self, progress: Option<&'a Progress>) -> ReadSettings<'a> {
         ReadSettings {
@@ -152,21 +176,9 @@ impl ConvertOptions {
         }
     }
 
-    fn check(&self) -> Result<()> {
-        if self.max_depth == 0 || self.max_depth > crate::MAX_DEPTH_LIMIT {
-            return Err(Error::Options(format!(
-                "{} must be between 1 and {}",
-                OptionKey::MaxDepth,
-                crate::MAX_DEPTH_LIMIT
-            )));
-        }
-        if self.max_document_bytes == 0 || self.max_document_bytes > crate::MAX_DOCUMENT_LIMIT {
-            return Err(Error::Options(format!(
-                "{} must be between 1 and {} bytes",
-                OptionKey::MaxDocumentSize,
-                crate::MAX_DOCUMENT_LIMIT
-            )));
-        }
+    pub(crate) fn check(&self) -> Result<()> {
+        check_max_depth(self.max_depth)?;
+        check_max_document_bytes(self.max_document_bytes)?;
         if self.max_columns == 0 {
             return Err(Error::Options(format!(
                 "{} must be at least 1",
@@ -381,12 +393,11 @@ fn convert_on_this_thread(
     output: &Path,
     options: &ConvertOptions,
 ) -> Result<ConvertSummary> {
-    let mut inputs = expand_inputs(inputs)?;
-    if options.schema.is_none() {
-        for input in &mut inputs {
-            input.spill_stdin()?;
-        }
-    }
+    let passes = match options.schema {
+        Some(_) => Passes::Once,
+        None => Passes::Twice,
+    };
+    let inputs = open_inputs(inputs, passes)?;
     let schema = match &options.schema {
         Some(s) => s.clone(),
         None => infer_on_this_thread(&inputs, options)?,

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::convert::{convert_with_schema, infer_schema, ConvertOptions, ConvertSummary};
 use crate::error::{Error, Result};
 use crate::infer::{merge_schemas, UnionMode};
-use crate::input::expand_inputs;
+use crate::input::{open_inputs, Passes};
 use crate::option_key::OptionKey;
 use crate::path::ColumnPath;
 use crate::read::ParquetFile;
@@ -91,11 +91,8 @@ pub fn append(inputs: &[String], dir: &Path, options: &ConvertOptions) -> Result
             Some(d) => evolve(&d, footer)?,
         });
     }
-    let mut inputs = expand_inputs(inputs)?;
-    for input in &mut inputs {
-        // Read twice: once to infer the batch, once to write it.
-        input.spill_stdin()?;
-    }
+    // Read twice: once to infer the batch, once to write it.
+    let inputs = open_inputs(inputs, Passes::Twice)?;
     let batch = match &options.schema {
         Some(s) => s.clone(),
         None => infer_schema(&inputs, options)?,

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use crate::convert::{check_max_depth, check_max_document_bytes};
 use crate::error::{Error, Result};
 use crate::infer::UnionMode;
 use crate::input::{InputFormat, OnError};
@@ -19,6 +20,10 @@ pub const INFER_OPTIONS: &[&str] = &[
     "unions",
     "map",
     "map_threshold",
+    "variant",
+    "variant_shredding",
+    "variant_shred_min_share",
+    "variant_shred_max_fields",
     "input_format",
     "max_depth",
 ];
@@ -39,7 +44,7 @@ pub const WRITER_OPTIONS: &[&str] = &[
     "bloom_filter_fpp",
 ];
 /// Options that may be given more than once (each value adds to the list).
-pub const REPEATABLE_OPTIONS: &[&str] = &["map", "bloom_filter"];
+pub const REPEATABLE_OPTIONS: &[&str] = &["map", "variant", "bloom_filter"];
 
 /// `name` with case, `-`, `_` and `.` ignored.
 pub fn normalized_name(name: &str) -> String {
@@ -47,6 +52,13 @@ pub fn normalized_name(name: &str) -> String {
         .filter(|c| !matches!(c, '-' | '_' | '.'))
         .collect::<String>()
         .to_ascii_lowercase()
+}
+
+/// Whether `reason` begins with option `name`, in any spelling (`max-depth must be ...`).
+fn names_option(reason: &str, name: &str) -> bool {
+    reason.split_whitespace().next().is_some_and(|first| {
+        normalized_name(first.trim_matches(['`', ':'])) == normalized_name(name)
+    })
 }
 
 impl ConvertOptions {
@@ -60,12 +72,12 @@ impl ConvertOptions {
     /// o.set("map", "metrics")?;
     /// o.set("compression", "zstd")?;
     /// assert_eq!(o.max_depth, 64);
-    /// assert_eq!(o.set("max_depth", "0").unwrap_err().to_string(), "max_depth: must be between 1 and 1000");
+    /// assert_eq!(o.set("max_depth", "0").unwrap_err().to_string(), "max-depth must be between 1 and 1000");
     /// # Ok::<(), rustparquet_core::Error>(())
     /// ```
     pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
         self.set_value(name, value).map_err(|e| match e {
-            Error::Options(reason) if !reason.starts_with(name) => {
+            Error::Options(reason) if !names_option(&reason, name) => {
                 Error::Options(format!("{name}: {reason}"))
             }
             e => e,
@@ -93,6 +105,15 @@ impl ConvertOptions {
             }
             "map" => self.infer.maps.paths.push(value.trim().to_string()),
             "mapthreshold" => self.infer.maps.threshold = count()?,
+            "variant" => self.infer.variants.paths.push(value.trim().to_string()),
+            "variantshredding" => {
+                self.infer.variants.shredding.mode = value.trim().parse().map_err(Error::Options)?
+            }
+            "variantshredminshare" => {
+                self.infer.variants.shredding.min_share =
+                    value.trim().parse().map_err(Error::Options)?
+            }
+            "variantshredmaxfields" => self.infer.variants.shredding.max_fields = count()?,
             "inputformat" => {
                 self.input_format = match value.trim() {
                     "auto" => InputFormat::Auto,
@@ -121,22 +142,12 @@ impl ConvertOptions {
             }
             "maxdepth" => {
                 let n = value.trim().parse::<usize>().unwrap_or(0);
-                if n == 0 || n > crate::MAX_DEPTH_LIMIT {
-                    return Err(Error::Options(format!(
-                        "must be between 1 and {}",
-                        crate::MAX_DEPTH_LIMIT
-                    )));
-                }
+                check_max_depth(n)?;
                 self.max_depth = n;
             }
             "maxdocumentsize" => {
                 let n = usize::try_from(parse_size(value)?).unwrap_or(usize::MAX);
-                if n == 0 || n > crate::MAX_DOCUMENT_LIMIT {
-                    return Err(Error::Options(format!(
-                        "must be between 1 byte and {} bytes",
-                        crate::MAX_DOCUMENT_LIMIT
-                    )));
-                }
+                check_max_document_bytes(n)?;
                 self.max_document_bytes = n;
             }
             "maxcolumns" => self.max_columns = at_least_one(count()?)?,
@@ -170,7 +181,8 @@ mod tests {
         for name in all.iter().filter(|n| !REPEATABLE_OPTIONS.contains(n)) {
             let e = ConvertOptions::default().set(name, "~bad~").unwrap_err();
             assert!(matches!(e, Error::Options(_)), "{name}: {e}");
-            assert!(e.to_string().starts_with(&format!("{name}: ")), "{e}");
+            // Named first, in the caller's spelling or the process's (`max-depth must be ...`).
+            assert!(names_option(&e.to_string(), name), "{e}");
             assert!(!e.to_string().contains("unknown option"), "{e}");
         }
         let e = ConvertOptions::default().set("colour", "red").unwrap_err();

@@ -33,7 +33,6 @@ use std::sync::Arc;
 
 use crate::bad_document::{one_document, OneDocument};
 use crate::error::{Error, Result};
-use crate::option_key::OptionKey;
 use crate::schema::Schema;
 use crate::shred::Shredder;
 use crate::write::{BatchClock, FileStats, RowGroupWriter, WriterOptions};
@@ -70,13 +69,7 @@ impl<W: Write + Send> DocumentWriter<W> {
         options: &WriterOptions,
         max_depth: usize,
     ) -> Result<Self> {
-        if max_depth == 0 || max_depth > crate::MAX_DEPTH_LIMIT {
-            return Err(Error::Options(format!(
-                "{} must be between 1 and {}",
-                OptionKey::MaxDepth,
-                crate::MAX_DEPTH_LIMIT
-            )));
-        }
+        crate::convert::check_max_depth(max_depth)?;
         Ok(DocumentWriter {
             row_groups: RowGroupWriter::new(sink, schema, options, 1)?,
             shredder: Shredder::new(schema),

@@ -23,6 +23,7 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
+use rustparquet_core::input::{open_inputs, Passes};
 use rustparquet_core::to_arrow::{self, BatchLimits};
 use rustparquet_core::Error as CoreError;
 
@@ -65,7 +66,11 @@ pub fn read_batches(
     opts.cancel = Some(cancel.clone());
     let given = schema.map(|s| s.inner.clone());
     let (inputs, schema) = crate::run::interruptible(py, &cancel, opts.max_depth, || {
-        let inputs = rustparquet_core::input::expand_inputs(&inputs)?;
+        let passes = match given {
+            Some(_) => Passes::Once,
+            None => Passes::Twice,
+        };
+        let inputs = open_inputs(&inputs, passes)?;
         let schema = match given {
             Some(s) => s,
             None => rustparquet_core::convert::infer_schema(&inputs, &opts)?,

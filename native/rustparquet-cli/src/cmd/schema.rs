@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rustparquet_core::input::{expand_inputs, InputFormat};
+use rustparquet_core::input::{open_inputs, InputFormat, Passes};
 use rustparquet_core::read::ParquetFile;
 use rustparquet_core::schema::{self, Schema, SchemaFormat};
 use rustparquet_core::ConvertOptions;
@@ -79,10 +79,7 @@ pub fn read_schema_file(path: &Path, form: &str) -> Result<Schema, CliError> {
 }
 
 fn infer(args: &SchemaArgs) -> Result<Schema, CliError> {
-    let mut inputs = expand_inputs(&args.inputs)?;
-    for input in &mut inputs {
-        input.spill_stdin()?;
-    }
+    let inputs = open_inputs(&args.inputs, Passes::Twice)?;
     let options = ConvertOptions {
         sample: args.sample,
         infer: args.infer.options(),

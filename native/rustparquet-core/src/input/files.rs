@@ -29,6 +29,28 @@ pub enum Source {
     Spilled(StagedPath, File),
 }
 
+/// How many times the caller reads its inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passes {
+    /// One pass: a given schema, documents converted as they come.
+    Once,
+    /// Two passes: a schema inferred first, then the documents converted.
+    Twice,
+}
+
+/// [`expand_inputs`] for a caller that reads them `passes` times: for two, standard input is
+/// copied to a temporary file first ([`Input::spill_stdin`]), since a pipe can be read once
+/// (a second pass over it would see no document and write an empty result).
+pub fn open_inputs(args: &[String], passes: Passes) -> Result<Vec<Input>> {
+    let mut inputs = expand_inputs(args)?;
+    if passes == Passes::Twice {
+        for input in &mut inputs {
+            input.spill_stdin()?;
+        }
+    }
+    Ok(inputs)
+}
+
 /// Expands the input arguments: `-` is stdin, arguments with `*`, `?` or `[` are globs
 /// (matches sorted; no match is an error), anything else must be an existing file.
 pub fn expand_inputs(args: &[String]) -> Result<Vec<Input>> {
