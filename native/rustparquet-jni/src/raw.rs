@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use rustparquet_core::bad_document::OneDocument;
 use rustparquet_core::infer::{
-    fold_unit, DocumentFolder, InferOptions, SchemaInferrer, UnionMode, VariantRules,
+    fold_unit, DocumentFolder, InferOptions, SchemaInferrer, Shredding, ShreddingMode, UnionMode,
+    VariantRules,
 };
 use rustparquet_core::schema::{DataType, Field, Repetition, Schema};
 use rustparquet_core::stream::{DocumentWriter, Outcome};
@@ -106,12 +107,18 @@ impl RawOptions {
         }
     }
 
-    /// The inference options: the union mode and the variant paths.
+    /// The inference options: the union mode and the variant paths. Variants are written
+    /// unshredded here: each partition would infer its own shredding, and every file of a
+    /// write must carry the one schema the driver merged.
     pub fn infer_options(&self) -> Result<InferOptions> {
         Ok(InferOptions {
             unions: self.unions()?,
             variants: VariantRules {
                 paths: self.variant_paths.clone(),
+                shredding: Shredding {
+                    mode: ShreddingMode::None,
+                    ..Shredding::default()
+                },
             },
             ..InferOptions::default()
         })
@@ -450,7 +457,7 @@ pub fn merge_schema_json(a: &str, b: &str, options: &RawOptions) -> Result<Strin
         return Ok(Schema::new(vec![whole]).to_json_string());
     }
     let mut merged = rustparquet_core::infer::merge_schemas(&a, &b, infer.unions)?;
-    infer.variants.apply(&mut merged.fields);
+    infer.variants.apply(&mut merged.fields, &|_| None);
     Ok(merged.to_json_string())
 }
 
