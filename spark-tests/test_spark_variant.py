@@ -7,7 +7,8 @@ Spark's Parquet writer and read back. Compared per row (by `id`): `to_json`, `sc
 paths (a drifting field as int, a nested array of objects' member as double, a missing path).
 
 * the CLI: `--variant p --unions variant` (the drifting `x` becomes a variant too) and
-  `--variant '$'` (the whole document as one column `document`);
+  `--variant '$'` (the whole document as one column `document`, shredded by the CLI's default
+  `--variant-shredding auto`: its stable fields get `typed_value` columns);
 * the data source's raw JSON path: `option("variant", ...)`, `option("unions", "variant")`,
   `option("variant", "$")` and `option("schema", "... VARIANT ...")`;
 * the typed path: a DataFrame with VARIANT columns (top level, in an array, a struct, a map)
@@ -112,6 +113,7 @@ def test_cli_variant_files_read_by_spark_as_variant(spark, reference, tmp_path):
     assert_variant_columns(spark, paths, reference, whole_document=False)
     whole = tmp_path / "whole.parquet"
     run_rustparquet("convert", src, "-o", whole, "--variant", "$")
+    assert "typed_value" in run_rustparquet("inspect", whole).stdout, "expected a shredded variant"
     assert_variant_columns(spark, whole, reference, whole_document=True)
 
 
