@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.{StringType, StructType}
 /**
  * Options of the raw-JSON path (`option("jsonColumn", ...)`), Spark's JSON vocabulary where it
  * has one: `mode` (FAILFAST, the default here, DROPMALFORMED, PERMISSIVE), `badRecordsPath`,
- * `columnNameOfCorruptRecord`, `schema`; plus `unionMode`, `maxDepth`, `batchBytes`. Also the
+ * `columnNameOfCorruptRecord`, `schema`; plus `schemaMatch`, `fieldOrder`, `unionMode`, `maxDepth`, `batchBytes`. Also the
  * two values the driver resolves for the tasks ([[resolvedSchema]], [[badRecordsDir]]), which
  * travel to them as options of the write like any other.
  */
@@ -32,6 +32,30 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
    * distributed pass when absent.
    */
   val schemaText: Option[String] = parameters.get("schema").filter(_.trim.nonEmpty)
+
+  /**
+   * `schemaMatch`: how documents meet a given `schema`: `lenient` (default, Spark's JSON reader's
+   * rule: keys the schema lacks are ignored, a string column takes any value as JSON text, a
+   * field whose value has another type is null and the document counts as malformed, kept in
+   * PERMISSIVE) or `strict` (either makes the whole document malformed). An inferred schema fits
+   * every document, and is met strictly.
+   */
+  val schemaMatch: String = parameters.get("schemaMatch").map(_.trim.toLowerCase(Locale.ROOT)).getOrElse("lenient")
+  if (!SchemaMatches.contains(schemaMatch)) {
+    throw new IllegalArgumentException(
+      s"option `schemaMatch`: '$schemaMatch' is not one of ${SchemaMatches.mkString(", ")}")
+  }
+
+  /**
+   * `fieldOrder`: the order of an inferred schema's fields: `name` (default: sorted by name at
+   * every level, as Spark's JSON inference orders them) or `document` (the order the documents
+   * first show them in). A given schema keeps its own order.
+   */
+  val fieldOrder: String = parameters.get("fieldOrder").map(_.trim.toLowerCase(Locale.ROOT)).getOrElse("name")
+  if (!FieldOrders.contains(fieldOrder)) {
+    throw new IllegalArgumentException(
+      s"option `fieldOrder`: '$fieldOrder' is not one of ${FieldOrders.mkString(", ")}")
+  }
 
   /** `unionMode`: union (default), string or error, for fields seen with several JSON types. */
   val unionMode: String = parameters.get("unionMode").map(_.trim.toLowerCase(Locale.ROOT)).getOrElse("union")
@@ -74,6 +98,7 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
     doc.put("partition", partition)
     doc.put("maxDepth", maxDepth)
     doc.put("unionMode", unionMode)
+    doc.put("schemaMatch", if (schemaText.isDefined) schemaMatch else "strict")
     RustParquetOptions.Json.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)
   }
 
@@ -100,6 +125,8 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
 private[spark] object RawJsonOptions {
   val Modes = Seq("FAILFAST", "DROPMALFORMED", "PERMISSIVE")
   val UnionModes = Seq("union", "string", "error")
+  val SchemaMatches = Seq("lenient", "strict")
+  val FieldOrders = Seq("name", "document")
   val DefaultMaxDepth = 128
   val MaxDepth = 190
   val ResolvedSchemaKey = "rustparquet.internal.schema"
