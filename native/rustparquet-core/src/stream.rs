@@ -319,7 +319,8 @@ mod tests {
 
     /// Spark's reader with this schema (`spark.read.schema(...).json`, 3.5.9 and 4.3.0) on
     /// the same lines: PERMISSIVE keeps every row below with the mismatched fields null and
-    /// the line in `_corrupt_record`; DROPMALFORMED keeps the rows without a mismatch.
+    /// the line in `_corrupt_record`; DROPMALFORMED keeps the rows without a mismatch. (Spark
+    /// 4 stores `"b": {"k": 1}` as written, `{"k": 1}`; Spark 3.5 as here, without spaces.)
     #[test]
     fn lenient_mode_skips_unknown_keys_and_nulls_mismatched_fields_as_spark() -> Result<()> {
         let schema = Schema::from_spark_ddl(
