@@ -11,7 +11,10 @@
 //! bounded as in `convert`: one batch of shredded data plus the open row group's encoded
 //! pages. A document that cannot be written is reported back, with its line and column inside
 //! the document, and leaves no trace in the output; what to do with it is the caller's
-//! decision.
+//! decision. Rows are read as Spark's JSON reader reads lines (an array of objects is a row per
+//! object, text after the JSON is ignored: [`crate::bad_document::row_documents`]); in
+//! [`Lenient`] mode a schema is met as Spark's reader meets a given one (unknown keys skipped,
+//! a mismatched field null, the document reported as [`Outcome::Partial`] or left out).
 //!
 //! ```
 //! use rustparquet_core::schema::Schema;
