@@ -203,7 +203,8 @@ class RawJsonWriteSuite extends SparkSessionSuite {
       """{"a": "notint", "b": "y"}""",
       """{"a": 2, "o": {"x": "bad", "y": 5, "extra": [1]}, "b": "z"}""",
       """{"a": 3, "l": [1, "s", 3], "lo": [{"x": 1}, {"x": "bad"}], "b": 7}""",
-      """{"a": 4, "b": {"k": 1}, "c": 3, "d": "true"}""",
+      // (no spaces inside `b`: Spark 4 keeps a nested value's text as written, Spark 3.5 and we compact it)
+      """{"a": 4, "b": {"k":1}, "c": 3, "d": "true"}""",
       """{"a": 5, "o": 5}""",
       """{"a": 6, "l": [1, }""")
     val ddl = "a BIGINT, b STRING, c DOUBLE, d BOOLEAN, o STRUCT<x: BIGINT, y: BIGINT>, l ARRAY<BIGINT>, " +
