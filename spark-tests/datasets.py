@@ -109,9 +109,9 @@ BY_NAME = {d.name: d for d in DATASETS}
 
 
 def _chosen(datasets):
-    """$RUSTPARQUET_SPARK_DATASETS (comma-separated names) narrows the matrix to those datasets:
-    scripts/test runs the whole matrix on Spark 3.5 and, to keep within its time budget, the
-    hand-written and generated structural datasets on Spark 4. An unknown name fails the run."""
+    """$RUSTPARQUET_SPARK_DATASETS (comma-separated names) narrows the matrix to those datasets,
+    for a quicker local run (scripts/test runs them all, on both Spark lines). An unknown name
+    fails the run."""
     import os
 
     wanted = [n.strip() for n in os.environ.get("RUSTPARQUET_SPARK_DATASETS", "").split(",") if n.strip()]

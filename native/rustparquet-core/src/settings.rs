@@ -20,6 +20,10 @@ pub const INFER_OPTIONS: &[&str] = &[
     "unions",
     "map",
     "map_threshold",
+    "variant",
+    "variant_shredding",
+    "variant_shred_min_share",
+    "variant_shred_max_fields",
     "input_format",
     "max_depth",
 ];
@@ -40,7 +44,7 @@ pub const WRITER_OPTIONS: &[&str] = &[
     "bloom_filter_fpp",
 ];
 /// Options that may be given more than once (each value adds to the list).
-pub const REPEATABLE_OPTIONS: &[&str] = &["map", "bloom_filter"];
+pub const REPEATABLE_OPTIONS: &[&str] = &["map", "variant", "bloom_filter"];
 
 /// `name` with case, `-`, `_` and `.` ignored.
 pub fn normalized_name(name: &str) -> String {
@@ -101,6 +105,15 @@ impl ConvertOptions {
             }
             "map" => self.infer.maps.paths.push(value.trim().to_string()),
             "mapthreshold" => self.infer.maps.threshold = count()?,
+            "variant" => self.infer.variants.paths.push(value.trim().to_string()),
+            "variantshredding" => {
+                self.infer.variants.shredding.mode = value.trim().parse().map_err(Error::Options)?
+            }
+            "variantshredminshare" => {
+                self.infer.variants.shredding.min_share =
+                    value.trim().parse().map_err(Error::Options)?
+            }
+            "variantshredmaxfields" => self.infer.variants.shredding.max_fields = count()?,
             "inputformat" => {
                 self.input_format = match value.trim() {
                     "auto" => InputFormat::Auto,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use parquet::basic::LogicalType;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use rustparquet_core::convert::{convert, ConvertOptions};
-use rustparquet_core::infer::{InferOptions, UnionMode, VariantRules};
+use rustparquet_core::infer::{InferOptions, Shredding, ShreddingMode, UnionMode, VariantRules};
 use rustparquet_core::json::Parser;
 use rustparquet_core::read::variant::read_variant_column;
 use rustparquet_core::schema::{self, DataType, SchemaFormat};
@@ -28,6 +28,11 @@ fn options(paths: &[&str], unions: UnionMode) -> ConvertOptions {
             unions,
             variants: VariantRules {
                 paths: paths.iter().map(|p| p.to_string()).collect(),
+                // The unshredded layout (tests/write_shredded_variant.rs has the shredded one).
+                shredding: Shredding {
+                    mode: ShreddingMode::None,
+                    ..Shredding::default()
+                },
             },
             ..InferOptions::default()
         },

@@ -76,6 +76,28 @@ pub struct InferArgs {
     /// Repeatable.
     #[arg(long = "variant", value_name = "PATH")]
     pub variants: Vec<String>,
+
+    /// How variant columns are written: auto (fields whose type is stable and that are present
+    /// in at least --variant-shred-min-share of their object's values are also written as
+    /// typed columns, `typed_value`, which engines scan like ordinary columns; booleans,
+    /// integers, doubles written with an exponent, strings, objects and arrays of those; what
+    /// does not fit stays in the binary `value`) or none (binary `metadata` and `value` only).
+    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["auto", "none"])]
+    pub variant_shredding: String,
+
+    /// With --variant-shredding auto: the share (0 to 1) of an object's values a field must be
+    /// present (not null) in to be shredded.
+    #[arg(long, value_name = "SHARE", default_value_t = rustparquet_core::infer::DEFAULT_MIN_SHARE, value_parser = share)]
+    pub variant_shred_min_share: f64,
+
+    /// With --variant-shredding auto: at most N fields of one object are shredded (the most
+    /// frequent).
+    #[arg(long, value_name = "N", default_value_t = rustparquet_core::infer::DEFAULT_MAX_FIELDS)]
+    pub variant_shred_max_fields: usize,
+}
+
+fn share(s: &str) -> Result<f64, String> {
+    s.parse::<rustparquet_core::infer::Share>().map(|s| s.0)
 }
 
 impl InferArgs {
@@ -89,6 +111,11 @@ impl InferArgs {
             },
             variants: rustparquet_core::infer::VariantRules {
                 paths: self.variants.clone(),
+                shredding: rustparquet_core::infer::Shredding {
+                    mode: self.variant_shredding.parse().unwrap_or_default(),
+                    min_share: rustparquet_core::infer::Share(self.variant_shred_min_share),
+                    max_fields: self.variant_shred_max_fields,
+                },
             },
         }
     }

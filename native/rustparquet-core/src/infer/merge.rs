@@ -126,6 +126,9 @@ pub(super) fn merge_nodes(
         });
     }
     into.kinds |= from.kinds;
+    into.values += from.values;
+    into.objects += from.objects;
+    into.fraction |= from.fraction;
     if let Some(b) = &from.list {
         let a = into.list.get_or_insert_with(Box::default);
         steps.push(PathStep::Element);

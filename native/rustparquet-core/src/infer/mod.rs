@@ -24,11 +24,13 @@
 //! the schema ([`fold_unit`]).
 
 mod merge;
+mod shredding;
 mod types;
 mod unit;
 mod variant;
 
 pub use merge::merge_schemas;
+pub use shredding::{Share, Shredding, ShreddingMode, DEFAULT_MAX_FIELDS, DEFAULT_MIN_SHARE};
 pub use types::column_names;
 pub use unit::{fold_unit, DocumentFolder};
 pub use variant::VariantRules;
@@ -159,6 +161,13 @@ struct Node {
     object: Option<Box<ObjectNode>>,
     /// Where the first non-null value was seen.
     seen_at: Option<Location>,
+    /// How many non-null values were seen (for shredding variants: how often a field is there).
+    values: u64,
+    /// How many of them were objects.
+    objects: u64,
+    /// Whether a number with a fraction and no exponent was seen (exact as a decimal, not as
+    /// a double: a variant keeps it as a decimal, so it is not shredded as a double).
+    fraction: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -323,8 +332,12 @@ impl SchemaInferrer {
         let mode = self.options.unions;
         let variants = &self.options.variants;
         if variants.whole_document() {
+            let shredding = variants
+                .shredding
+                .object(&self.root, self.documents)
+                .map(shredding::typed_value);
             return Ok(Schema::new(vec![
-                crate::schema::variant::whole_document_field(None),
+                crate::schema::variant::whole_document_field(shredding),
             ]));
         }
         let mut fields = if self.options.maps.paths.is_empty() {
@@ -335,7 +348,9 @@ impl SchemaInferrer {
             force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
             object_fields(&root, mode)
         };
-        variants.apply(&mut fields);
+        variants.apply(&mut fields, &|path| {
+            shredding::node_at(&self.root, path).and_then(|n| variants.shredding.typed(n))
+        });
         Ok(Schema::new(fields))
     }
 }
@@ -395,6 +410,9 @@ fn walk_value(
 ) -> std::result::Result<(), BadDocument> {
     let kind = p.peek()?;
     let offset = p.pos();
+    if kind != ValueKind::Null {
+        node.values += 1;
+    }
     match kind {
         ValueKind::Null => p.null()?,
         ValueKind::Bool => {
@@ -405,7 +423,12 @@ fn walk_value(
             let kind = match p.number()? {
                 Number::Int(_) => INT,
                 Number::Big(_) => BIG,
-                Number::Float(_) => DOUBLE,
+                Number::Float(_) => {
+                    if !node.fraction && !p.text_since(offset).iter().any(|&c| c | 0x20 == b'e') {
+                        node.fraction = true;
+                    }
+                    DOUBLE
+                }
             };
             observe(node, kind, offset, walk)?;
         }
@@ -428,6 +451,7 @@ fn walk_value(
         }
         ValueKind::Object => {
             observe(node, OBJECT, offset, walk)?;
+            node.objects += 1;
             let object = node
                 .object
                 .as_deref_mut()

@@ -251,6 +251,7 @@ fn variant_mode_and_paths_make_variants() {
     let options = InferOptions {
         variants: VariantRules {
             paths: vec!["a.b".into(), "l[]".into()],
+            ..VariantRules::default()
         },
         ..InferOptions::default()
     };

@@ -128,6 +128,12 @@ impl<'a> Parser<'a> {
         self.pos
     }
 
+    /// The input from byte offset `start` (at most the current offset) to the current one:
+    /// the text of the value just read, when `start` is where it began.
+    pub fn text_since(&self, start: usize) -> &'a [u8] {
+        self.buf.get(start..self.pos).unwrap_or(&[])
+    }
+
     /// The offset of the opening quote of the key [`Parser::next_key`] returned last.
     pub fn last_key_offset(&self) -> usize {
         self.key_start

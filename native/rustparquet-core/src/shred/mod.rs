@@ -16,6 +16,7 @@
 
 mod compile;
 mod variant;
+mod variant_typed;
 mod walk;
 
 use std::ops::Range;

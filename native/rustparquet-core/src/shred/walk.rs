@@ -91,7 +91,7 @@ impl Shredder {
                 self.map(p, node, key_leaf, value, r)
             }
             NodeKind::Variant(leaves) => {
-                let leaves = *leaves;
+                let leaves = leaves.clone();
                 self.variant(p, node, leaves, d, r)
             }
             NodeKind::List { element } => {

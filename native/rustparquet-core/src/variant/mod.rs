@@ -15,7 +15,7 @@
 //! needs: the JSON side (numbers kept exact in the narrowest Variant type, straight from
 //! [`crate::json::Parser`] events with no `serde_json::Value` tree; JSON text printed the way
 //! Spark 4's `to_json` prints a variant), reassembling shredded `typed_value` columns
-//! ([`crate::assemble::variant`]) and, later, inferring which paths to shred.
+//! ([`crate::assemble::variant`]) and inferring which paths to shred ([`crate::infer`]).
 
 pub mod from_json;
 pub mod to_json;
