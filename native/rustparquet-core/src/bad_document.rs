@@ -11,6 +11,10 @@
 //! every layout; after a syntax error its end cannot be found, and the reader decides
 //! ([`crate::input`]). Every path uses this rule: the file reader, the parallel chunks, the
 //! one-document writer ([`crate::stream`]) and the Spark data source.
+//!
+//! A row handed over by Spark holds what Spark's JSON reader reads from a line
+//! ([`row_documents`]): its first JSON value (text after it is ignored), an object or an array
+//! of objects (one document each).
 
 use std::sync::Arc;
 
@@ -171,7 +175,7 @@ fn json_fault(
     Verdict::Bad { error, end }
 }
 
-/// What became of a buffer that must hold exactly one document (a row handed over by Spark).
+/// What became of a row handed over by Spark, one of the documents of [`row_documents`].
 #[derive(Debug)]
 pub enum OneDocument {
     /// The stage took it.
@@ -180,17 +184,96 @@ pub enum OneDocument {
     Blank,
     /// A bad document, judged by the rule of the module docs. The stage took nothing.
     Bad(Error),
-    /// The stage took a whole value, but more data follows it: the row is not one document.
-    /// The caller must take the value back out.
-    TakenThenTrailingData(Error),
 }
 
-/// Hands the one document of `doc` to `take` (the inferrer's or the shredder's walk) and judges
-/// it if it is bad; with `check_first`, the document is checked (valid JSON, nothing after it)
-/// before `take` sees it, so a bad one reaches no stage. `name` names the document in locations
-/// (it is built only for a bad one). An `Err` is an error that stops the run.
+/// The documents of a row handed over by Spark, by Spark's JSON reader's rule: the row's first
+/// JSON value is what it holds (text after it is ignored, as Spark ignores it); an object is
+/// one document, an array of objects one document per element (`[]` none).
+#[derive(Debug)]
+pub enum RowDocuments {
+    /// Empty or only whitespace.
+    Blank,
+    /// One value at the start of the row (an object, or a value the stage will refuse).
+    One,
+    /// The offsets of an array's objects, each one document. The array was checked: valid
+    /// JSON, objects only.
+    Elements(Vec<usize>),
+    /// An array that is not valid JSON or holds a value that is not an object: the whole row
+    /// is bad (as in Spark).
+    Bad(Error),
+}
+
+/// Splits a row into its documents ([`RowDocuments`]); costs a peek for a row holding an
+/// object, and a check of the whole array for one holding an array. `name` as for
+/// [`one_document`].
+pub fn row_documents(
+    doc: &[u8],
+    name: &dyn Fn() -> Arc<str>,
+    max_depth: usize,
+) -> Result<RowDocuments, Error> {
+    let locate = |offset: usize| -> Location {
+        let name = name();
+        Locator::new(&name, doc, 1).locate(offset)
+    };
+    let mut p = Parser::new(doc, 0, max_depth);
+    if p.at_end() {
+        return Ok(RowDocuments::Blank);
+    }
+    if !matches!(p.peek(), Ok(ValueKind::Array)) {
+        return Ok(RowDocuments::One);
+    }
+    let elements = (|| -> Result<Vec<usize>, BadDocument> {
+        let mut starts = Vec::new();
+        p.begin_array()?;
+        let mut first = true;
+        while p.next_element(first)? {
+            first = false;
+            let kind = p.peek()?;
+            if kind != ValueKind::Object {
+                return Err(BadDocument::Mismatch {
+                    offset: p.pos(),
+                    path: ColumnPath::root(),
+                    reason: format!(
+                        "is an array holding {}; a row that is an array must hold JSON objects only (each one row, as Spark's JSON reader reads it)",
+                        kind.name()
+                    ),
+                });
+            }
+            starts.push(p.pos());
+            p.skip_value()?;
+        }
+        Ok(starts)
+    })();
+    match elements {
+        Ok(starts) => Ok(RowDocuments::Elements(starts)),
+        Err(fault) => match judge(fault, doc, 0, true, max_depth, &locate) {
+            Verdict::Bad { error, .. } => Ok(RowDocuments::Bad(error)),
+            Verdict::Fatal(e) => Err(e),
+            Verdict::NeedMore => unreachable!("the whole input is judged"),
+        },
+    }
+}
+
+/// Hands the one document of `doc` (the row's first JSON value: text after it is ignored, as
+/// Spark's JSON reader ignores it) to `take` (the inferrer's or the shredder's walk) and judges
+/// it if it is bad; with `check_first`, the document is checked (valid JSON) before `take` sees
+/// it, so a bad one reaches no stage. `name` names the document in locations (it is built only
+/// for a bad one). An `Err` is an error that stops the run.
 pub fn one_document(
     doc: &[u8],
+    name: &dyn Fn() -> Arc<str>,
+    max_depth: usize,
+    check_first: bool,
+    take: impl FnOnce(&mut Parser<'_>, &dyn Fn(usize) -> Location) -> Result<(), BadDocument>,
+) -> Result<OneDocument, Error> {
+    one_document_at(doc, 0, name, max_depth, check_first, take)
+}
+
+/// [`one_document`] for the document at `doc[start..]` (an element of [`RowDocuments`]):
+/// locations are in the whole row.
+pub fn one_document_at(
+    doc: &[u8],
+    start: usize,
     name: &dyn Fn() -> Arc<str>,
     max_depth: usize,
     check_first: bool,
@@ -200,31 +283,22 @@ pub fn one_document(
         let name = name();
         Locator::new(&name, doc, 1).locate(offset)
     };
-    let trailing = |offset: usize| Error::Json {
-        at: locate(offset),
-        reason: "unexpected data after the document (a row must hold one JSON document)".into(),
-    };
-    let mut p = Parser::new(doc, 0, max_depth);
+    let mut p = Parser::new(doc, start, max_depth);
     if p.at_end() {
         return Ok(OneDocument::Blank);
     }
-    let bad = |fault| match judge(fault, doc, 0, true, max_depth, &locate) {
+    let bad = |fault| match judge(fault, doc, start, true, max_depth, &locate) {
         Verdict::Bad { error, .. } => Ok(OneDocument::Bad(error)),
         Verdict::Fatal(e) => Err(e),
         Verdict::NeedMore => unreachable!("the whole input is judged"),
     };
     if check_first {
-        let mut whole = p.clone();
-        if let Err(e) = whole.skip_value() {
+        if let Err(e) = p.clone().skip_value() {
             return bad(BadDocument::Parse(e));
-        }
-        if !whole.at_end() {
-            return Ok(OneDocument::Bad(trailing(whole.pos())));
         }
     }
     match take(&mut p, &locate) {
-        Ok(()) if p.at_end() => Ok(OneDocument::Taken),
-        Ok(()) => Ok(OneDocument::TakenThenTrailingData(trailing(p.pos()))),
+        Ok(()) => Ok(OneDocument::Taken),
         Err(fault) => bad(fault),
     }
 }

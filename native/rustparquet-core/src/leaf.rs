@@ -193,6 +193,11 @@ impl LeafBuffer {
         }
     }
 
+    /// Drops entries from index `from` on (a mark taken with [`LeafBuffer::entries`]).
+    pub(crate) fn truncate_to(&mut self, from: usize) {
+        self.truncate_entries(from)
+    }
+
     /// Drops entries from index `from` on.
     fn truncate_entries(&mut self, from: usize) {
         if from >= self.entries {

@@ -11,7 +11,10 @@
 //! bounded as in `convert`: one batch of shredded data plus the open row group's encoded
 //! pages. A document that cannot be written is reported back, with its line and column inside
 //! the document, and leaves no trace in the output; what to do with it is the caller's
-//! decision.
+//! decision. Rows are read as Spark's JSON reader reads lines (an array of objects is a row per
+//! object, text after the JSON is ignored: [`crate::bad_document::row_documents`]); in
+//! [`Lenient`] mode a schema is met as Spark's reader meets a given one (unknown keys skipped,
+//! a mismatched field null, the document reported as [`Outcome::Partial`] or left out).
 //!
 //! ```
 //! use rustparquet_core::schema::Schema;
@@ -31,7 +34,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use crate::bad_document::{one_document, OneDocument};
+use crate::bad_document::{one_document_at, row_documents, BadDocument, OneDocument, RowDocuments};
 use crate::error::{Error, Result};
 use crate::schema::Schema;
 use crate::shred::Shredder;
@@ -42,12 +45,29 @@ use crate::write::{BatchClock, FileStats, RowGroupWriter, WriterOptions};
 pub enum Outcome {
     /// Shredded into the output.
     Written,
-    /// Empty or only whitespace: not a document, nothing written (as Spark skips blank lines).
+    /// Empty or only whitespace, or `[]`: not a document, nothing written (as Spark skips
+    /// blank lines).
     Blank,
-    /// Not valid JSON, not an object, deeper than the limit, trailing data, or not fitting the
-    /// schema. The error's location is inside the document (line and column from 1), its file
+    /// Not valid JSON, not an object (or an array of objects), deeper than the limit, or not
+    /// fitting the schema (an array row: one of its objects; none of them is written). The error's location is inside the document (line and column from 1), its file
     /// the name the caller gave. Nothing of it was written.
     Bad(Error),
+    /// Lenient mode keeping partial documents ([`Lenient::keep`]): written, with the fields
+    /// that did not fit the schema null; the error is the first of them.
+    Partial(Error),
+}
+
+/// Spark's rule for a given schema ([`crate::shred::Shredder::set_lenient`]): keys the schema
+/// lacks are skipped, string columns take any value as JSON text, and a field whose value does
+/// not fit is null. What becomes of such a document:
+#[derive(Debug, Clone, Default)]
+pub struct Lenient {
+    /// Kept with the field null ([`Outcome::Partial`], Spark's PERMISSIVE); otherwise left out
+    /// and reported as [`Outcome::Bad`] (DROPMALFORMED, FAILFAST).
+    pub keep: bool,
+    /// A top-level optional string column that a kept document's text goes into (Spark's
+    /// corrupt-record column); ignored when the schema has no such column.
+    pub corrupt_column: Option<String>,
 }
 
 /// Writes JSON documents as one Parquet stream into `W`. See the module documentation.
@@ -57,6 +77,8 @@ pub struct DocumentWriter<W: Write + Send> {
     batch: BatchClock,
     max_depth: usize,
     finished: bool,
+    /// Lenient mode: whether partial documents are kept, and the corrupt-record leaf.
+    lenient: Option<(bool, Option<usize>)>,
 }
 
 impl<W: Write + Send> DocumentWriter<W> {
@@ -76,7 +98,19 @@ impl<W: Write + Send> DocumentWriter<W> {
             batch: BatchClock::default(),
             max_depth,
             finished: false,
+            lenient: None,
         })
+    }
+
+    /// Switches to lenient mode ([`Lenient`]), or back to strict (the default) with `None`.
+    pub fn set_lenient(&mut self, lenient: Option<Lenient>) {
+        self.shredder.set_lenient(lenient.is_some());
+        self.lenient = lenient.map(|l| {
+            let leaf = l
+                .corrupt_column
+                .and_then(|c| self.shredder.top_level_string_leaf(&c));
+            (l.keep, leaf)
+        });
     }
 
     /// Adds a key-value pair to the footer (after the schema and version keys every file has
@@ -90,9 +124,11 @@ impl<W: Write + Send> DocumentWriter<W> {
         self.row_groups.rows() + self.shredder.buffered_rows() as u64
     }
 
-    /// Shreds one document (the whole of `doc`: one JSON object, surrounded by whitespace at
-    /// most). `name` names the document in a bad document's [`crate::Location`]. An `Err` is a failure
-    /// of the writer itself (encoding, the sink), after which the stream cannot be finished.
+    /// Shreds one row's documents, by Spark's JSON reader's rule
+    /// ([`crate::bad_document::row_documents`]): the row's first JSON value, an object (one row)
+    /// or an array of objects (one row each); text after it is ignored. `name` names the
+    /// document in a bad document's [`crate::Location`]. An `Err` is a failure of the writer
+    /// itself (encoding, the sink), after which the stream cannot be finished.
     pub fn write_document(&mut self, doc: &[u8], name: &str) -> Result<Outcome> {
         if self.finished {
             return Err(Error::Other(
@@ -100,27 +136,77 @@ impl<W: Write + Send> DocumentWriter<W> {
             ));
         }
         let name = || Arc::from(name);
-        let shredder = &mut self.shredder;
-        let taken = one_document(doc, &name, self.max_depth, false, |p, _| {
-            shredder.shred_document(p)
-        })?;
-        match taken {
-            OneDocument::Taken => {}
-            OneDocument::Blank => return Ok(Outcome::Blank),
-            OneDocument::Bad(error) => return Ok(Outcome::Bad(error)),
-            OneDocument::TakenThenTrailingData(error) => {
-                // It was shredded already: encode the rows before it and drop it (rare, so
-                // the extra encode is fine).
-                let keep = self.shredder.buffered_rows() - 1;
-                self.encode_buffered(keep)?;
-                return Ok(Outcome::Bad(error));
+        let outcome = match row_documents(doc, &name, self.max_depth)? {
+            RowDocuments::Blank => return Ok(Outcome::Blank),
+            RowDocuments::Bad(error) => return Ok(Outcome::Bad(error)),
+            RowDocuments::One => self.one(doc, 0, &name)?,
+            RowDocuments::Elements(starts) => {
+                // One row per object, all or none: a bad one takes the row's others back out.
+                let mut outcome = Outcome::Blank;
+                for (taken, &start) in starts.iter().enumerate() {
+                    match self.one(doc, start, &name)? {
+                        Outcome::Bad(error) => {
+                            (0..taken).for_each(|_| self.shredder.drop_last_row());
+                            return Ok(Outcome::Bad(error));
+                        }
+                        Outcome::Partial(error) if !matches!(outcome, Outcome::Partial(_)) => {
+                            outcome = Outcome::Partial(error)
+                        }
+                        Outcome::Partial(_) => {}
+                        Outcome::Written | Outcome::Blank => {
+                            if matches!(outcome, Outcome::Blank) {
+                                outcome = Outcome::Written
+                            }
+                        }
+                    }
+                }
+                outcome
             }
-        }
+        };
         let shredder = &self.shredder;
         if self.batch.batch_full(|| shredder.buffered_bytes()) {
             self.encode_buffered(self.shredder.buffered_rows())?;
         }
-        Ok(Outcome::Written)
+        Ok(outcome)
+    }
+
+    /// Shreds the document at `doc[start]`, as [`DocumentWriter::write_document`] reports it
+    /// (never [`Outcome::Blank`]); encodes nothing.
+    fn one(&mut self, doc: &[u8], start: usize, name: &dyn Fn() -> Arc<str>) -> Result<Outcome> {
+        let shredder = &mut self.shredder;
+        let mut partial = None;
+        let taken = one_document_at(doc, start, name, self.max_depth, false, |p, locate| {
+            shredder.shred_document(p)?;
+            if let Some(BadDocument::Mismatch {
+                offset,
+                path,
+                reason,
+            }) = shredder.take_partial()
+            {
+                partial = Some(Error::Mismatch {
+                    at: locate(offset),
+                    path,
+                    reason,
+                });
+            }
+            Ok(())
+        })?;
+        match taken {
+            OneDocument::Taken | OneDocument::Blank => {}
+            OneDocument::Bad(error) => return Ok(Outcome::Bad(error)),
+        }
+        let (Some(error), Some((keep, corrupt))) = (partial, self.lenient) else {
+            return Ok(Outcome::Written);
+        };
+        if !keep {
+            self.shredder.drop_last_row();
+            return Ok(Outcome::Bad(error));
+        }
+        if let Some(leaf) = corrupt {
+            self.shredder
+                .set_last_row_string(leaf, &String::from_utf8_lossy(doc));
+        }
+        Ok(Outcome::Partial(error))
     }
 
     /// Encodes the first `rows` buffered rows (closing row groups as they fill) and empties
@@ -168,23 +254,26 @@ mod tests {
         options.row_group_rows = 2;
         let mut w = DocumentWriter::new(Vec::new(), &schema(), &options, 64)?;
         w.add_key_value_metadata("k", "v");
-        let docs: [&[u8]; 9] = [
+        let docs: [&[u8]; 12] = [
             br#"{"id": 1, "tags": ["a", null], "o": {"x": 1.5}}"#,
             b"   ",
             b"{\"id\": 2,\n \"tags\": [}",
-            br#"{"id": 3} {"id": 4}"#,
+            br#"{"id": 3} {"id": 4} trailing"#,
             br#"{"id": "x"}"#,
             br#"{"id": "x", "tags": [}"#,
             br#"{"id": 5, "tags": [], "o": null}"#,
-            b"[1]",
+            b"[{\"id\": 6}, 1]",
             br#"{"id": 6}"#,
+            br#" [{"id": 7}, {"id": 8, "tags": ["b"]}] "#,
+            b"[]",
+            br#"[{"id": 9}, {"id": "x"}]"#,
         ];
         let mut outcomes = Vec::new();
         for (i, d) in docs.iter().enumerate() {
             outcomes.push(match w.write_document(d, &format!("row {i}"))? {
                 Outcome::Written => "written".to_string(),
                 Outcome::Blank => "blank".to_string(),
-                Outcome::Bad(e) => e.to_string(),
+                Outcome::Bad(e) | Outcome::Partial(e) => e.to_string(),
             });
         }
         assert_eq!(
@@ -193,16 +282,19 @@ mod tests {
                 "written",
                 "blank",
                 "row 2:2:11: invalid JSON: expected a value, found '}' (in the document that starts at line 1)",
-                "row 3:1:11: invalid JSON: unexpected data after the document (a row must hold one JSON document)",
+                "written",
                 "row 4:1:8: `id` is an integer in the schema but a string here",
                 "row 5:1:22: invalid JSON: expected a value, found '}'",
                 "written",
-                "row 7:1:1: `<document>` is an array; each document must be a JSON object (see docs/format.md, top-level values)",
+                "row 7:1:13: `<document>` is an array holding a number; a row that is an array must hold JSON objects only (each one row, as Spark's JSON reader reads it)",
                 "written",
+                "written",
+                "blank",
+                "row 11:1:20: `id` is an integer in the schema but a string here",
             ]
         );
         let stats = w.finish()?;
-        assert_eq!((stats.rows, stats.row_groups), (3, 2));
+        assert_eq!((stats.rows, stats.row_groups), (6, 3));
         let bytes = std::mem::take(w.sink_mut()?);
         assert_eq!(bytes.len() as u64, stats.bytes);
         let dir = tempfile::tempdir().unwrap();
@@ -210,7 +302,7 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(
             crate::read::to_ndjson_string(&path, &Default::default())?,
-            "{\"id\":1,\"tags\":[\"a\",null],\"o\":{\"x\":1.5}}\n{\"id\":5,\"tags\":[],\"o\":null}\n{\"id\":6,\"tags\":null,\"o\":null}\n"
+            "{\"id\":1,\"tags\":[\"a\",null],\"o\":{\"x\":1.5}}\n{\"id\":3,\"tags\":null,\"o\":null}\n{\"id\":5,\"tags\":[],\"o\":null}\n{\"id\":6,\"tags\":null,\"o\":null}\n{\"id\":7,\"tags\":null,\"o\":null}\n{\"id\":8,\"tags\":[\"b\"],\"o\":null}\n"
         );
         let meta = parquet::file::reader::FileReader::metadata(
             &parquet::file::serialized_reader::SerializedFileReader::new(bytes::Bytes::from(
@@ -225,6 +317,110 @@ mod tests {
             .iter()
             .any(|kv| kv.key == "k" && kv.value.as_deref() == Some("v")));
         assert!(meta.iter().any(|kv| kv.key == crate::schema::SCHEMA_KEY));
+        Ok(())
+    }
+
+    /// Spark's reader with this schema (`spark.read.schema(...).json`, 3.5.9 and 4.3.0) on
+    /// the same lines: PERMISSIVE keeps every row below with the mismatched fields null and
+    /// the line in `_corrupt_record`; DROPMALFORMED keeps the rows without a mismatch. (Spark
+    /// 4 stores `"b": {"k": 1}` as written, `{"k": 1}`; Spark 3.5 as here, without spaces.)
+    #[test]
+    fn lenient_mode_skips_unknown_keys_and_nulls_mismatched_fields_as_spark() -> Result<()> {
+        let schema = Schema::from_spark_ddl(
+            "a bigint, b string, c double, d boolean, o struct<x: bigint, y: bigint>, l array<bigint>, lo array<struct<x: bigint>>, _corrupt_record string",
+            None,
+        )?;
+        let docs = [
+            r#"{"a": 1, "zz": {"q": [1,2]}, "b": "x"}"#,
+            r#"{"a": "notint", "b": "y"}"#,
+            r#"{"a": 2, "o": {"x": "bad", "y": 5}, "b": "z"}"#,
+            r#"{"a": 3, "o": {"x": 1, "y": 6, "extra": 1}, "l": [1, "s", 3]}"#,
+            r#"{"a": 4, "lo": [{"x": 1}, {"x": "bad"}], "b": 7}"#,
+            r#"{"a": 5, "b": {"k": 1}, "c": 1.5}"#,
+            r#"{"a": 1.5, "c": 3, "d": "true"}"#,
+            r#"{"a": 12, "o": 5}"#,
+            r#"{"a": null, "o": null}"#,
+            r#"{"a": 6, "zz": [1, }"#,
+        ];
+        let run = |keep: bool| -> Result<(Vec<String>, String)> {
+            let mut w = DocumentWriter::new(Vec::new(), &schema, &WriterOptions::default(), 64)?;
+            w.set_lenient(Some(Lenient {
+                keep,
+                corrupt_column: Some("_corrupt_record".into()),
+            }));
+            let mut outcomes = Vec::new();
+            for (i, d) in docs.iter().enumerate() {
+                outcomes.push(match w.write_document(d.as_bytes(), &format!("row {i}"))? {
+                    Outcome::Written => "written".to_string(),
+                    Outcome::Blank => "blank".to_string(),
+                    Outcome::Bad(e) => format!("bad {e}"),
+                    Outcome::Partial(e) => format!("partial {e}"),
+                });
+            }
+            w.finish()?;
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("t.parquet");
+            std::fs::write(&path, std::mem::take(w.sink_mut()?)).unwrap();
+            Ok((
+                outcomes,
+                crate::read::to_ndjson_string(&path, &Default::default())?,
+            ))
+        };
+        let (outcomes, rows) = run(true)?;
+        assert_eq!(
+            outcomes,
+            [
+                "written",
+                "partial row 1:1:7: `a` is an integer in the schema but a string here",
+                "partial row 2:1:21: `o.x` is an integer in the schema but a string here",
+                "partial row 3:1:54: `l[]` is an integer in the schema but a string here",
+                "partial row 4:1:33: `lo[].x` is an integer in the schema but a string here",
+                "written",
+                "partial row 6:1:7: `a` is an integer column but holds the float 1.5 here",
+                "partial row 7:1:16: `o` is an object in the schema but a number here",
+                "written",
+                "bad row 9:1:20: invalid JSON: expected a value, found '}'",
+            ]
+        );
+        let n = r#""c":null,"d":null,"o":null,"l":null,"lo":null,"_corrupt_record":null"#;
+        let corrupt = |i: usize| serde_json::to_string(docs[i]).unwrap();
+        let expected = [
+            format!(r#"{{"a":1,"b":"x",{n}}}"#),
+            format!(
+                r#"{{"a":null,"b":"y","c":null,"d":null,"o":null,"l":null,"lo":null,"_corrupt_record":{}}}"#,
+                corrupt(1)
+            ),
+            format!(
+                r#"{{"a":2,"b":"z","c":null,"d":null,"o":{{"x":null,"y":5}},"l":null,"lo":null,"_corrupt_record":{}}}"#,
+                corrupt(2)
+            ),
+            format!(
+                r#"{{"a":3,"b":null,"c":null,"d":null,"o":{{"x":1,"y":6}},"l":null,"lo":null,"_corrupt_record":{}}}"#,
+                corrupt(3)
+            ),
+            format!(
+                r#"{{"a":4,"b":"7","c":null,"d":null,"o":null,"l":null,"lo":[{{"x":1}},{{"x":null}}],"_corrupt_record":{}}}"#,
+                corrupt(4)
+            ),
+            r#"{"a":5,"b":"{\"k\":1}","c":1.5,"d":null,"o":null,"l":null,"lo":null,"_corrupt_record":null}"#.to_string(),
+            format!(
+                r#"{{"a":null,"b":null,"c":3.0,"d":null,"o":null,"l":null,"lo":null,"_corrupt_record":{}}}"#,
+                corrupt(6)
+            ),
+            format!(
+                r#"{{"a":12,"b":null,"c":null,"d":null,"o":null,"l":null,"lo":null,"_corrupt_record":{}}}"#,
+                corrupt(7)
+            ),
+            format!(r#"{{"a":null,"b":null,{n}}}"#),
+        ];
+        assert_eq!(rows, expected.join("\n") + "\n");
+        // Not kept (DROPMALFORMED, FAILFAST): the documents with a mismatch are bad and out.
+        let (outcomes, rows) = run(false)?;
+        assert_eq!(outcomes.iter().filter(|o| o.starts_with("bad")).count(), 7);
+        assert_eq!(
+            rows,
+            [expected[0].as_str(), &expected[5], &expected[8], ""].join("\n")
+        );
         Ok(())
     }
 

@@ -14,13 +14,13 @@
 
 use std::sync::Arc;
 
-use rustparquet_core::bad_document::OneDocument;
+use rustparquet_core::bad_document::{row_documents, OneDocument, RowDocuments};
 use rustparquet_core::infer::{
     fold_unit, DocumentFolder, InferOptions, SchemaInferrer, Shredding, ShreddingMode, UnionMode,
     VariantRules,
 };
 use rustparquet_core::schema::{DataType, Field, Repetition, Schema};
-use rustparquet_core::stream::{DocumentWriter, Outcome};
+use rustparquet_core::stream::{DocumentWriter, Lenient, Outcome};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -69,6 +69,11 @@ pub struct RawOptions {
     /// takes them; `$` is the whole document as one column `document`).
     #[serde(default)]
     pub variant_paths: Vec<String>,
+    /// How documents meet a given schema: `lenient` (Spark's rule, the default: keys the
+    /// schema lacks are skipped, a field of another type is null) or `strict` (either makes
+    /// the document malformed).
+    #[serde(default)]
+    pub schema_match: Option<String>,
 }
 
 fn default_corrupt() -> String {
@@ -122,6 +127,24 @@ impl RawOptions {
             },
             ..InferOptions::default()
         })
+    }
+
+    /// Whether a given schema is met leniently (`schemaMatch`, default lenient).
+    pub fn lenient(&self) -> Result<bool> {
+        match self
+            .schema_match
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("lenient") => Ok(true),
+            Some("strict") => Ok(false),
+            Some(_) => Err(Error::BadOption {
+                option: "schemaMatch",
+                value: self.schema_match.clone().unwrap_or_default(),
+                allowed: "lenient or strict",
+            }),
+        }
     }
 
     fn schema(&self) -> Result<Schema> {
@@ -257,6 +280,14 @@ impl JsonWriter {
             crate::options::SPARK_ROW_METADATA,
             &spark_schema_json(&schema),
         );
+        if options.lenient()? {
+            // As Spark: PERMISSIVE keeps the row with the field null (and the text in the
+            // corrupt-record column); the other modes treat it as malformed.
+            writer.set_lenient(Some(Lenient {
+                keep: options.mode == Mode::Permissive,
+                corrupt_column: has_corrupt_column.then(|| options.corrupt_column.clone()),
+            }));
+        }
         Ok(JsonWriter {
             file: options.writer.path.clone(),
             writer,
@@ -284,6 +315,15 @@ impl JsonWriter {
             match self.writer.write_document(doc, name)? {
                 Outcome::Written => self.counts[0] += 1,
                 Outcome::Blank => self.counts[1] += 1,
+                Outcome::Partial(error) => {
+                    // Written, with the fields that did not fit null: malformed too.
+                    self.counts[0] += 1;
+                    self.counts[2] += 1;
+                    if self.keep_bad {
+                        let bad = BadDocument::new(row, &error);
+                        self.bad_records.push(bad.record(self.partition, doc));
+                    }
+                }
                 Outcome::Bad(error) => {
                     let bad = BadDocument::new(row, &error);
                     if self.mode == Mode::Failfast {
@@ -347,16 +387,32 @@ impl JsonWriter {
     }
 }
 
-/// Folds one row's document; names it `partition P, row R` in locations.
+/// Folds one row's documents (an object, or an array's objects: [`row_documents`]); names
+/// the row `partition P, row R` in locations.
 fn fold(
     folder: &mut DocumentFolder,
     partition: i64,
     row: i64,
     doc: &[u8],
+    max_depth: usize,
 ) -> rustparquet_core::Result<OneDocument> {
     // Called on bad documents only: the name is not formatted for every document.
     let name = || Arc::from(format!("partition {partition}, row {row}"));
-    folder.fold_one(doc, &name)
+    match row_documents(doc, &name, max_depth)? {
+        RowDocuments::Blank => Ok(OneDocument::Blank),
+        RowDocuments::Bad(error) => Ok(OneDocument::Bad(error)),
+        RowDocuments::One => folder.fold_one(doc, &name),
+        RowDocuments::Elements(starts) => {
+            // Checked already: each element is a valid object (positions in a fatal union
+            // conflict are within the element).
+            for start in starts {
+                if let OneDocument::Bad(error) = folder.fold_one(&doc[start..], &name)? {
+                    return Ok(OneDocument::Bad(error));
+                }
+            }
+            Ok(OneDocument::Taken)
+        }
+    }
 }
 
 /// Per-partition schema inference: documents folded into a [`SchemaInferrer`].
@@ -392,7 +448,7 @@ impl JsonInferrer {
     /// each document first, when it met one. That costs a clone of the inferred tree per batch
     /// of thousands of documents.
     pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
-        let (mode, partition) = (self.mode, self.partition);
+        let (mode, partition, max_depth) = (self.mode, self.partition, self.max_depth);
         let mut failure = None;
         let (inferrer, (bad, blank)) = fold_unit(
             || self.inferrer.clone(),
@@ -407,10 +463,10 @@ impl JsonInferrer {
                             break;
                         }
                     };
-                    match fold(folder, partition, row, doc)? {
+                    match fold(folder, partition, row, doc, max_depth)? {
                         OneDocument::Taken => {}
                         OneDocument::Blank => blank += 1,
-                        OneDocument::Bad(error) | OneDocument::TakenThenTrailingData(error) => {
+                        OneDocument::Bad(error) => {
                             if mode == Mode::Failfast {
                                 let bad = BadDocument::new(row, &error);
                                 failure = Some(bad.failfast("schema inference", partition, doc));

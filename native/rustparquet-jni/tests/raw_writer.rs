@@ -156,15 +156,15 @@ fn partitions_infer_and_merge_into_unions() -> rustparquet_jni::Result<()> {
     );
     let failfast = JsonInferrer::open(&options("FAILFAST", "null", false))?
         .add(&Batch {
-            data: b"{\"x\":1} 2",
-            ends: &[9],
+            data: b"[{\"x\":1}, 2]",
+            ends: &[12],
             first_row: 7,
         })
         .err()
         .map(|e| e.to_string());
     assert_eq!(
         failfast.as_deref(),
-        Some("schema inference: malformed JSON document at partition 3, row 7, line 1, column 9: invalid JSON: unexpected data after the document (a row must hold one JSON document) (document: {\"x\":1} 2); mode FAILFAST stops at the first one: use mode DROPMALFORMED or PERMISSIVE, with badRecordsPath to keep them")
+        Some("schema inference: malformed JSON document at partition 3, row 7, line 1, column 11: `<document>` is an array holding a number; a row that is an array must hold JSON objects only (each one row, as Spark's JSON reader reads it) (document: [{\"x\":1}, 2]); mode FAILFAST stops at the first one: use mode DROPMALFORMED or PERMISSIVE, with badRecordsPath to keep them")
     );
     Ok(())
 }

@@ -64,6 +64,13 @@ pub struct Shredder {
     pending_duplicate: Option<(usize, ColumnPath)>,
     /// Where the first duplicate key was, `file:line:column` and path, once placed.
     first_duplicate: Option<String>,
+    /// Spark's rule for a given schema ([`Shredder::set_lenient`]).
+    lenient: bool,
+    /// Entry counts of the leaves of the fields being walked (lenient mode), a stack: where a
+    /// mismatched field's entries start.
+    marks: Vec<usize>,
+    /// The first mismatch of the document being shredded that lenient mode nulled.
+    partial: Option<BadDocument>,
 }
 
 impl Shredder {
@@ -81,6 +88,9 @@ impl Shredder {
             duplicate_keys: 0,
             pending_duplicate: None,
             first_duplicate: None,
+            lenient: false,
+            marks: Vec::new(),
+            partial: None,
         };
         let root = Field {
             name: "<document>".into(),
@@ -161,11 +171,119 @@ impl Shredder {
         self.rows = 0;
     }
 
+    /// Lenient mode, Spark's JSON reader's rule for a given schema: a key the schema lacks is
+    /// skipped (its value validated, at any depth), a string column takes any value as its
+    /// JSON text without whitespace, and a value that does not fit its field makes that field
+    /// null (at the field's own definition level: the innermost object field around the
+    /// mismatch, so a list of objects keeps its objects and a list of scalars is null as a
+    /// whole) while the rest of the document is kept; [`Shredder::take_partial`] says whether
+    /// that happened. A required field cannot be null: its mismatch nulls the field around it.
+    /// JSON faults still make the whole document bad. Off (strict, the CLI's rule) by default.
+    pub fn set_lenient(&mut self, lenient: bool) {
+        self.lenient = lenient;
+    }
+
+    /// In lenient mode, the first mismatch the document just shredded had (its field was
+    /// written as null), taken.
+    pub fn take_partial(&mut self) -> Option<BadDocument> {
+        self.partial.take()
+    }
+
+    /// Takes the last complete document back out of the buffers.
+    pub fn drop_last_row(&mut self) {
+        if self.rows > 0 {
+            self.rows -= 1;
+            let committed = self.rows;
+            self.leaves
+                .iter_mut()
+                .for_each(|l| l.rollback_row(committed));
+        }
+    }
+
+    /// The leaf of the top-level optional string field `name`, if there is one.
+    pub fn top_level_string_leaf(&self, name: &str) -> Option<usize> {
+        let compile::NodeKind::Struct { keys, children, .. } = &self.nodes[self.root].kind else {
+            return None;
+        };
+        let i = keys.iter().position(|k| &**k == name.as_bytes())?;
+        let n = &self.nodes[children[i]];
+        let is_string = matches!(
+            n.kind,
+            compile::NodeKind::Leaf {
+                ty: compile::LeafType::String,
+                ..
+            }
+        );
+        (is_string && n.repetition == Repetition::Optional && n.leaves.len() == 1)
+            .then_some(n.leaves.start)
+    }
+
+    /// Replaces the last document's entry of `leaf` (from [`Shredder::top_level_string_leaf`])
+    /// with the string `text`.
+    pub fn set_last_row_string(&mut self, leaf: usize, text: &str) {
+        if self.rows == 0 {
+            return;
+        }
+        let buffer = &mut self.leaves[leaf];
+        buffer.truncate_to(buffer.entries() - 1);
+        let LeafValues::Bytes { data, ends } = &mut buffer.values else {
+            unreachable!("string leaves hold bytes")
+        };
+        data.extend_from_slice(text.as_bytes());
+        ends.push(data.len() as u32);
+        let d = buffer.max_def;
+        buffer.levels(0, d);
+    }
+
+    /// In lenient mode, the value of the optional or repeated field `child` of an object
+    /// present at level `d`: on a mismatch its entries are taken back out, the rest of its
+    /// value is skipped and it is written as null.
+    fn field_or_null(
+        &mut self,
+        p: &mut Parser<'_>,
+        child: usize,
+        r: i16,
+        d: i16,
+    ) -> ShredResult<()> {
+        let start = p.clone();
+        let leaves = self.nodes[child].leaves.clone();
+        let base = self.marks.len();
+        for leaf in leaves.clone() {
+            self.marks.push(self.leaves[leaf].entries());
+        }
+        let seen = self.seen.len();
+        let result = match self.value(p, child, r, d) {
+            Err(mismatch @ BadDocument::Mismatch { .. }) => {
+                for (k, leaf) in leaves.clone().enumerate() {
+                    let mark = self.marks[base + k];
+                    self.leaves[leaf].truncate_to(mark);
+                }
+                self.seen.truncate(seen);
+                *p = start;
+                match p.skip_value() {
+                    Ok(()) => {
+                        self.nulls(leaves, r, d);
+                        // Inner fields are walked first: the first one kept is the first in
+                        // byte order.
+                        self.partial.get_or_insert(mismatch);
+                        Ok(())
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            other => other,
+        };
+        self.marks.truncate(base);
+        result
+    }
+
     /// Shreds the document at the parser's position. On error, everything the document had
     /// written is taken back out of the buffers.
     pub fn shred_document(&mut self, p: &mut Parser<'_>) -> ShredResult<()> {
         self.seen.clear();
         self.pending_duplicate = None;
+        self.partial = None;
+        self.marks.clear();
         let node = self.whole_document.unwrap_or(self.root);
         let result = match p.peek() {
             Ok(ValueKind::Object) => self.item(p, node, 0),
@@ -178,6 +296,7 @@ impl Shredder {
                 Ok(())
             }
             Err(e) => {
+                self.partial = None;
                 let committed = self.rows;
                 self.leaves
                     .iter_mut()
@@ -311,6 +430,46 @@ mod tests {
             assert_eq!((triplets(&s, 0), triplets(&s, 1)), before, "{bad}");
         }
         assert_eq!(s.buffered_rows(), 1);
+    }
+
+    #[test]
+    fn lenient_mode_nulls_a_mismatched_field_at_its_own_level() {
+        let schema = Schema::new(vec![
+            Field::list(
+                "lo",
+                DataType::Struct(vec![
+                    Field::optional("x", DataType::Int64),
+                    Field::optional("y", DataType::Int64),
+                ]),
+            ),
+            Field::list("l", DataType::Int64),
+        ]);
+        let mut s = Shredder::new(&schema);
+        s.set_lenient(true);
+        let doc = r#"{"lo": [{"x": 1, "y": 2}, {"x": [[1]], "y": 3, "z": {"q": [1]}}], "l": [1, "s", 2]}"#;
+        s.shred_document(&mut Parser::new(doc.as_bytes(), 0, 64))
+            .unwrap();
+        // The second object keeps `y`; its `x` is null at the object's level (3, not 4).
+        assert_eq!(triplets(&s, 0), [t(Some("1"), 0, 4), t(None, 1, 3)]);
+        assert_eq!(triplets(&s, 1), [t(Some("2"), 0, 4), t(Some("3"), 1, 4)]);
+        // A list of scalars with a bad item is null as a whole (as in Spark).
+        assert_eq!(triplets(&s, 2), [t(None, 0, 0)]);
+        let Some(BadDocument::Mismatch { offset, path, .. }) = s.take_partial() else {
+            panic!("no partial")
+        };
+        assert_eq!(
+            (path.to_string(), &doc[offset..offset + 1]),
+            ("lo[].x".into(), "[")
+        );
+        // Valid JSON throughout or not at all: a fault after a nulled field is the document's.
+        let bad = r#"{"lo": [{"x": "a"}], "l": [1, }"#;
+        assert!(matches!(
+            s.shred_document(&mut Parser::new(bad.as_bytes(), 0, 64)),
+            Err(BadDocument::Parse(_))
+        ));
+        assert!(s.take_partial().is_none());
+        assert_eq!(s.buffered_rows(), 1);
+        assert_eq!(triplets(&s, 0).len(), 2);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::schema::{Repetition, UnionMember};
 impl Shredder {
     /// A value of `node` (which may be null or, for a repeated node, an array), whose parent
     /// is present at definition level `parent_def`.
-    fn value(
+    pub(super) fn value(
         &mut self,
         p: &mut Parser<'_>,
         node: usize,
@@ -250,6 +250,10 @@ impl Shredder {
             let found =
                 crate::json::find_key_near(keys, key, hint).or_else(|| index.get(key).copied());
             let Some(i) = found else {
+                if self.lenient {
+                    p.skip_value()?;
+                    continue;
+                }
                 let key = String::from_utf8_lossy(key).into_owned();
                 return Err(BadDocument::Mismatch {
                     offset: p.last_key_offset(),
@@ -278,7 +282,11 @@ impl Shredder {
             }
             self.seen[word] |= bit;
             let d = self.nodes[node].def;
-            self.value(p, child, r, d)?;
+            if self.lenient && self.nodes[child].repetition != Repetition::Required {
+                self.field_or_null(p, child, r, d)?;
+            } else {
+                self.value(p, child, r, d)?;
+            }
         }
         // Missing members are null at this object's level.
         let d = self.nodes[node].def;
@@ -315,10 +323,14 @@ impl Shredder {
     ) -> ShredResult<()> {
         let kind = p.peek()?;
         let offset = p.pos();
+        let lenient = self.lenient;
         let buffer = &mut self.leaves[leaf];
         match (ty, kind) {
-            // JSON text columns take any value: strings as they are, others as JSON text.
-            (LeafType::String, ValueKind::String) | (LeafType::Json, _) => {
+            // JSON text columns take any value: strings as they are, others as JSON text (so
+            // do string columns in lenient mode, as Spark's reader does).
+            (LeafType::String, ValueKind::String) | (LeafType::Json, _) | (LeafType::String, _)
+                if kind == ValueKind::String || ty == LeafType::Json || lenient =>
+            {
                 let LeafValues::Bytes { data, ends } = &mut buffer.values else {
                     unreachable!("string leaves hold bytes")
                 };

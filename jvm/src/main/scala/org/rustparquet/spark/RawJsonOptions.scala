@@ -9,8 +9,8 @@ import org.apache.spark.sql.types.{StringType, StructType}
 /**
  * Options of the raw-JSON path (`option("jsonColumn", ...)`), Spark's JSON vocabulary where it
  * has one: `mode` (FAILFAST, the default here, DROPMALFORMED, PERMISSIVE), `badRecordsPath`,
- * `columnNameOfCorruptRecord`, `schema`; plus `unionMode` (alias `unions`), `variant`, `maxDepth`,
- * `batchBytes`. Also the
+ * `columnNameOfCorruptRecord`, `schema`; plus `schemaMatch`, `fieldOrder`, `unionMode` (alias
+ * `unions`), `variant`, `maxDepth`, `batchBytes`. Also the
  * two values the driver resolves for the tasks ([[resolvedSchema]], [[badRecordsDir]]), which
  * travel to them as options of the write like any other.
  */
@@ -35,6 +35,29 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
   val schemaText: Option[String] = parameters.get("schema").filter(_.trim.nonEmpty)
 
   /**
+   * `schemaMatch`: how documents meet a given `schema`: `lenient` (default, Spark's JSON reader's
+   * rule: keys the schema lacks are ignored, a string column takes any value as JSON text, a
+   * field whose value has another type is null and the document counts as malformed, kept in
+   * PERMISSIVE) or `strict` (either makes the whole document malformed). An inferred schema fits
+   * every document, and is met strictly.
+   */
+  val schemaMatch: String = parameters.get("schemaMatch").map(_.trim.toLowerCase(Locale.ROOT)).getOrElse("lenient")
+  if (!SchemaMatches.contains(schemaMatch)) {
+    throw new IllegalArgumentException(
+      s"option `schemaMatch`: '$schemaMatch' is not one of ${SchemaMatches.mkString(", ")}")
+  }
+
+  /**
+   * `fieldOrder`: the order of an inferred schema's fields: `name` (default: sorted by name at
+   * every level, as Spark's JSON inference orders them) or `document` (the order the documents
+   * first show them in). A given schema keeps its own order.
+   */
+  val fieldOrder: String = parameters.get("fieldOrder").map(_.trim.toLowerCase(Locale.ROOT)).getOrElse("name")
+  if (!FieldOrders.contains(fieldOrder)) {
+    throw new IllegalArgumentException(
+      s"option `fieldOrder`: '$fieldOrder' is not one of ${FieldOrders.mkString(", ")}")
+  }
+
    * `unionMode` (or `unions`, as the CLI's `--unions`): union (default), string, variant or
    * error, for fields seen with several JSON types. `variant` writes such a field as a Parquet
    * `VARIANT` (Spark 4 reads it as `VARIANT`).
@@ -105,6 +128,7 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
     doc.put("maxDepth", maxDepth)
     doc.put("unionMode", unionMode)
     doc.put("variantPaths", java.util.Arrays.asList(variantPaths: _*))
+    doc.put("schemaMatch", if (schemaText.isDefined) schemaMatch else "strict")
     RustParquetOptions.Json.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)
   }
 
@@ -133,6 +157,8 @@ private[spark] object RawJsonOptions {
   val UnionModes = Seq("union", "string", "variant", "error")
   /** The `variant` path of the whole document. */
   val WholeDocument = "$"
+  val SchemaMatches = Seq("lenient", "strict")
+  val FieldOrders = Seq("name", "document")
   val DefaultMaxDepth = 128
   val MaxDepth = 190
   val ResolvedSchemaKey = "rustparquet.internal.schema"

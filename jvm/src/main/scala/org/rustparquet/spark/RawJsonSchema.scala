@@ -2,7 +2,8 @@ package org.rustparquet.spark
 
 import java.nio.charset.StandardCharsets
 
-import com.fasterxml.jackson.databind.node.ObjectNode
+import com.fasterxml.jackson.databind.JsonNode
+import com.fasterxml.jackson.databind.node.{ArrayNode, ObjectNode}
 import org.apache.spark.sql.DataFrame
 import org.slf4j.LoggerFactory
 
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory
  * The schema every task of a raw write writes with, resolved once on the driver in rustparquet's
  * schema JSON: `option("schema")` parsed by the core (any form `rustparquet convert --schema`
  * takes: Spark DDL, Spark JSON, rustparquet JSON, ...), or found by the distributed inference pass
- * ([[RawJsonInference]]). PERMISSIVE adds the corrupt-record column (to a given schema always, to
+ * ([[RawJsonInference]]), its fields sorted by name as Spark's inference sorts them unless
+ * `fieldOrder` is `document`. PERMISSIVE adds the corrupt-record column (to a given schema always, to
  * an inferred one when a document was malformed, as Spark's inference does).
  */
 private[spark] object RawJsonSchema {
@@ -18,10 +20,37 @@ private[spark] object RawJsonSchema {
   def resolve(data: DataFrame, options: RawJsonOptions, file: RustParquetOptions): String =
     given(options).getOrElse {
       val found = RawJsonInference.infer(data, options, file)
-      checked(if (options.mode == "PERMISSIVE" && found.bad > 0) {
+      val schema = if (options.mode == "PERMISSIVE" && found.bad > 0) {
         withCorruptColumn(found.schema, options.corruptColumn)
-      } else found.schema)
+      } else found.schema
+      checked(if (options.fieldOrder == "name") sortedByName(schema) else schema)
     }
+
+  /**
+   * `schema` (rustparquet JSON) with the fields of every object sorted by name, as Spark's JSON
+   * inference orders them (`String.compareTo`, UTF-16 order: upper case before `_` before lower
+   * case), at every level; a union's members keep their order (they are types, not keys).
+   */
+  def sortedByName(schemaJson: String): String = {
+    def key(f: JsonNode): String = Option(f.get("key")).map(_.asText()).getOrElse(f.path("name").asText())
+    def sort(node: JsonNode): Unit = node match {
+      case o: ObjectNode =>
+        Option(o.get("fields")).collect { case a: ArrayNode => a }.foreach { a =>
+          val sorted = (0 until a.size()).map(i => a.get(i)).sortWith { (x, y) =>
+            val c = key(x).compareTo(key(y))
+            if (c != 0) c < 0 else x.path("name").asText() < y.path("name").asText()
+          }
+          a.removeAll()
+          sorted.foreach(n => a.add(n))
+        }
+        o.elements().forEachRemaining(child => sort(child))
+      case a: ArrayNode => a.elements().forEachRemaining(child => sort(child))
+      case _ =>
+    }
+    val root = RustParquetOptions.Json.readTree(schemaJson)
+    sort(root)
+    RustParquetOptions.Json.writeValueAsString(root)
+  }
 
   /**
    * `option("schema")`, parsed by the core as `rustparquet convert --schema` parses it: the same

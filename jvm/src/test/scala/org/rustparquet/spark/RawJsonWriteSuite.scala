@@ -59,11 +59,12 @@ class RawJsonWriteSuite extends SparkSessionSuite {
     val out = freshPath("inferred")
     text(nested, 2).write.format("rustparquet").option("jsonColumn", "value").save(out)
     val back = spark.read.parquet(out)
+    // Fields sorted by name at every level, as Spark's inference sorts them; a union's members
+    // are types and keep their order.
     assert(back.schema.simpleString ===
-      "struct<id:bigint,a:struct<b:array<bigint>,c:string>," +
-        "u:struct<long:bigint,string:string,array:array<boolean>,object:struct<v:bigint>>," +
-        "e:array<struct<z:double>>,o:struct<k:string>,big:decimal(38,0)>")
-    val rows = back.orderBy("id").collect()
+      "struct<a:struct<b:array<bigint>,c:string>,big:decimal(38,0),e:array<struct<z:double>>,id:bigint," +
+        "o:struct<k:string>,u:struct<long:bigint,string:string,array:array<boolean>,object:struct<v:bigint>>>")
+    val rows = back.orderBy("id").select("id").collect()
     assert(rows.map(_.getLong(0)).toSeq === Seq(1L, 2L, 3L, 4L))
     val a = back.orderBy("id").select(col("a.b")).collect().map(r => Option(r.getSeq[Any](0)).map(_.toList))
     assert(a.toSeq === Seq(Some(List(1L, 2L)), None, Some(Nil), Some(List(null))))
@@ -219,7 +220,7 @@ class RawJsonWriteSuite extends SparkSessionSuite {
     """{"id": 1}""",
     """{"id": 2, "x": [1, }""",
     """{"id": 3}""",
-    """{"id": 4} trailing""")
+    """[{"id": 4}, 5]""")
 
   test("FAILFAST (the default) fails naming the document's partition, row, line, column and text") {
     val out = freshPath("failfast")
@@ -246,7 +247,7 @@ class RawJsonWriteSuite extends SparkSessionSuite {
       .option("mode", "DROPMALFORMED").option("badRecordsPath", bad).save(out)
     assert(spark.read.parquet(out).orderBy("id").collect().map(_.getLong(0)).toSeq === Seq(1L, 3L))
     val kept = spark.read.json(bad + "/*/part-*.json").orderBy("row")
-    assert(kept.select("partition", "row", "line", "column").collect().toSeq === Seq(Row(0L, 1L, 1L, 20L), Row(0L, 3L, 1L, 11L)))
+    assert(kept.select("partition", "row", "line", "column").collect().toSeq === Seq(Row(0L, 1L, 1L, 20L), Row(0L, 3L, 1L, 13L)))
     assert(kept.select("document").collect().map(_.getString(0)).toSeq === Seq(withBad(1), withBad(3)))
     assert(kept.select("error").head().getString(0) === "invalid JSON: expected a value, found '}'")
     assert(files(bad).map(_.getName).filterNot(_.endsWith(".crc")).forall(_.matches("part-\\d{5}\\.json")), files(bad))
@@ -256,8 +257,93 @@ class RawJsonWriteSuite extends SparkSessionSuite {
     val out = freshPath("permissive")
     text(withBad).write.format("rustparquet").option("jsonColumn", "value").option("mode", "PERMISSIVE").save(out)
     val back = spark.read.parquet(out)
-    assert(back.schema.fieldNames.toSeq === Seq("id", "_corrupt_record"))
-    assert(back.collect().toSet === Set(Row(1L, null), Row(null, withBad(1)), Row(3L, null), Row(null, withBad(3))))
+    assert(back.schema.fieldNames.toSeq === Seq("_corrupt_record", "id"))
+    assert(back.collect().toSet === Set(Row(null, 1L), Row(withBad(1), null), Row(null, 3L), Row(withBad(3), null)))
+  }
+
+  test("a given schema is met as Spark's JSON reader meets it: unknown keys ignored, a mismatched field null") {
+    val lines = Seq(
+      """{"a": 1, "zz": {"q": [1,2]}, "b": "x"}""",
+      """{"a": "notint", "b": "y"}""",
+      """{"a": 2, "o": {"x": "bad", "y": 5, "extra": [1]}, "b": "z"}""",
+      """{"a": 3, "l": [1, "s", 3], "lo": [{"x": 1}, {"x": "bad"}], "b": 7}""",
+      // (no spaces inside `b`: Spark 4 keeps a nested value's text as written, Spark 3.5 and we compact it)
+      """{"a": 4, "b": {"k":1}, "c": 3, "d": "true"}""",
+      """{"a": 5, "o": 5}""",
+      """{"a": 6, "l": [1, }""")
+    val ddl = "a BIGINT, b STRING, c DOUBLE, d BOOLEAN, o STRUCT<x: BIGINT, y: BIGINT>, l ARRAY<BIGINT>, " +
+      "lo ARRAY<STRUCT<x: BIGINT>>, _corrupt_record STRING"
+    val input = text(lines)
+    val file = new File(freshPath("lenient-in") + ".json")
+    Files.write(file.toPath, lines.mkString("", "\n", "\n").getBytes(StandardCharsets.UTF_8))
+    for (mode <- Seq("PERMISSIVE", "DROPMALFORMED")) {
+      val out = freshPath("lenient-" + mode)
+      input.write.format("rustparquet").option("jsonColumn", "value").option("schema", ddl)
+        .option("mode", mode).save(out)
+      val spark_ = spark.read.schema(ddl).option("mode", mode).json(file.getPath)
+      assert(spark.read.parquet(out).collect().toSet === spark_.collect().toSet, mode)
+    }
+    // FAILFAST: an unknown key is no fault; a mismatched field is.
+    val ok = freshPath("lenient-failfast")
+    text(lines.take(1)).write.format("rustparquet").option("jsonColumn", "value").option("schema", ddl).save(ok)
+    assert(spark.read.parquet(ok).select("a", "b").collect().toSeq === Seq(Row(1L, "x")))
+    val failed = intercept[SparkException] {
+      text(lines.take(2)).write.format("rustparquet").option("jsonColumn", "value").option("schema", ddl)
+        .save(freshPath("lenient-failfast-2"))
+    }
+    assert(Iterator.iterate[Throwable](failed)(_.getCause).takeWhile(_ != null).map(_.getMessage)
+      .exists(_.contains("row 1, line 1, column 7: `a` is an integer in the schema but a string here")))
+    // schemaMatch=strict: today's rule, the whole document is malformed.
+    val strict = freshPath("strict")
+    input.write.format("rustparquet").option("jsonColumn", "value").option("schema", ddl)
+      .option("mode", "PERMISSIVE").option("schemaMatch", "strict").save(strict)
+    assert(spark.read.parquet(strict).where("_corrupt_record IS NULL").count() === 0)
+    assert(spark.read.parquet(strict).count() === lines.size)
+    val refused = intercept[IllegalArgumentException] {
+      input.write.format("rustparquet").option("jsonColumn", "value").option("schemaMatch", "loose").save(freshPath("x"))
+    }
+    assert(refused.getMessage === "option `schemaMatch`: 'loose' is not one of lenient, strict")
+  }
+
+  test("a row holding an array of objects is one row per object; text after the JSON is ignored, as in Spark") {
+    val lines = Seq(
+      """[{"b": 1, "a": "x"}, {"a": "y"}]""",
+      """{"a": "z", "b": 2} trailing""",
+      """{"a": "w"} {"a": "v"}""",
+      "[]",
+      """[{"a": "u"}, 5]""")
+    val file = new File(freshPath("arrays-in") + ".json")
+    Files.write(file.toPath, lines.mkString("", "\n", "\n").getBytes(StandardCharsets.UTF_8))
+    val ddl = "a STRING, b BIGINT, _corrupt_record STRING"
+    val out = freshPath("arrays")
+    text(lines).write.format("rustparquet").option("jsonColumn", "value").option("schema", ddl)
+      .option("mode", "PERMISSIVE").save(out)
+    assert(spark.read.parquet(out).collect().toSet ===
+      spark.read.schema(ddl).option("mode", "PERMISSIVE").json(file.getPath).collect().toSet)
+    // Inferred: the array's objects are documents of the inference too.
+    val inferred = freshPath("arrays-inferred")
+    text(lines).write.format("rustparquet").option("jsonColumn", "value").option("mode", "DROPMALFORMED").save(inferred)
+    assert(spark.read.parquet(inferred).select("a", "b").collect().toSet ===
+      Set(Row("x", 1L), Row("y", null), Row("z", 2L), Row("w", null)))
+  }
+
+  test("an inferred schema's fields are in Spark's order (by name, every level); fieldOrder=document keeps theirs") {
+    val lines = Seq("""{"b": 1, "a": {"z": 1, "c": 2}, "Q": 1}""", """{"_x": 1, "Z": [{"y": 1, "b": 2}]}""")
+    val file = new File(freshPath("order-in") + ".json")
+    Files.write(file.toPath, lines.mkString("", "\n", "\n").getBytes(StandardCharsets.UTF_8))
+    val out = freshPath("order")
+    text(lines).write.format("rustparquet").option("jsonColumn", "value").save(out)
+    assert(spark.read.parquet(out).schema === spark.read.json(file.getPath).schema)
+    assert(spark.read.parquet(out).schema.simpleString ===
+      "struct<Q:bigint,Z:array<struct<b:bigint,y:bigint>>,_x:bigint,a:struct<c:bigint,z:bigint>,b:bigint>")
+    val kept = freshPath("order-document")
+    text(lines).write.format("rustparquet").option("jsonColumn", "value").option("fieldOrder", "document").save(kept)
+    assert(spark.read.parquet(kept).schema.simpleString ===
+      "struct<b:bigint,a:struct<z:bigint,c:bigint>,Q:bigint,_x:bigint,Z:array<struct<y:bigint,b:bigint>>>")
+    val refused = intercept[IllegalArgumentException] {
+      text(lines).write.format("rustparquet").option("jsonColumn", "value").option("fieldOrder", "alpha").save(freshPath("x"))
+    }
+    assert(refused.getMessage === "option `fieldOrder`: 'alpha' is not one of name, document")
   }
 
   test("save modes, partitionBy and maxRecordsPerFile on the raw path") {

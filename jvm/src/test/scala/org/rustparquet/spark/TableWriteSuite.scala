@@ -238,7 +238,7 @@ class TableWriteSuite extends SparkSessionSuite {
     """{"id": 3, "user": null, "n": 2.5, "day": "d1"}""")
 
   test("raw JSON into a table: saveAsTable with jsonColumn stores the documents' schema and values") {
-    text(docs).write.format("rustparquet").option("jsonColumn", "value").saveAsTable("raw_t")
+    text(docs).write.format("rustparquet").option("jsonColumn", "value").option("fieldOrder", "document").saveAsTable("raw_t")
     val back = spark.table("raw_t")
     assert(back.schema.simpleString === "struct<id:bigint,user:struct<name:string,langs:array<string>>,n:double,day:string>")
     assert(back.orderBy("id").collect().toSeq === Seq(
@@ -249,7 +249,8 @@ class TableWriteSuite extends SparkSessionSuite {
 
     // Partitioned by a column next to the documents, as with save().
     text(docs).selectExpr("value", "get_json_object(value, '$.day') AS part")
-      .write.format("rustparquet").option("jsonColumn", "value").partitionBy("part").saveAsTable("raw_parts")
+      .write.format("rustparquet").option("jsonColumn", "value").option("fieldOrder", "document")
+      .partitionBy("part").saveAsTable("raw_parts")
     assert(spark.table("raw_parts").schema.fieldNames.toSeq === Seq("id", "user", "n", "day", "part"))
     assert(spark.sql("SHOW PARTITIONS raw_parts").collect().map(_.getString(0)).sorted.toSeq === Seq("part=d1", "part=d2"))
     assert(spark.table("raw_parts").where("part = 'd1'").orderBy("id").select("id").collect().map(_.getLong(0)).toSeq ===
@@ -258,7 +259,7 @@ class TableWriteSuite extends SparkSessionSuite {
   }
 
   test("raw JSON tables: appending documents with saveAsTable is refused by Spark; typed inserts and save() work") {
-    text(docs).write.format("rustparquet").option("jsonColumn", "value").saveAsTable("raw_more")
+    text(docs).write.format("rustparquet").option("jsonColumn", "value").option("fieldOrder", "document").saveAsTable("raw_more")
     val more = Seq("""{"id": 10, "user": {"name": "z", "langs": ["de"]}, "n": 0.5, "day": "d3"}""")
     val refused = intercept[AnalysisException] {
       text(more).write.format("rustparquet").option("jsonColumn", "value").mode("append").saveAsTable("raw_more")
