@@ -9,6 +9,7 @@
 
 mod batches;
 mod levels;
+mod parallel;
 mod plan;
 
 use std::sync::Arc;
