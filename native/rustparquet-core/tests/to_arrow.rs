@@ -445,7 +445,7 @@ fn parallel_and_sequential_readers_agree_on_many_chunks() {
 #[test]
 fn a_stopping_consumer_gets_findings_up_to_its_last_row() {
     let dir = tempfile::tempdir().unwrap();
-    let (input, text, bad) = big_input_with_bad_lines(dir.path());
+    let (input, _, bad) = big_input_with_bad_lines(dir.path());
     let inputs = [input.display().to_string()];
     let options = skipping();
     let limits = BatchLimits {

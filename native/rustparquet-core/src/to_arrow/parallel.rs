@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 
 use arrow_array::RecordBatch;
 
-use super::batches::{ArrowSink, BatchLimits, Mark, ReadSummary};
+use super::sink::{ArrowSink, BatchLimits, Mark, ReadSummary};
 use super::BatchBuilder;
 use crate::convert::{parse_chunk, run_chunks, ChunkOutcome, ConvertOptions};
 use crate::error::{Error, Result};
