@@ -535,21 +535,23 @@ pub fn convert_with_schema(
 }
 
 /// What one chunk's worker found.
-enum ChunkOutcome<T> {
+pub(crate) enum ChunkOutcome<T> {
     Done(T),
     /// A document spans the chunk's end: the input is not newline-delimited.
     Unchunkable,
 }
 
 /// Runs `work` over the chunks of `inputs` on `threads` threads and hands the results to
-/// `consume` in input order. Returns `Ok(false)` when a chunk was unchunkable (the caller
-/// redoes the work sequentially). The first error in input order wins.
-fn run_chunks<S, T: Send>(
+/// `consume` in input order; `consume` returns `Ok(false)` to stop early (the run then counts
+/// as complete). Returns `Ok(false)` when a chunk was unchunkable: the results of the chunks
+/// before it have been consumed, none after it (the caller redoes the rest sequentially). The
+/// first error in input order wins.
+pub(crate) fn run_chunks<S, T: Send>(
     inputs: &[Input],
     options: &ConvertOptions,
     init: impl Fn() -> S + Sync,
     work: impl Fn(&mut S, &Chunk) -> Result<ChunkOutcome<T>> + Sync,
-    mut consume: impl FnMut(T) -> Result<()>,
+    mut consume: impl FnMut(T) -> Result<bool>,
 ) -> Result<bool> {
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
@@ -611,19 +613,23 @@ fn run_chunks<S, T: Send>(
         let mut pending = BTreeMap::new();
         let mut next = 0u64;
         let mut outcome: Result<bool> = Ok(true);
+        let mut stopped = false;
         for (seq, result) in result_rx {
             pending.insert(seq, result);
             while let Some(result) = pending.remove(&next) {
                 next += 1;
-                if !matches!(outcome, Ok(true)) {
+                if !matches!(outcome, Ok(true)) || stopped {
                     continue;
                 }
                 let step = match result {
-                    Ok(ChunkOutcome::Done(t)) => consume(t).map(|_| true),
+                    Ok(ChunkOutcome::Done(t)) => consume(t).map(|go_on| {
+                        stopped = !go_on;
+                        true
+                    }),
                     Ok(ChunkOutcome::Unchunkable) => Ok(false),
                     Err(e) => Err(e),
                 };
-                if !matches!(step, Ok(true)) {
+                if stopped || !matches!(step, Ok(true)) {
                     stop.store(true, Ordering::Relaxed);
                     outcome = step;
                 }
@@ -642,7 +648,7 @@ fn run_chunks<S, T: Send>(
 /// Parses one chunk's documents into `sink`, applying `policy` to bad ones. `None` if parsing
 /// stopped inside a document that goes on past the chunk (so the input is not
 /// newline-delimited): a clean chunk is consumed to its end.
-fn parse_chunk(
+pub(crate) fn parse_chunk(
     inputs: &[Input],
     chunk: &Chunk,
     sink: &mut dyn DocumentSink,
@@ -697,7 +703,7 @@ fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<S
                 ChunkOutcome::Done(inferrer)
             })
         },
-        |inferrer| total.merge(&inferrer),
+        |inferrer| total.merge(&inferrer).map(|_| true),
     )?;
     complete.then(|| total.finish()).transpose()
 }
@@ -757,7 +763,7 @@ fn convert_parallel(
             documents += chunk.documents;
             duplicate_keys += chunk.duplicate_keys;
             first_duplicate = first_duplicate.take().or(chunk.first_duplicate);
-            Ok(())
+            Ok(true)
         },
     )?;
     if !complete {

@@ -280,3 +280,288 @@ fn bad_documents_under_skip_are_left_out() {
     let a = batches[0].column(0).as_primitive::<Int64Type>();
     assert_eq!(a.values().to_vec(), [1, 3]);
 }
+
+// The parallel reader (2+ threads, chunks of 8 MB) against the sequential one (1 thread).
+
+/// Appends about `bytes` of generated documents to `out`: nested lists and objects, missing
+/// and null fields, a duplicate key every 1,000th document and, when `bad`, a broken line
+/// every 997th. Returns the bad lines' positions among all lines written (first line 0).
+fn generate(out: &mut String, bytes: usize, bad: bool, first: u64) -> Vec<u64> {
+    let mut bad_lines = Vec::new();
+    let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ first;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let start = out.len();
+    let mut i = first;
+    while out.len() - start < bytes {
+        if bad && i % 997 == 5 {
+            out.push_str("{\"id\": \n");
+            bad_lines.push(i);
+            i += 1;
+            continue;
+        }
+        let r = next();
+        let tags: Vec<String> = (0..r % 4)
+            .map(|k| format!("\"t{}\"", (r >> k) % 50))
+            .collect();
+        let nested = match r % 5 {
+            0 => String::new(),
+            1 => ", \"nested\": null".to_string(),
+            _ => format!(
+                ", \"nested\": {{\"x\": {}, \"ys\": [{}]}}",
+                (r % 1000) as f64 / 8.0,
+                (0..(r >> 8) % 3)
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let dup = if i % 1000 == 7 { "\"id\": -1, " } else { "" };
+        out.push_str(&format!(
+            "{{{dup}\"id\": {i}, \"name\": \"n{}\", \"tags\": [{}]{nested}}}\n",
+            r % 10_000,
+            tags.join(", ")
+        ));
+        i += 1;
+    }
+    bad_lines
+}
+
+/// Batches and summary of `inputs` read on `threads` threads.
+fn read_with(
+    inputs: &[String],
+    options: &ConvertOptions,
+    threads: usize,
+    limits: BatchLimits,
+    stop_after: Option<usize>,
+) -> (Vec<RecordBatch>, rustparquet_core::to_arrow::ReadSummary) {
+    let inputs = expand_inputs(inputs).unwrap();
+    let schema = infer_schema(&inputs, options).unwrap();
+    let options = ConvertOptions {
+        threads,
+        ..options.clone()
+    };
+    let mut batches = Vec::new();
+    let summary = read_batches(&inputs, &schema, &options, limits, &mut |b| {
+        batches.push(b);
+        stop_after.is_none_or(|n| batches.len() < n)
+    })
+    .unwrap();
+    (batches, summary)
+}
+
+/// Whether two runs' batches hold the same rows in the same order.
+fn same_rows(a: &[RecordBatch], b: &[RecordBatch]) {
+    let rows = |x: &[RecordBatch]| x.iter().map(RecordBatch::num_rows).sum::<usize>();
+    assert_eq!(rows(a), rows(b));
+    let (mut i, mut j, mut at_a, mut at_b, mut row) = (0, 0, 0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let n = (a[i].num_rows() - at_a).min(b[j].num_rows() - at_b);
+        let (x, y) = (a[i].slice(at_a, n), b[j].slice(at_b, n));
+        assert_eq!(x.schema(), y.schema());
+        for (c, (p, q)) in x.columns().iter().zip(y.columns()).enumerate() {
+            assert_eq!(
+                p.to_data(),
+                q.to_data(),
+                "column {c}, rows {row}..{}",
+                row + n
+            );
+        }
+        (at_a, at_b, row) = (at_a + n, at_b + n, row + n);
+        if at_a == a[i].num_rows() {
+            (i, at_a) = (i + 1, 0);
+        }
+        if at_b == b[j].num_rows() {
+            (j, at_b) = (j + 1, 0);
+        }
+    }
+}
+
+fn assert_same_findings(
+    a: &rustparquet_core::to_arrow::ReadSummary,
+    b: &rustparquet_core::to_arrow::ReadSummary,
+) {
+    assert_eq!(a.documents, b.documents);
+    assert_eq!(a.bad_documents, b.bad_documents);
+    assert_eq!(a.first_errors, b.first_errors);
+    assert_eq!(a.duplicate_keys, b.duplicate_keys);
+}
+
+/// About 20 MB of generated documents (three 8 MB chunks) with bad lines: the file, its text
+/// and the bad lines' positions.
+fn big_input_with_bad_lines(dir: &Path) -> (PathBuf, String, Vec<u64>) {
+    let mut text = String::new();
+    let bad = generate(&mut text, 20 << 20, true, 0);
+    (write(dir, "big.ndjson", &text), text, bad)
+}
+
+fn skipping() -> ConvertOptions {
+    ConvertOptions {
+        on_error: OnError::Skip,
+        ..ConvertOptions::default()
+    }
+}
+
+#[test]
+fn parallel_and_sequential_readers_agree_on_many_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, text, bad) = big_input_with_bad_lines(dir.path());
+    let inputs = [input.display().to_string()];
+    let options = skipping();
+    let lines = text.lines().count() as u64;
+    for limits in [
+        BatchLimits::default(),
+        BatchLimits {
+            rows: 5_000,
+            bytes: 256 << 10,
+        },
+    ] {
+        let (one, s1) = read_with(&inputs, &options, 1, limits, None);
+        for threads in [2, 3] {
+            let (many, s) = read_with(&inputs, &options, threads, limits, None);
+            same_rows(&one, &many);
+            assert_same_findings(&s1, &s);
+            assert_eq!(s.batches, many.len() as u64);
+            assert!(many.iter().all(|b| b.num_rows() <= limits.rows));
+            // At least one batch per 8 MB chunk.
+            assert!(many.len() >= 3, "{} batches", many.len());
+        }
+        assert_eq!(s1.bad_documents, bad.len() as u64);
+        assert_eq!(s1.documents, lines - bad.len() as u64);
+        assert_eq!(s1.duplicate_keys, s1.documents.div_ceil(1000));
+    }
+    // And both equal the Parquet route.
+    let options = ConvertOptions {
+        threads: 3,
+        ..options
+    };
+    same_as_parquet(&input, &options, 65_536);
+}
+
+#[test]
+fn a_stopping_consumer_gets_findings_up_to_its_last_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, _, bad) = big_input_with_bad_lines(dir.path());
+    let inputs = [input.display().to_string()];
+    let options = skipping();
+    let limits = BatchLimits {
+        rows: 30_000,
+        ..BatchLimits::default()
+    };
+    // Stopping inside the first chunk's batches and at its last one.
+    for (threads, stop) in [(1, 2), (2, 2), (3, 2), (1, 4), (2, 4)] {
+        let (batches, summary) = read_with(&inputs, &options, threads, limits, Some(stop));
+        assert_eq!(batches.len(), stop, "threads {threads}");
+        assert_eq!(summary.batches, stop as u64);
+        let rows: u64 = batches.iter().map(|b| b.num_rows() as u64).sum();
+        assert_eq!(summary.documents, rows);
+        // The bad lines before the last row handed out: line k holds document k - (bad
+        // lines before it).
+        let mut good = 0;
+        let mut bad_before = 0;
+        let mut dups = 0;
+        for line in 0.. {
+            if bad.binary_search(&line).is_ok() {
+                bad_before += 1;
+                continue;
+            }
+            if line % 1000 == 7 {
+                dups += 1;
+            }
+            good += 1;
+            if good == rows {
+                break;
+            }
+        }
+        assert_eq!(summary.bad_documents, bad_before, "threads {threads}");
+        assert_eq!(summary.duplicate_keys, dups, "threads {threads}");
+    }
+}
+
+#[test]
+fn a_document_across_a_chunk_end_goes_on_with_one_parser() {
+    // Two inputs; the second is newline-delimited for 12 MB, then a pretty-printed document
+    // of about 8 MB (so it crosses the end of the second 8 MB chunk), then more lines with a
+    // bad one.
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = String::new();
+    generate(&mut first, 1 << 20, false, 0);
+    let mut second = String::new();
+    generate(&mut second, 12 << 20, false, 1_000_000);
+    second.push_str("{\"id\": 5,\n \"tags\": [\n");
+    for k in 0..900_000 {
+        second.push_str(&format!("  \"p{}\",\n", k % 100));
+    }
+    second.push_str("  \"end\"\n ]\n}\n");
+    let lines_before = second.lines().count() as u64;
+    let bad = generate(&mut second, 2 << 20, true, 2_000_000);
+    let inputs = [
+        write(dir.path(), "a.ndjson", &first).display().to_string(),
+        write(dir.path(), "b.ndjson", &second).display().to_string(),
+    ];
+    let options = ConvertOptions {
+        on_error: OnError::Skip,
+        ..ConvertOptions::default()
+    };
+    let (one, s1) = read_with(&inputs, &options, 1, BatchLimits::default(), None);
+    let (many, s) = read_with(&inputs, &options, 2, BatchLimits::default(), None);
+    same_rows(&one, &many);
+    assert_same_findings(&s1, &s);
+    assert_eq!(s.bad_documents, bad.len() as u64);
+    // The parallel reader handed out the first input's chunk on its own (one parser would
+    // have filled a batch across both inputs) before it met the long document.
+    assert_eq!(many[0].num_rows(), first.lines().count());
+    assert!(one[0].num_rows() > first.lines().count());
+    // The error names the right line after the switch to one parser.
+    let line = lines_before + (bad[0] - 2_000_000) + 1;
+    assert!(
+        s.first_errors[0].contains(&format!("starts at line {line})")),
+        "{:?}",
+        s.first_errors
+    );
+}
+
+#[test]
+fn failing_and_cancelled_runs_end_alike_on_both_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    generate(&mut text, 18 << 20, false, 0);
+    text.push_str("{\"id\": 1, \"name\": tru}\n");
+    generate(&mut text, 1 << 20, false, 5_000_000);
+    let input = write(dir.path(), "f.ndjson", &text);
+    let inputs = expand_inputs(&[input.display().to_string()]).unwrap();
+    let schema = infer_schema(
+        &inputs,
+        &ConvertOptions {
+            on_error: OnError::Skip,
+            ..ConvertOptions::default()
+        },
+    )
+    .unwrap();
+    let run = |threads, cancel: bool| {
+        let options = ConvertOptions {
+            threads,
+            cancel: Some(std::sync::Arc::new(cancel.into())),
+            ..ConvertOptions::default()
+        };
+        read_batches(
+            &inputs,
+            &schema,
+            &options,
+            BatchLimits::default(),
+            &mut |_| true,
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let error = run(1, false);
+    assert!(error.contains("f.ndjson:"), "{error}");
+    assert_eq!(run(2, false), error);
+    assert_eq!(run(3, false), error);
+    let interrupted = run(1, true);
+    assert_eq!(run(2, true), interrupted);
+}

@@ -23,13 +23,41 @@ pub fn read_documents(
     policy: &mut BadRecordPolicy,
     settings: &ReadSettings<'_>,
 ) -> Result<u64> {
+    read_documents_from(input, 0, 1, sink, policy, settings)
+}
+
+/// [`read_documents`] from byte `offset` of the (decompressed) input, which must be the start
+/// of line `line` and lie between two documents: how a parallel run that found a document
+/// spanning a chunk's end goes on with one parser where its last whole chunk ended.
+pub(crate) fn read_documents_from(
+    input: &Input,
+    offset: u64,
+    line: u64,
+    sink: &mut dyn DocumentSink,
+    policy: &mut BadRecordPolicy,
+    settings: &ReadSettings<'_>,
+) -> Result<u64> {
     let mut reader = input.open()?;
+    if offset > 0 {
+        let skipped = std::io::copy(&mut (&mut reader).take(offset), &mut std::io::sink())
+            .map_err(|e| Error::Io {
+                path: PathBuf::from(&*input.name),
+                source: e,
+            })?;
+        if skipped < offset {
+            return Err(Error::Other(format!(
+                "internal error: {} became shorter while being read",
+                input.name
+            )));
+        }
+    }
     let mut buf: Vec<u8> = Vec::new();
     let mut start = 0usize; // first unconsumed byte
     let mut filled = 0usize;
     let mut eof = false;
-    let mut base_line = 1u64;
-    let mut first_block = true;
+    let mut base_line = line;
+    // Past the start, there is no byte order mark and the layout is known not to be an array.
+    let mut first_block = offset == 0;
     let mut array: Option<ArrayState> = match settings.format {
         InputFormat::Array => Some(ArrayState::Start),
         _ => None,

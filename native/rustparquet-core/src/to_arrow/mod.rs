@@ -4,12 +4,15 @@
 //! batch built here equals the batch read back from the converted file (the tests use that
 //! reader as the oracle). [`plan`] pairs each Parquet node with its Arrow field and its
 //! levels; [`levels`] turns repetition and definition levels into list offsets and validity
-//! bitmaps, level by level, and leaf values into Arrow arrays; [`batches`] drives the shredder
-//! over inputs and hands out batches bounded in rows and bytes.
+//! bitmaps, level by level, and leaf values into Arrow arrays; [`sink`] cuts batches
+//! bounded in rows and bytes; [`batches`] drives the shredder over inputs, and [`parallel`]
+//! reads chunks of newline-delimited files on several threads.
 
 mod batches;
 mod levels;
+mod parallel;
 mod plan;
+mod sink;
 
 use std::sync::Arc;
 
@@ -20,9 +23,8 @@ use crate::error::{Error, Result};
 use crate::leaf::LeafBuffer;
 use crate::schema::Schema;
 
-pub use batches::{
-    read_batches, BatchLimits, ReadSummary, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS,
-};
+pub use batches::read_batches;
+pub use sink::{BatchLimits, ReadSummary, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS};
 
 /// The Arrow schema of documents read with `schema`: that of a Parquet file written with it,
 /// as the `parquet` crate's Arrow reader sees it (lists, maps, union groups as structs,
