@@ -58,6 +58,7 @@ private[spark] class RawJsonOptions(val jsonColumn: String, parameters: CaseInse
       s"option `fieldOrder`: '$fieldOrder' is not one of ${FieldOrders.mkString(", ")}")
   }
 
+  /**
    * `unionMode` (or `unions`, as the CLI's `--unions`): union (default), string, variant or
    * error, for fields seen with several JSON types. `variant` writes such a field as a Parquet
    * `VARIANT` (Spark 4 reads it as `VARIANT`).

@@ -164,8 +164,9 @@ class RawJsonWriteSuite extends SparkSessionSuite {
       val fields = (dir: String) => spark.read.parquet(dir).schema.fields.map(f => s"${f.name}:${f.dataType.simpleString}").toSeq
       def json(dir: String, exprs: String*): Set[List[Any]] =
         spark.read.parquet(dir).selectExpr(exprs: _*).collect().map(_.toSeq.toList).toSet
-      assert(fields(paths) === Seq("id:bigint", "x:variant", "p:variant"))
-      assert(fields(ddl) === fields(paths))
+      // An inferred schema is in Spark's field order (by name); a DDL schema keeps its own.
+      assert(fields(paths) === Seq("id:bigint", "p:variant", "x:variant"))
+      assert(fields(ddl) === Seq("id:bigint", "x:variant", "p:variant"))
       // A JSON null is a variant null ("null"), a missing key SQL NULL, as parse_json has them.
       val expected = Set(
         List("1", "1", """{"a":[1,{"b":null}]}"""), List("2", "\"two\"", "2.5"), List("3", "null", null))
