@@ -1,222 +1,191 @@
 #!/usr/bin/env python3
-"""Spark section of the benchmarks: rustparquet's Spark data source against Spark's own writer.
+"""Spark section of the benchmarks: rustparquet's Spark data source against Spark's own writer,
+on Spark 3.5 and Spark 4 in one invocation.
 
-    scripts/bench --spark [--docs N] [--runs N] [--output BENCHMARKS.md]
+    scripts/bench --spark [--spark-version 3.5|4|all] [--docs N] [--runs N] [--quick]
 
-One pyspark 3.5.9 process, local[2], driver memory 4g, the rustparquet jar on spark.jars; same
-data for every row (bench-data/activedata-<N>.ndjson, 141,000 documents = 309 MB by default,
-generated with ../shared/bench/gen_corpus.py if missing). Timed in-process, session start-up
-apart; rounds alternate between the tools (so load drifts hit all alike) and the median is
-reported, with the range:
+Each Spark line runs in its own process with its venv's pyspark (.venv: 3.5.x, .venv-spark4:
+4.x) and its jar (scripts/build-jar), one after the other, on the same data
+(bench-data/activedata-<N>.ndjson, 141,000 documents = 309 MB by default): spark_run.py says what
+is timed. Reported per line: raw JSON path vs `read.json → write.parquet` (target ≥ 3×), typed
+path vs Spark's writer (target ≥ 1.5×), and the typed path's file sizes against Spark's own,
+snappy and zstd (target: no larger).
 
-  raw JSON -> Parquet   Spark  spark.read.json(p).write.parquet(o)          (schema inferred)
-                        Spark  spark.read.schema(s).json(p).write.parquet(o) (s: Spark's inferred)
-                        ours   spark.read.text(p).write.format("rustparquet").option("jsonColumn","value")
-                        ours   ... .option("schema", <rustparquet's inferred schema JSON>)
-  typed write           Spark  df.write.parquet(o)  vs  df.write.format("rustparquet").save(o)
-                        on the same cached DataFrame (Spark's own Parquet output, read back).
-
-Every output is checked (row count) before its time is kept. The Spark section of the report
-(between `<!-- spark:begin -->` and `<!-- spark:end -->`, inside the notes block that a full
-`scripts/bench` run keeps) is rewritten; the rest is left alone.
+The Spark section of the report (between `<!-- spark:begin -->` and `<!-- spark:end -->`, inside
+the notes block that a full `scripts/bench` run keeps) is rewritten; running one line rewrites
+only that line's part of it (`<!-- spark:LINE:begin -->` ... `<!-- spark:LINE:end -->`).
 """
 
 import argparse
-import glob
 import json
 import os
-import platform
-import shutil
 import statistics
 import subprocess
 import sys
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from spark_common import HERE, LINES, ROOT, java_home, jar, python, say as _say, splice
+
 BEGIN, END = "<!-- spark:begin -->", "<!-- spark:end -->"
+QUICK_DOCS = 5000
 
 
 def say(msg):
-    print(f"spark-bench: {msg}", file=sys.stderr, flush=True)
+    _say("spark-bench", msg)
 
 
-def corpus(docs):
-    path = os.path.join(ROOT, "bench-data", f"activedata-{docs}.ndjson")
-    if not os.path.exists(path):
-        shared = os.environ.get("RUSTPARQUET_SHARED", os.path.join(ROOT, "..", "shared"))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        say(f"generating {path}")
-        with open(path, "wb") as out:
-            subprocess.run([sys.executable, os.path.join(shared, "bench", "gen_corpus.py"),
-                            "--profile", "activedata", "--docs", str(docs)], stdout=out, check=True)
-    return path
+def line_markers(line):
+    return f"<!-- spark:{line}:begin -->", f"<!-- spark:{line}:end -->"
 
 
-def jar():
-    found = sorted(glob.glob(os.path.join(ROOT, "jvm", "target", "spark-3.5.*", "rustparquet-spark-3.5_2.12-*.jar")))
-    found = [j for j in found if not j.endswith(("-sources.jar", "-tests.jar"))]
-    if not found:
-        say("building the jar (scripts/build-jar)")
-        subprocess.run([os.path.join(ROOT, "scripts", "build-jar")], check=True)
-        return jar()
-    return found[-1]
+def med(ts):
+    return statistics.median(ts)
 
 
-def timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def main(argv):
-    p = argparse.ArgumentParser(prog="scripts/bench --spark", description=__doc__.splitlines()[0])
-    p.add_argument("--docs", type=int, default=141000, help="activedata documents (default 141000 = 309 MB)")
-    p.add_argument("--runs", type=int, default=3, help="rounds per row; the median is reported (default 3)")
-    p.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"), help="report to update")
-    p.add_argument("--no-report", action="store_true", help="print the table only")
-    args = p.parse_args(argv)
-
-    data = corpus(args.docs)
-    jar_path = jar()
-    work = os.path.join(ROOT, "bench-out", "spark")
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
-
-    t0 = time.perf_counter()
-    from pyspark.sql import SparkSession
-    spark = (SparkSession.builder.master("local[2]").appName("rustparquet-spark-bench")
-             .config("spark.driver.memory", "4g")
-             .config("spark.jars", jar_path)
-             .config("spark.ui.enabled", "false")
-             .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.sql.shuffle.partitions", "2")
-             .getOrCreate())
-    spark.range(1).count()
-    startup = time.perf_counter() - t0
-    say(f"session up in {startup:.1f} s")
-    spark.sparkContext.setLogLevel("ERROR")
-
-    def out(name):
-        path = os.path.join(work, name)
-        shutil.rmtree(path, ignore_errors=True)
-        return path
-
-    def check(path, rows):
-        n = spark.read.parquet(path).count()
-        if n != rows:
-            raise SystemExit(f"{path}: {n} rows, expected {rows}")
-
-    # Schemas for the "with a schema" rows, found once, outside the timings.
-    spark_schema = spark.read.json(data).schema
-    ours_probe = out("probe")
-    spark.read.text(data).write.format("rustparquet").option("jsonColumn", "value").save(ours_probe)
-    import pyarrow.parquet as pq
-    first = sorted(glob.glob(os.path.join(ours_probe, "part-*.parquet")))[0]
-    our_schema = pq.read_metadata(first).metadata[b"rustparquet.schema"].decode()
-    rows = spark.read.parquet(ours_probe).count()
-
-    raw = {
-        "Spark `read.json().write.parquet()`, schema inferred":
-            lambda o: spark.read.json(data).write.parquet(o),
-        "Spark `read.schema(s).json().write.parquet()`":
-            lambda o: spark.read.schema(spark_schema).json(data).write.parquet(o),
-        "rustparquet `read.text().write.format(\"rustparquet\").option(\"jsonColumn\")`, schema inferred":
-            lambda o: spark.read.text(data).write.format("rustparquet").option("jsonColumn", "value").save(o),
-        "rustparquet, the same with `option(\"schema\", ...)`":
-            lambda o: spark.read.text(data).write.format("rustparquet").option("jsonColumn", "value")
-            .option("schema", our_schema).save(o),
-    }
-    times = {k: [] for k in raw}
-    sizes = {}
-    for r in range(args.runs):
-        for i, (name, fn) in enumerate(raw.items()):
-            o = out(f"raw{i}")
-            t = timed(lambda: fn(o))
-            check(o, rows)
-            times[name].append(t)
-            sizes[name] = sum(os.path.getsize(f) for f in glob.glob(os.path.join(o, "*.parquet")))
-            say(f"round {r + 1}: {name}: {t:.2f} s")
-
-    cached = spark.read.parquet(os.path.join(work, "raw0")).cache()
-    cached_rows = cached.count()
-    typed = {
-        "Spark `df.write.parquet()`": lambda o: cached.write.parquet(o),
-        "rustparquet `df.write.format(\"rustparquet\")`": lambda o: cached.write.format("rustparquet").save(o),
-    }
-    ttimes = {k: [] for k in typed}
-    for r in range(args.runs + 1):  # the first round warms both writers up and is not counted
-        for i, (name, fn) in enumerate(typed.items()):
-            o = out(f"typed{i}")
-            t = timed(lambda: fn(o))
-            check(o, cached_rows)
-            if r > 0:
-                ttimes[name].append(t)
-            say(f"typed round {r}: {name}: {t:.2f} s")
-    spark.stop()
-
-    def med(ts):
-        return statistics.median(ts)
-
-    names = list(raw)
-    spark_inf, spark_sch, ours_inf, ours_sch = (med(times[n]) for n in names)
-    tnames = list(typed)
-    t_spark, t_ours = med(ttimes[tnames[0]]), med(ttimes[tnames[1]])
-    mb = os.path.getsize(data) / 1e6
-    load = os.getloadavg()
+def line_block(r):
+    """Markdown for one line's measurements R (spark_run.py's JSON)."""
+    b, e = line_markers(r["line"])
+    rt, rs, tt, ts, ns = r["raw_times"], r["raw_sizes"], r["typed_times"], r["typed_sizes"], r["numeric_sizes"]
+    raw_rows = [
+        ("spark_inferred", "Spark `read.json().write.parquet()`, schema inferred", None),
+        ("spark_schema", "Spark `read.schema(s).json().write.parquet()`", None),
+        ("ours_inferred", "rustparquet `read.text().write.format(\"rustparquet\").option(\"jsonColumn\")`, "
+         "schema inferred", "spark_inferred"),
+        ("ours_schema", "rustparquet, the same with `option(\"schema\", ...)`", "spark_schema"),
+    ]
     lines = [
-        BEGIN,
-        "### Spark data source (`scripts/bench --spark`)",
+        b,
+        f"#### Spark {r['pyspark']}",
         "",
-        f"pyspark 3.5.9 in-process, `local[2]`, driver memory 4g, {platform.machine()}, {os.cpu_count()} cores; "
-        f"input `{os.path.relpath(data, ROOT)}` ({mb:.0f} MB, {rows:,} documents); median of {args.runs} "
-        f"alternating rounds (min–max); load average at the end {load[0]:.1f}. "
-        f"Spark session start-up (JVM, session, first job): **{startup:.1f} s**, not included below.",
+        f"pyspark {r['pyspark']}, jar `{r['jar']}`, Java `{r['java']}`; median of {r['runs']} alternating "
+        f"rounds (min–max). Session start-up (JVM, session, first job) **{r['startup']:.1f} s**, not "
+        f"included. Load average (`uptime`: 1, 5, 15 min) at the start {r['load_start']}, at the end "
+        f"{r['load_end']}.",
         "",
         "| raw JSON → Parquet | median s | min–max | output MB | vs Spark, same schema mode |",
         "|---|---|---|---|---|",
     ]
-    ref = {names[0]: spark_inf, names[1]: spark_sch, names[2]: spark_inf, names[3]: spark_sch}
-    for n in names:
-        ts = times[n]
-        ratio = ref[n] / med(ts)
-        lines.append(f"| {n} | {med(ts):.2f} | {min(ts):.2f}–{max(ts):.2f} | {sizes[n] / 1e6:.1f} | "
-                     f"{'—' if n in names[:2] else f'**{ratio:.2f}×** faster'} |")
+    for key, label, ref in raw_rows:
+        t = rt[key]
+        vs = "—" if ref is None else f"**{med(rt[ref]) / med(t):.2f}×** faster"
+        lines.append(f"| {label} | {med(t):.2f} | {min(t):.2f}–{max(t):.2f} | {rs[key] / 1e6:.1f} | {vs} |")
     lines += [
         "",
-        f"| typed write of the cached DataFrame ({cached_rows:,} rows) | median s | min–max | vs Spark |",
-        "|---|---|---|---|",
+        f"| typed write of the cached DataFrame ({r['cached_rows']:,} rows) | median s | min–max | output MB | vs Spark |",
+        "|---|---|---|---|---|",
     ]
-    for n in tnames:
-        ts = ttimes[n]
-        lines.append(f"| {n} | {med(ts):.2f} | {min(ts):.2f}–{max(ts):.2f} | "
-                     f"{'—' if n == tnames[0] else f'**{t_spark / t_ours:.2f}×** faster'} |")
+    for codec in ("snappy", "zstd"):
+        for who, label in (("spark", "Spark `df.write.parquet()`"),
+                           ("ours", "rustparquet `df.write.format(\"rustparquet\")`")):
+            t = tt[f"{who}_{codec}"]
+            vs = "—" if who == "spark" else f"**{med(tt[f'spark_{codec}']) / med(t):.2f}×** faster"
+            lines.append(f"| {label}, {codec} | {med(t):.2f} | {min(t):.2f}–{max(t):.2f} | "
+                         f"{ts[f'{who}_{codec}'] / 1e6:.2f} | {vs} |")
     lines += [
         "",
-        f"Targets (issue 9): raw JSON ≥ 3× Spark with and without a schema "
-        f"(measured {spark_inf / ours_inf:.2f}× inferred, {spark_sch / ours_sch:.2f}× with a schema); "
-        f"typed ≥ 1.5× (measured {t_spark / t_ours:.2f}×). Least disturbed rounds (min against min): "
-        f"{min(times[names[0]]) / min(times[names[2]]):.2f}× inferred, "
-        f"{min(times[names[1]]) / min(times[names[3]]):.2f}× with a schema, "
-        f"{min(ttimes[tnames[0]]) / min(ttimes[tnames[1]]):.2f}× typed. The rustparquet rows with inference include "
-        "their distributed inference pass (a second read of the text), as Spark's do. \"With a schema\" "
-        "gives each engine its own inferred schema (Spark's `StructType`; rustparquet's schema JSON "
-        "from the footer of a first write), so neither pays for inference.",
-        END,
+        "| typed path's file size vs Spark's own | codec | Spark MB | rustparquet MB | rustparquet / Spark |",
+        "|---|---|---|---|---|",
     ]
-    block = "\n".join(lines)
-    print(block)
-    if not args.no_report:
-        text = open(args.output).read() if os.path.exists(args.output) else ""
-        notes_end = "<!-- notes:end -->"  # scripts/bench keeps the notes block when it rewrites the file
-        if BEGIN in text and END in text:
-            text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        elif notes_end in text:
-            text = text.replace(notes_end, block + "\n" + notes_end, 1)
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        with open(args.output, "w") as f:
-            f.write(text)
-        say(f"wrote the Spark section of {args.output}")
+    for what, sizes in ((f"activedata, cached DataFrame ({r['cached_rows']:,} rows)", ts),
+                        (f"high-cardinality numeric table ({r['numeric_rows']:,} rows: id, random bigint, "
+                         "double, int)", ns)):
+        for codec in ("snappy", "zstd"):
+            s, o = sizes[f"spark_{codec}"], sizes[f"ours_{codec}"]
+            ratio = o / s
+            mark = "" if ratio <= 1.0 else " (larger)"
+            lines.append(f"| {what} | {codec} | {s / 1e6:.2f} | {o / 1e6:.2f} | **{ratio:.3f}**{mark} |")
+    raw_inf = med(rt["spark_inferred"]) / med(rt["ours_inferred"])
+    raw_sch = med(rt["spark_schema"]) / med(rt["ours_schema"])
+    typ = med(tt["spark_snappy"]) / med(tt["ours_snappy"])
+    typ_z = med(tt["spark_zstd"]) / med(tt["ours_zstd"])
+
+    def met(ok):
+        return "met" if ok else "**not met**"
+
+    sz = [sizes[f"ours_{c}"] / sizes[f"spark_{c}"] for sizes in (ts, ns) for c in ("snappy", "zstd")]
+    lines += [
+        "",
+        f"Targets on Spark {r['pyspark']}: raw JSON ≥ 3× Spark: {raw_inf:.2f}× inferred, {raw_sch:.2f}× with "
+        f"a schema ({met(min(raw_inf, raw_sch) >= 3)}); typed ≥ 1.5×: {typ:.2f}× snappy, {typ_z:.2f}× zstd "
+        f"({met(min(typ, typ_z) >= 1.5)}); typed files no larger than Spark's: largest ratio "
+        f"{max(sz):.3f} ({met(max(sz) <= 1.0)}). Least disturbed rounds (min against min): "
+        f"{min(rt['spark_inferred']) / min(rt['ours_inferred']):.2f}× inferred, "
+        f"{min(rt['spark_schema']) / min(rt['ours_schema']):.2f}× with a schema, "
+        f"{min(tt['spark_snappy']) / min(tt['ours_snappy']):.2f}× typed snappy.",
+        e,
+    ]
+    return "\n".join(lines)
+
+
+def header(results):
+    r = results[0]
+    return "\n".join([
+        BEGIN,
+        "### Spark data source (`scripts/bench --spark`)",
+        "",
+        f"Each Spark line in its own pyspark process, `local[2]`, driver memory 4g, {r['machine']}; input "
+        f"`{r['input']}` ({r['input_bytes'] / 1e6:.0f} MB, {r['rows']:,} documents); timed in-process "
+        "(`scripts/bench.d/spark_run.py`), every output's row count checked. The rustparquet rows with "
+        "inference include their distributed inference pass (a second read of the text), as Spark's do. "
+        "\"With a schema\" gives each engine its own inferred schema (Spark's `StructType`; rustparquet's "
+        "schema JSON from the footer of a first write), so neither pays for inference. The machine is "
+        "shared (other jobs ran during these runs): the load averages are given with each table. "
+        "`--spark-version 3.5|4` reruns one line and rewrites only its part.",
+        "",
+    ])
+
+
+def main(argv):
+    p = argparse.ArgumentParser(prog="scripts/bench --spark", description=__doc__.splitlines()[0])
+    p.add_argument("--spark-version", choices=["3.5", "4", "all"], default="all",
+                   help="which Spark line(s) to run (default all: 3.5 then 4)")
+    p.add_argument("--docs", type=int, default=141000, help="activedata documents (default 141000 = 309 MB)")
+    p.add_argument("--runs", type=int, default=3, help="rounds per row; the median is reported (default 3)")
+    p.add_argument("--numeric-rows", type=int, default=2_000_000,
+                   help="rows of the generated numeric table (sizes only; default 2000000)")
+    p.add_argument("--quick", action="store_true",
+                   help=f"{QUICK_DOCS} documents, 200,000 numeric rows, 1 round; the report goes to "
+                   "bench-out/BENCHMARKS-spark-quick.md")
+    p.add_argument("--output", default=None, help="report to update (default BENCHMARKS.md)")
+    p.add_argument("--no-report", action="store_true", help="print the section only")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.docs, args.runs, args.numeric_rows = QUICK_DOCS, 1, 200_000
+    output = args.output or (os.path.join(ROOT, "bench-out", "BENCHMARKS-spark-quick.md") if args.quick
+                             else os.path.join(ROOT, "BENCHMARKS.md"))
+
+    lines = ["3.5", "4"] if args.spark_version == "all" else [args.spark_version]
+    os.makedirs(os.path.join(ROOT, "bench-out"), exist_ok=True)
+    results = []
+    for line in lines:
+        py = python(line)
+        jar(line)  # built now if missing, so spark_run.py finds it
+        out = os.path.join(ROOT, "bench-out", f"spark-{line}.json")
+        if os.path.exists(out):
+            os.remove(out)
+        env = dict(os.environ, JAVA_HOME=java_home(line), PYSPARK_PYTHON=py, PYSPARK_DRIVER_PYTHON=py)
+        say(f"Spark {line}: {os.path.relpath(py, ROOT)} with JAVA_HOME={env['JAVA_HOME']}")
+        subprocess.run([py, os.path.join(HERE, "spark_run.py"), "--line", line, "--docs", str(args.docs),
+                        "--runs", str(args.runs), "--numeric-rows", str(args.numeric_rows), "--json", out],
+                       env=env, check=True)
+        with open(out) as f:
+            results.append(json.load(f))
+
+    blocks = [line_block(r) for r in results]
+    print("\n\n".join(blocks))
+    if args.no_report:
+        return
+    text = open(output).read() if os.path.exists(output) else ""
+    if args.spark_version == "all" or BEGIN not in text:
+        splice(output, BEGIN, END, header(results) + "\n\n".join(blocks) + "\n" + END)
+    else:  # one line: its part only (added at the section's end if the section lacks it)
+        for r, block in zip(results, blocks):
+            b, e = line_markers(r["line"])
+            if b in text:
+                splice(output, b, e, block)
+            else:
+                splice(output, END, END, "\n" + block + "\n" + END)
+            text = open(output).read()
+    say(f"wrote the Spark section of {os.path.relpath(output, ROOT)}")
 
 
 if __name__ == "__main__":
