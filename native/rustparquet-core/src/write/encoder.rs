@@ -214,6 +214,20 @@ impl RowGroupEncoder {
     }
 }
 
+/// The dictionary page limit of a variant's `metadata` column (at least the options' own).
+/// Each row's metadata lists the keys of its document, so a row group holds a few thousand
+/// distinct metadata of a few hundred bytes each (activedata: 4,429 distinct, 2.3 MB, in
+/// 141,000 rows): with the default 1 MiB page the dictionary fills and the column falls back
+/// to plain, 8.5 MB after snappy; a dictionary that holds them all makes it about 0.5 MB.
+const VARIANT_METADATA_DICTIONARY_BYTES: usize = 8 << 20;
+
+/// Whether `leaf` is a variant's `metadata` column (the only variant leaf named `metadata`:
+/// a shredded field of that name has `value` and `typed_value` leaves under it).
+fn is_variant_metadata(leaf: &crate::schema::LeafColumn) -> bool {
+    matches!(leaf.data_type, crate::schema::DataType::Variant(None))
+        && leaf.parquet_path.rsplit('.').next() == Some(crate::schema::variant::METADATA)
+}
+
 /// The `parquet` crate's properties for a file of `schema`: the options' settings, our
 /// `created_by`, and the version and schema keys before the options' own metadata. Bloom
 /// filter columns must be leaf columns of the schema.
@@ -247,6 +261,17 @@ fn properties(options: &WriterOptions, schema: &Schema) -> Result<WriterProperti
         builder = builder
             .set_column_bloom_filter_enabled(path.clone(), true)
             .set_column_bloom_filter_fpp(path, options.bloom_filter_fpp);
+    }
+    let metadata_limit = options
+        .dictionary_page_bytes
+        .max(VARIANT_METADATA_DICTIONARY_BYTES);
+    for (i, leaf) in schema.leaves().iter().enumerate() {
+        if is_variant_metadata(leaf) {
+            builder = builder.set_column_dictionary_page_size_limit(
+                columns.column(i).path().clone(),
+                metadata_limit,
+            );
+        }
     }
     Ok(Arc::new(builder.build()))
 }
@@ -298,6 +323,40 @@ mod tests {
     use parquet::schema::types::ColumnPath as ParquetPath;
 
     use super::*;
+
+    #[test]
+    fn variant_metadata_columns_get_a_dictionary_that_holds_a_row_groups_key_sets() -> Result<()> {
+        // A shredded field named `metadata` is not a metadata column: its leaves are
+        // `value` and `typed_value`.
+        let schema = Schema::from_json_str(
+            r#"{"fields":[{"name":"id","type":"int64"},{"name":"v","type":"variant","typed_value":{"name":"t","fields":[{"name":"metadata","type":"variant","repetition":"required","typed_value":{"name":"t","type":"string"}}]}}]}"#,
+            None,
+        )?;
+        let props = properties(&WriterOptions::default(), &schema)?;
+        let columns = parquet::schema::types::SchemaDescriptor::new(schema.to_parquet()?);
+        let limits: Vec<(String, usize)> = columns
+            .columns()
+            .iter()
+            .map(|c| {
+                (
+                    c.path().string(),
+                    props.column_dictionary_page_size_limit(c.path()),
+                )
+            })
+            .collect();
+        let default = WriterOptions::default().dictionary_page_bytes;
+        assert_eq!(
+            limits,
+            vec![
+                ("id".to_string(), default),
+                ("v.metadata".to_string(), VARIANT_METADATA_DICTIONARY_BYTES),
+                ("v.value".to_string(), default),
+                ("v.typed_value.metadata.value".to_string(), default),
+                ("v.typed_value.metadata.typed_value".to_string(), default),
+            ]
+        );
+        Ok(())
+    }
 
     #[test]
     fn bloom_filters_reach_nested_columns_and_unknown_ones_are_refused() -> Result<()> {
