@@ -102,7 +102,10 @@ fn a_telemetry_ping_has_maps_where_keys_are_data_and_reads_back() {
         .map(|l| normalized(serde_json::from_str(l).unwrap()))
         .collect();
     assert_eq!(lines.len(), 1);
-    assert!(lines[0] == normalized(source), "cat differs from the source document");
+    assert!(
+        lines[0] == normalized(source),
+        "cat differs from the source document"
+    );
 }
 
 #[test]

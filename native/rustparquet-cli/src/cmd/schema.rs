@@ -152,7 +152,10 @@ fn options(args: &SchemaArgs) -> ConvertOptions {
 
 fn infer(args: &SchemaArgs) -> Result<Schema, CliError> {
     let inputs = open_inputs(&args.inputs, Passes::Twice)?;
-    Ok(rustparquet_core::convert::infer_schema(&inputs, &options(args))?)
+    Ok(rustparquet_core::convert::infer_schema(
+        &inputs,
+        &options(args),
+    )?)
 }
 
 /// The files, when every input is a Parquet file (by its magic bytes) or a dataset directory

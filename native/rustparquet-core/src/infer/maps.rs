@@ -29,8 +29,8 @@
 
 use super::merge::merge_nodes;
 use super::{
-    compatible, kinds_name, MapRules, Node, ObjectNode, UnionMode, BIG, BOOLEAN, DOUBLE, INT,
-    LIST, OBJECT, STRING, VARIANT,
+    compatible, kinds_name, MapRules, Node, ObjectNode, UnionMode, BIG, BOOLEAN, DOUBLE, INT, LIST,
+    OBJECT, STRING, VARIANT,
 };
 use crate::error::Result;
 use crate::path::{ColumnPath, PathStep};
@@ -380,7 +380,12 @@ fn conflict(node: &Node, steps: &mut Vec<PathStep>) -> Option<String> {
         let at = if steps.is_empty() {
             String::new()
         } else {
-            format!("{} ", ColumnPath(steps.clone()).to_string().trim_start_matches('.'))
+            format!(
+                "{} ",
+                ColumnPath(steps.clone())
+                    .to_string()
+                    .trim_start_matches('.')
+            )
         };
         return Some(format!("{at}{}", kinds_list(node.kinds)));
     }
@@ -476,9 +481,8 @@ pub fn data_like_key(key: &[u8]) -> bool {
         return true;
     }
     // A dotted name: a dot between two name characters.
-    b.windows(3).any(|w| {
-        w[1] == b'.' && w[0].is_ascii_alphanumeric() && w[2].is_ascii_alphanumeric()
-    })
+    b.windows(3)
+        .any(|w| w[1] == b'.' && w[0].is_ascii_alphanumeric() && w[2].is_ascii_alphanumeric())
 }
 
 fn is_uuid(s: &str) -> bool {
@@ -496,10 +500,25 @@ mod tests {
 
     #[test]
     fn keys_that_look_like_names_are_not_data() {
-        for k in ["plugin", "Content-Type", "_id", "a_b_c", "deadbeef", "v2", "é"] {
+        for k in [
+            "plugin",
+            "Content-Type",
+            "_id",
+            "a_b_c",
+            "deadbeef",
+            "v2",
+            "é",
+        ] {
             assert!(!data_like_key(k.as_bytes()), "{k}");
         }
-        for k in ["0", "-12", "3.5", "1.2.3-beta", "2024-01-31T10:00:00Z", "DEADBEEF01"] {
+        for k in [
+            "0",
+            "-12",
+            "3.5",
+            "1.2.3-beta",
+            "2024-01-31T10:00:00Z",
+            "DEADBEEF01",
+        ] {
             assert!(data_like_key(k.as_bytes()), "{k}");
         }
     }

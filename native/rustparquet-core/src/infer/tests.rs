@@ -500,7 +500,11 @@ fn map_thresholds_are_options_and_the_explanation_says_why() {
     assert_eq!(cfg.reason, "2 distinct keys, fewer than 20");
     let u = at(&d, "u[]");
     assert_eq!(u.form, "union");
-    assert!(u.reason.starts_with("seen as an integer and a string"), "{}", u.reason);
+    assert!(
+        u.reason.starts_with("seen as an integer and a string"),
+        "{}",
+        u.reason
+    );
     // More keys needed: a struct, and why.
     let d = explain(MapRules {
         min_keys: 26,
