@@ -255,7 +255,8 @@ impl<'a> Decider<'a> {
             return v;
         }
         if keys < rules.min_keys.max(1) {
-            v.reason = format!("{keys} distinct keys, fewer than {}", rules.min_keys);
+            let noun = if keys == 1 { "key" } else { "keys" };
+            v.reason = format!("{keys} distinct {noun}, fewer than {}", rules.min_keys);
             return v;
         }
         let data_like = data_like_share(&object.keys);
