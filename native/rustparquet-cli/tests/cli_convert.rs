@@ -244,6 +244,10 @@ fn help_documents_every_convert_flag_and_the_exit_codes() {
         "--bloom-filter-fpp",
         "--threads",
         "--quiet",
+        "--map-threshold",
+        "--map-min-keys",
+        "--map-max-key-share",
+        "--map-min-named-keys",
     ] {
         assert!(help.contains(flag), "{flag} missing from convert --help");
     }

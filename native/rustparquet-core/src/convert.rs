@@ -212,11 +212,28 @@ pub fn infer_schema(inputs: &[Input], options: &ConvertOptions) -> Result<Schema
     with_stack(options.max_depth, || infer_on_this_thread(inputs, options))
 }
 
+/// The schema inferred from `inputs` and, for each object path (and each union or variant),
+/// the form it got and why ([`SchemaInferrer::explain`]): `schema --explain`.
+pub fn explain_schema(
+    inputs: &[Input],
+    options: &ConvertOptions,
+) -> Result<(Schema, Vec<crate::infer::Decision>)> {
+    options.check()?;
+    with_stack(options.max_depth, || {
+        let inferrer = observe_on_this_thread(inputs, options)?;
+        Ok((inferrer.finish()?, inferrer.explain()?))
+    })
+}
+
 fn infer_on_this_thread(inputs: &[Input], options: &ConvertOptions) -> Result<Schema> {
+    observe_on_this_thread(inputs, options)?.finish()
+}
+
+fn observe_on_this_thread(inputs: &[Input], options: &ConvertOptions) -> Result<SchemaInferrer> {
     if options.sample.is_none() && options.threads >= 2 && chunkable(inputs, options.input_format)?
     {
-        if let Some(schema) = infer_parallel(inputs, options)? {
-            return Ok(schema);
+        if let Some(inferrer) = infer_parallel(inputs, options)? {
+            return Ok(inferrer);
         }
     }
     let settings = options.read_settings(None);
@@ -249,7 +266,7 @@ fn infer_on_this_thread(inputs: &[Input], options: &ConvertOptions) -> Result<Sc
             Ok(((), bad > 0))
         },
     )?;
-    inferrer.finish()
+    Ok(inferrer)
 }
 
 fn new_inferrer(options: &ConvertOptions) -> SchemaInferrer {
@@ -671,7 +688,7 @@ pub(crate) fn parse_chunk(
 }
 
 /// Parallel inference over newline-delimited inputs; `None` if a document spans lines.
-fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<Schema>> {
+fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<SchemaInferrer>> {
     let progress = None;
     let settings = options.read_settings(progress);
     let mut total = new_inferrer(options);
@@ -705,7 +722,7 @@ fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<S
         },
         |inferrer| total.merge(&inferrer).map(|_| true),
     )?;
-    complete.then(|| total.finish()).transpose()
+    Ok(complete.then_some(total))
 }
 
 /// One chunk's shredded columns and findings.

@@ -20,6 +20,9 @@ pub const INFER_OPTIONS: &[&str] = &[
     "unions",
     "map",
     "map_threshold",
+    "map_min_keys",
+    "map_max_key_share",
+    "map_min_named_keys",
     "variant",
     "variant_shredding",
     "variant_shred_min_share",
@@ -105,6 +108,15 @@ impl ConvertOptions {
             }
             "map" => self.infer.maps.paths.push(value.trim().to_string()),
             "mapthreshold" => self.infer.maps.threshold = count()?,
+            "mapminkeys" => self.infer.maps.min_keys = count()?,
+            "mapmaxkeyshare" => {
+                self.infer.maps.max_key_share = value
+                    .trim()
+                    .parse::<crate::infer::Share>()
+                    .map_err(Error::Options)?
+                    .0
+            }
+            "mapminnamedkeys" => self.infer.maps.min_named_keys = count()?,
             "variant" => self.infer.variants.paths.push(value.trim().to_string()),
             "variantshredding" => {
                 self.infer.variants.shredding.mode = value.trim().parse().map_err(Error::Options)?
@@ -198,6 +210,9 @@ mod tests {
             ("map", "a"),
             ("map", "b.c"),
             ("map-threshold", "5"),
+            ("map_min_keys", "3"),
+            ("mapMaxKeyShare", "0.25"),
+            ("map-min-named-keys", "40"),
             ("input_format", "array"),
             ("on_error", "quarantine=/tmp/q"),
             ("maxDepth", "7"),
@@ -214,6 +229,9 @@ mod tests {
         assert_eq!(o.sample, Some(10));
         assert_eq!(o.infer.maps.paths, ["a", "b.c"]);
         assert_eq!(o.infer.maps.threshold, 5);
+        assert_eq!(o.infer.maps.min_keys, 3);
+        assert_eq!(o.infer.maps.max_key_share, 0.25);
+        assert_eq!(o.infer.maps.min_named_keys, 40);
         assert_eq!(o.input_format, InputFormat::Array);
         assert_eq!(o.on_error, OnError::Quarantine("/tmp/q".into()));
         assert_eq!((o.max_depth, o.max_document_bytes), (7, 1 << 20));

@@ -296,6 +296,7 @@ fn objects_keyed_by_data_become_maps() {
             maps: MapRules {
                 threshold: 0,
                 paths: vec!["config".into()],
+                ..MapRules::default()
             },
             ..Default::default()
         },

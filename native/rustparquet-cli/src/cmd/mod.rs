@@ -66,10 +66,27 @@ pub struct InferArgs {
     #[arg(long = "map", value_name = "PATH")]
     pub maps: Vec<String>,
 
-    /// An object path with more distinct keys than N (over all documents) becomes a map;
-    /// 0 turns detection off.
+    /// An object path with more distinct keys than N (over all documents) becomes a map
+    /// whatever its values; 0 turns automatic maps off altogether.
     #[arg(long, value_name = "N", default_value_t = rustparquet_core::infer::DEFAULT_MAP_THRESHOLD)]
     pub map_threshold: usize,
+
+    /// Below N distinct keys an object path stays a struct. From N on it is a map when the
+    /// values under its keys share one shape and its keys look like data (ids, UUIDs, hashes,
+    /// dates, versions, dotted names), are sparse (--map-max-key-share) or are many
+    /// (--map-min-named-keys). `schema --explain` says why each path got its form.
+    #[arg(long, value_name = "N", default_value_t = rustparquet_core::infer::DEFAULT_MAP_MIN_KEYS)]
+    pub map_min_keys: usize,
+
+    /// Keys are sparse (data, not names) when the typical key of an object path appears in at
+    /// most this share (0 to 1) of the objects at that path.
+    #[arg(long, value_name = "SHARE", default_value_t = rustparquet_core::infer::DEFAULT_MAP_MAX_KEY_SHARE, value_parser = share)]
+    pub map_max_key_share: f64,
+
+    /// From N distinct keys on, an object path whose values share one shape is a map even if
+    /// its keys look like names.
+    #[arg(long, value_name = "N", default_value_t = rustparquet_core::infer::DEFAULT_MAP_MIN_NAMED_KEYS)]
+    pub map_min_named_keys: usize,
 
     /// Write the value at PATH (any JSON, whatever its types) as a Parquet VARIANT column;
     /// PATH as `--map` takes it; `$` is the whole document, as one column named `document`.
@@ -108,6 +125,9 @@ impl InferArgs {
             maps: rustparquet_core::infer::MapRules {
                 threshold: self.map_threshold,
                 paths: self.maps.clone(),
+                min_keys: self.map_min_keys,
+                max_key_share: self.map_max_key_share,
+                min_named_keys: self.map_min_named_keys,
             },
             variants: rustparquet_core::infer::VariantRules {
                 paths: self.variants.clone(),

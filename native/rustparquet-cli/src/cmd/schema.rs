@@ -49,12 +49,28 @@ pub struct SchemaArgs {
     /// Deepest nesting accepted.
     #[arg(long, value_name = "N", default_value_t = rustparquet_core::DEFAULT_MAX_DEPTH)]
     pub max_depth: usize,
+
+    /// Instead of the schema, a table of each object path (and each union or variant): the
+    /// form it got (struct, map, union, variant) and why (distinct keys, how often the typical
+    /// key appears, how many keys look like data, whether the values share one shape).
+    #[arg(long, conflicts_with = "schema")]
+    pub explain: bool,
 }
 
 /// Runs `schema`.
 pub fn run(args: SchemaArgs) -> CliResult {
     let format = SchemaFormat::from_name(&args.format)
         .ok_or_else(|| CliError::Usage(format!("--format: unknown form `{}`", args.format)))?;
+    if args.explain {
+        if parquet_inputs(&args.inputs)?.is_some() {
+            return Err(CliError::Usage(
+                "--explain explains inference from JSON inputs, not a stored schema".into(),
+            ));
+        }
+        let inputs = open_inputs(&args.inputs, Passes::Twice)?;
+        let (_, decisions) = rustparquet_core::convert::explain_schema(&inputs, &options(&args))?;
+        return super::print_text(&explain_table(&decisions));
+    }
     let schema = match &args.schema {
         Some(path) => read_schema_file(path, &args.schema_format)?,
         None => match parquet_inputs(&args.inputs)? {
@@ -78,9 +94,50 @@ pub fn read_schema_file(path: &Path, form: &str) -> Result<Schema, CliError> {
     })
 }
 
-fn infer(args: &SchemaArgs) -> Result<Schema, CliError> {
-    let inputs = open_inputs(&args.inputs, Passes::Twice)?;
-    let options = ConvertOptions {
+/// The explanation as a table: one line per path, columns aligned.
+fn explain_table(decisions: &[rustparquet_core::infer::Decision]) -> String {
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.0}%", x * 100.0));
+    let mut rows = vec![[
+        "PATH".to_string(),
+        "FORM".to_string(),
+        "KEYS".to_string(),
+        "KEY SHARE".to_string(),
+        "DATA-LIKE".to_string(),
+        "WHY".to_string(),
+    ]];
+    for d in decisions {
+        rows.push([
+            d.path.clone(),
+            d.form.to_string(),
+            d.keys.map_or("-".to_string(), |k| k.to_string()),
+            pct(d.key_share),
+            pct(d.data_like),
+            d.reason.clone(),
+        ]);
+    }
+    let mut widths = [0usize; 5];
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r.iter()) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in &rows {
+        for (w, c) in widths.iter().zip(r.iter()) {
+            out.push_str(c);
+            out.push_str(&" ".repeat(w - c.chars().count() + 2));
+        }
+        out.push_str(&r[5]);
+        out.push('\n');
+    }
+    if decisions.is_empty() {
+        out.push_str("(no object paths)\n");
+    }
+    out
+}
+
+fn options(args: &SchemaArgs) -> ConvertOptions {
+    ConvertOptions {
         sample: args.sample,
         infer: args.infer.options(),
         max_depth: args.max_depth,
@@ -90,8 +147,15 @@ fn infer(args: &SchemaArgs) -> Result<Schema, CliError> {
             _ => InputFormat::Auto,
         },
         ..ConvertOptions::default()
-    };
-    Ok(rustparquet_core::convert::infer_schema(&inputs, &options)?)
+    }
+}
+
+fn infer(args: &SchemaArgs) -> Result<Schema, CliError> {
+    let inputs = open_inputs(&args.inputs, Passes::Twice)?;
+    Ok(rustparquet_core::convert::infer_schema(
+        &inputs,
+        &options(args),
+    )?)
 }
 
 /// The files, when every input is a Parquet file (by its magic bytes) or a dataset directory

@@ -105,10 +105,13 @@ pub(super) fn merge_nodes(
     steps: &mut Vec<PathStep>,
 ) -> Result<()> {
     if from.kinds == 0 {
+        into.present += from.present;
         return Ok(());
     }
     if into.kinds == 0 {
+        let present = into.present;
         *into = from.clone();
+        into.present += present;
         return Ok(());
     }
     if mode == UnionMode::Error && !compatible(into.kinds, from.kinds) {
@@ -127,6 +130,7 @@ pub(super) fn merge_nodes(
     }
     into.kinds |= from.kinds;
     into.values += from.values;
+    into.present += from.present;
     into.objects += from.objects;
     into.fraction |= from.fraction;
     if let Some(b) = &from.list {

@@ -9,10 +9,12 @@
 //! inferred field is). A path seen with several JSON types (string and number, object and
 //! array, ...) becomes what [`UnionMode`] says: a [`DataType::Union`](crate::schema::DataType::Union) group with one member per
 //! type (the default, lossless), a [`DataType::Json`](crate::schema::DataType::Json) string column (Spark's way), or an
-//! [`Error::Conflict`] naming the path and where each type was first seen. An object with more
-//! distinct keys than [`MapRules::threshold`] (or at a path named in [`MapRules::paths`])
-//! becomes a [`DataType::Map`](crate::schema::DataType::Map) whose value type is the merge of all its members; past the
-//! threshold, inference stops keeping its keys, so memory stays bounded. Fields keep the order
+//! [`Error::Conflict`] naming the path and where each type was first seen. An object whose keys
+//! are data rather than names becomes a [`DataType::Map`](crate::schema::DataType::Map) whose value type is the merge of all
+//! its members: [`maps`] holds that rule (the keys' count, how they look, how often each
+//! appears, whether the values share one shape) and its explanation (`schema --explain`); past
+//! [`MapRules::threshold`] distinct keys inference stops keeping an object's keys, so memory
+//! stays bounded. Fields keep the order
 //! in which they were first seen. [`SchemaInferrer::finish`] then names the columns: a key
 //! equal to a sibling's after case folding (Spark refuses such files) gets the suffix `_2`,
 //! `_3`, ... and keeps its JSON key in [`Field::key`](crate::schema::Field::key).
@@ -23,12 +25,17 @@
 //! schema's types and column names; [`unit`] holds the rule that bad documents add nothing to
 //! the schema ([`fold_unit`]).
 
+mod maps;
 mod merge;
 mod shredding;
 mod types;
 mod unit;
 mod variant;
 
+pub use maps::{
+    data_like_key, Decision, DEFAULT_MAP_MAX_KEY_SHARE, DEFAULT_MAP_MIN_KEYS,
+    DEFAULT_MAP_MIN_NAMED_KEYS,
+};
 pub use merge::merge_schemas;
 pub use shredding::{Share, Shredding, ShreddingMode, DEFAULT_MAX_FIELDS, DEFAULT_MIN_SHARE};
 pub use types::column_names;
@@ -80,25 +87,40 @@ impl std::str::FromStr for UnionMode {
     }
 }
 
-/// The default [`MapRules::threshold`]: an object path with more distinct keys than this is a map.
+/// The default [`MapRules::threshold`]: an object path with more distinct keys than this is a
+/// map whatever its values.
 pub const DEFAULT_MAP_THRESHOLD: usize = 1000;
 
 /// Which objects are written as maps (keys are data) rather than structs (keys are names).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The rule itself is [`maps`]'s (module docs).
+#[derive(Debug, Clone, PartialEq)]
 pub struct MapRules {
     /// An object path (not the document itself) with more distinct keys than this, over all
-    /// documents, becomes a map; 0 turns the detection off.
+    /// documents, becomes a map whatever its values; 0 turns automatic maps off altogether.
     pub threshold: usize,
     /// Paths always written as maps, as messages show them (`metrics.histograms`,
     /// `runs[].counters`).
     pub paths: Vec<String>,
+    /// Below this many distinct keys an object stays a struct.
+    pub min_keys: usize,
+    /// An object path whose typical key appears in at most this share of the objects at the
+    /// path has sparse keys: keys are data.
+    pub max_key_share: f64,
+    /// From this many distinct keys on, an object whose values share one shape is a map even
+    /// if its keys look like names.
+    pub min_named_keys: usize,
 }
+
+impl Eq for MapRules {}
 
 impl Default for MapRules {
     fn default() -> Self {
         MapRules {
             threshold: DEFAULT_MAP_THRESHOLD,
             paths: Vec::new(),
+            min_keys: DEFAULT_MAP_MIN_KEYS,
+            max_key_share: DEFAULT_MAP_MAX_KEY_SHARE,
+            min_named_keys: DEFAULT_MAP_MIN_NAMED_KEYS,
         }
     }
 }
@@ -163,6 +185,8 @@ struct Node {
     seen_at: Option<Location>,
     /// How many non-null values were seen (for shredding variants: how often a field is there).
     values: u64,
+    /// How many values were seen, nulls included (for maps: how often a key is there).
+    present: u64,
     /// How many of them were objects.
     objects: u64,
     /// Whether a number with a fraction and no exponent was seen (exact as a decimal, not as
@@ -329,6 +353,29 @@ impl SchemaInferrer {
     /// The schema of everything seen so far. Fails only in [`UnionMode::Error`], when the
     /// members of an object named in [`MapRules::paths`] disagree on type.
     pub fn finish(&self) -> Result<Schema> {
+        self.finish_explained(None)
+    }
+
+    /// What [`SchemaInferrer::finish`] decided for each object path (and each union or
+    /// variant): the form and why, in the order of the paths (`schema --explain`).
+    pub fn explain(&self) -> Result<Vec<Decision>> {
+        let mut out = Vec::new();
+        if self.options.variants.whole_document() {
+            out.push(Decision {
+                path: "$".into(),
+                form: "variant",
+                keys: None,
+                key_share: None,
+                data_like: None,
+                reason: "the whole document (--variant '$')".into(),
+            });
+            return Ok(out);
+        }
+        self.finish_explained(Some(&mut out))?;
+        Ok(out)
+    }
+
+    fn finish_explained(&self, out: Option<&mut Vec<Decision>>) -> Result<Schema> {
         let mode = self.options.unions;
         let variants = &self.options.variants;
         if variants.whole_document() {
@@ -340,12 +387,14 @@ impl SchemaInferrer {
                 crate::schema::variant::whole_document_field(shredding),
             ]));
         }
-        let mut fields = if self.options.maps.paths.is_empty() {
+        let rules = &self.options.maps;
+        let mut fields = if rules.paths.is_empty() && rules.threshold == 0 && out.is_none() {
             object_fields(&self.root, mode)
         } else {
             let mut root = self.root.clone();
-            let forced: Vec<&str> = self.options.maps.paths.iter().map(String::as_str).collect();
+            let forced: Vec<&str> = rules.paths.iter().map(String::as_str).collect();
             force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
+            maps::Decider::new(rules, mode, &variants.paths, out).root(&mut root)?;
             object_fields(&root, mode)
         };
         variants.apply(&mut fields, &|path| {
@@ -410,6 +459,7 @@ fn walk_value(
 ) -> std::result::Result<(), BadDocument> {
     let kind = p.peek()?;
     let offset = p.pos();
+    node.present += 1;
     if kind != ValueKind::Null {
         node.values += 1;
     }

@@ -215,6 +215,7 @@ fn objects_with_many_keys_become_maps_and_paths_can_force_it() {
         maps: MapRules {
             threshold,
             paths: paths.iter().map(|p| p.to_string()).collect(),
+            ..MapRules::default()
         },
         ..InferOptions::default()
     };
@@ -281,6 +282,7 @@ fn maps_found_in_separate_chunks_are_maps_after_merging() {
         maps: MapRules {
             threshold: 3,
             paths: Vec::new(),
+            ..MapRules::default()
         },
         ..InferOptions::default()
     };
@@ -383,4 +385,143 @@ fn merging_inferrers_equals_inferring_in_sequence() {
     assert_eq!(left.finish().unwrap(), whole);
     assert_eq!(left.documents(), 3);
     assert_eq!(spell(&whole.fields[0].data_type), "union<double,string>");
+}
+
+/// Infers with the default rules (unions as union groups) and spells the type of `field`.
+fn default_type(docs: &[String], field: &str) -> String {
+    let docs: Vec<&str> = docs.iter().map(String::as_str).collect();
+    let schema = infer_with(&docs, InferOptions::default()).unwrap();
+    let f = schema.fields.iter().find(|f| f.name == field).unwrap();
+    spell(&f.data_type)
+}
+
+#[test]
+fn map_or_struct_by_the_keys_and_the_values_shapes() {
+    // 654 plugin names, each document holding a few dozen of them, values of one shape: a map
+    // (sparse keys, and more than --map-min-named-keys of them).
+    let plugins: Vec<String> = (0..40)
+        .map(|d| {
+            let members: Vec<String> = (0..50)
+                .map(|i| (d * 17 + i * 13) % 654)
+                .map(|p| {
+                    format!(r#""plugin_{p}": {{"version": "v{p}", "enabled": true, "size": {p}}}"#)
+                })
+                .collect();
+            format!(r#"{{"plugins": {{{}}}, "n": {d}}}"#, members.join(", "))
+        })
+        .collect();
+    assert_eq!(
+        default_type(&plugins, "plugins"),
+        "map<struct{version:string,enabled:boolean,size:int64}>"
+    );
+    // 25 stable names in every document: a struct.
+    let stable: Vec<String> = (0..5)
+        .map(|d| {
+            let members: Vec<String> = (0..25).map(|i| format!(r#""field_{i}": {d}"#)).collect();
+            format!(r#"{{"cfg": {{{}}}}}"#, members.join(", "))
+        })
+        .collect();
+    assert!(default_type(&stable, "cfg").starts_with("struct{field_0:int64,field_1:int64"));
+    // 30 numeric keys whose values differ in shape: a struct (of unions), not a map.
+    let mixed: Vec<String> = vec![format!(
+        "{{\"m\": {{{}}}}}",
+        (0..30)
+            .map(|i| if i % 2 == 0 {
+                format!(r#""{i}": {i}"#)
+            } else {
+                format!(r#""{i}": "s{i}""#)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    assert!(default_type(&mixed, "m").starts_with("struct{0:int64,1:string"));
+    // Objects with different keys under named keys: not one shape either.
+    let sections: Vec<String> = vec![format!(
+        "{{\"s\": {{{}}}}}",
+        (0..30)
+            .map(|i| format!(r#""section_{i}": {{"opt_{i}": {i}}}"#))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    assert!(default_type(&sections, "s").starts_with("struct{"));
+    // Numeric ids in one document, values of one shape: a map of structs.
+    let ids: Vec<String> = vec![format!(
+        "{{\"users\": {{{}}}}}",
+        (1000..1025)
+            .map(|i| format!(r#""{i}": {{"name": "u{i}", "age": {}}}"#, i % 90))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    assert_eq!(
+        default_type(&ids, "users"),
+        "map<struct{name:string,age:int64}>"
+    );
+    // Below --map-min-keys: a struct whatever the keys.
+    let few: Vec<String> = vec![r#"{"f": {"1": 1, "2": 2, "3": 3}}"#.to_string()];
+    assert_eq!(default_type(&few, "f"), "struct{1:int64,2:int64,3:int64}");
+}
+
+#[test]
+fn map_thresholds_are_options_and_the_explanation_says_why() {
+    let ids: Vec<String> = vec![format!(
+        "{{\"users\": {{{}}}, \"cfg\": {{\"a\": 1, \"b\": \"x\"}}, \"u\": [1, \"a\"]}}",
+        (1000..1025)
+            .map(|i| format!(r#""{i}": {{"values": {{"{i}": 1}}}}"#))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    let docs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let explain = |maps: MapRules| {
+        let mut inferrer = SchemaInferrer::with_options(
+            64,
+            InferOptions {
+                maps,
+                ..InferOptions::default()
+            },
+        );
+        for d in &docs {
+            fold(&mut inferrer, d);
+        }
+        inferrer.explain().unwrap()
+    };
+    let d = explain(MapRules::default());
+    let at = |d: &[Decision], p: &str| d.iter().find(|x| x.path == p).cloned().unwrap();
+    let users = at(&d, "users");
+    assert_eq!((users.form, users.keys), ("map", Some(25)));
+    assert!(
+        users.reason.contains("100% of the keys look like data"),
+        "{}",
+        users.reason
+    );
+    // The map's value is decided in turn: its `values` objects, merged, have 25 numeric keys.
+    assert_eq!(at(&d, "users.*.values").form, "map");
+    let cfg = at(&d, "cfg");
+    assert_eq!(cfg.form, "struct");
+    assert_eq!(cfg.reason, "2 distinct keys, fewer than 20");
+    let u = at(&d, "u[]");
+    assert_eq!(u.form, "union");
+    assert!(
+        u.reason.starts_with("seen as an integer and a string"),
+        "{}",
+        u.reason
+    );
+    // More keys needed: a struct, and why.
+    let d = explain(MapRules {
+        min_keys: 26,
+        ..MapRules::default()
+    });
+    assert_eq!(at(&d, "users").form, "struct");
+    assert_eq!(at(&d, "users").reason, "25 distinct keys, fewer than 26");
+    // Threshold 0: no automatic maps.
+    let d = explain(MapRules {
+        threshold: 0,
+        ..MapRules::default()
+    });
+    assert_eq!(at(&d, "users").form, "struct");
+    // The schema agrees with the explanation.
+    let schema = infer_with(&docs, InferOptions::default()).unwrap();
+    assert_eq!(
+        spell(&schema.fields[0].data_type),
+        "map<struct{values:map<int64>}>"
+    );
 }
