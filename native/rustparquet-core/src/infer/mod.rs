@@ -378,27 +378,34 @@ impl SchemaInferrer {
     fn finish_explained(&self, out: Option<&mut Vec<Decision>>) -> Result<Schema> {
         let mode = self.options.unions;
         let variants = &self.options.variants;
+        let rules = &self.options.maps;
+        // The map rule decides the objects inside variants too: shredding leaves an object
+        // the rule makes a map in `value` instead of a typed column per key.
+        let decided;
+        let root = if rules.paths.is_empty() && rules.threshold == 0 && out.is_none() {
+            &self.root
+        } else {
+            let mut root = self.root.clone();
+            if !variants.whole_document() {
+                let forced: Vec<&str> = rules.paths.iter().map(String::as_str).collect();
+                force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
+            }
+            maps::Decider::new(rules, mode, &variants.paths, out).root(&mut root)?;
+            decided = root;
+            &decided
+        };
         if variants.whole_document() {
             let shredding = variants
                 .shredding
-                .object(&self.root, self.documents)
+                .object(root, self.documents)
                 .map(shredding::typed_value);
             return Ok(Schema::new(vec![
                 crate::schema::variant::whole_document_field(shredding),
             ]));
         }
-        let rules = &self.options.maps;
-        let mut fields = if rules.paths.is_empty() && rules.threshold == 0 && out.is_none() {
-            object_fields(&self.root, mode)
-        } else {
-            let mut root = self.root.clone();
-            let forced: Vec<&str> = rules.paths.iter().map(String::as_str).collect();
-            force_maps(&mut root, &ColumnPath::root(), &forced, mode)?;
-            maps::Decider::new(rules, mode, &variants.paths, out).root(&mut root)?;
-            object_fields(&root, mode)
-        };
+        let mut fields = object_fields(root, mode);
         variants.apply(&mut fields, &|path| {
-            shredding::node_at(&self.root, path).and_then(|n| variants.shredding.typed(n))
+            shredding::node_at(root, path).and_then(|n| variants.shredding.typed(n))
         });
         Ok(Schema::new(fields))
     }

@@ -9,8 +9,9 @@
 //! variant null). An object field must also be present (not null) in at least
 //! [`Shredding::min_share`] of its object's values, and an object shreds at most
 //! [`Shredding::max_fields`] fields, the most frequent first. An object with no field to
-//! shred, a map-like object (one past the map threshold), a number mixing integers with
-//! fractions, and any path seen with several kinds stay in `value`. Since the writer sends
+//! shred, an object the map rule makes a map ([`super::maps`]: keys that are data, such as
+//! hundreds of plugin or histogram names, are not a typed column each), a number mixing
+//! integers with fractions, and any path seen with several kinds stay in `value`. Since the writer sends
 //! every value that does not have its column's type to `value`, the rule only decides what
 //! is fast to read: no value can fail to be written because of it.
 
@@ -238,6 +239,20 @@ mod tests {
         assert!(tree.contains("d: array<object {e: boolean}>"), "{tree}");
         assert!(tree.contains("f: double"), "{tree}");
         assert!(tree.contains("g: int64"), "{tree}");
+    }
+
+    #[test]
+    fn objects_the_map_rule_makes_maps_stay_in_value() {
+        // 250 named keys whose values share one shape: a map by the map rule (infer/maps.rs),
+        // so no typed column per key; the stable field beside it still shreds.
+        let plugins: Vec<String> = (0..250)
+            .map(|i| format!(r#""plugin_name_{i}": {{"version": {i}, "enabled": true}}"#))
+            .collect();
+        let doc = format!(r#"{{"a": 1, "plugins": {{{}}}}}"#, plugins.join(", "));
+        let tree = shredding(&["$"], &[doc.as_str()], Shredding::default());
+        assert!(tree.contains("a: int64"), "{tree}");
+        assert!(!tree.contains("plugin_name_0"), "{tree}");
+        assert!(!tree.contains("plugins"), "{tree}");
     }
 
     #[test]
