@@ -22,8 +22,11 @@
 //! source's typed path does, so its files come out the size of Spark's (`rustparquet-jni`'s
 //! `dictionary` module feeds it a held prefix of the rows).
 
-use std::collections::HashMap;
 use std::hash::Hash;
+
+/// Values are hashed with foldhash, not SipHash: every value of the first rows of every column
+/// goes through this map while the typed writer holds them.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// parquet-mr's default page row count limit (`parquet.page.row.count.limit`): a page ends after
 /// this many rows even when it is small.
@@ -150,7 +153,7 @@ impl<K: Hash + Eq> FirstPage<K> {
         let page = page_bytes as u64;
         FirstPage {
             page_threshold: page - page / 10,
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             indices: Vec::new(),
             plain: 0,
             dictionary: 0,
