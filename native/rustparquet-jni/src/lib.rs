@@ -8,6 +8,7 @@
 //! writes them to Spark's output stream. Bodies run inside [`guard::guard`]: errors and panics
 //! become a pending `RustParquetException`.
 
+mod dictionary;
 mod error;
 mod guard;
 mod handle;

@@ -4,20 +4,32 @@
 //! only native memory held is the open row group, bounded by `rowGroupSize`. Spark 4's
 //! `VARIANT` columns become Parquet `VARIANT(1)` groups (`crate::variant`).
 //!
+//! The first rows (up to [`HELD_ROWS`], at most [`HELD_BYTES`] of IPC bytes or the row group size)
+//! are held before the Arrow writer opens: `crate::dictionary` judges each leaf column on them
+//! with parquet-mr's first-page rule, and the writer opens with the dictionary disabled on the
+//! columns where it does not pay, as Spark's own writer would write them. A file with fewer rows
+//! is judged on what it has when it is closed.
+//!
 //! ```text
-//! open(options, schema msg) ─► ipc::read_schema ─► ArrowWriter<Vec<u8>>
-//! append(batch msg)         ─► RecordBatch   ─► write ─► bytes flushed so far (often none)
+//! open(options, schema msg) ─► ipc::read_schema ─► Holding (schema checked, nothing encoded)
+//! append(batch msg)         ─► RecordBatch ─► held until the first rows are in
+//!                              ─► dictionary::plain_columns ─► ArrowWriter<Vec<u8>> ─► write
+//!                              ─► bytes flushed so far (often none)
 //! finish()                  ─► footer (Spark row metadata)  ─► the remaining bytes
 //! ```
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use arrow_array::RecordBatch;
 use arrow_buffer::Buffer;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::arrow_writer::ArrowWriterOptions;
 use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
+use parquet::file::properties::WriterProperties;
+use parquet::schema::types::SchemaDescriptor;
 
+use crate::dictionary::{self, Limits, HELD_BYTES, HELD_ROWS};
 use crate::error::{Error, Result};
 use crate::ipc;
 use crate::options::WriterOptions;
@@ -29,9 +41,35 @@ pub struct TypedWriter {
     schema: SchemaRef,
     /// How variant columns are rearranged before writing, when there are any.
     variants: Option<VariantLayout>,
-    writer: ArrowWriter<Vec<u8>>,
+    state: State,
     batches: u64,
     depth: usize,
+}
+
+enum State {
+    /// The first rows, held until each column's encoding is chosen.
+    Holding(Held),
+    Writing(ArrowWriter<Vec<u8>>),
+    /// After a failed switch from holding to writing; every later call fails.
+    Failed,
+}
+
+struct Held {
+    batches: Vec<RecordBatch>,
+    rows: usize,
+    /// IPC bytes of the held batches (what they keep alive).
+    bytes: usize,
+    /// Hold at most this many bytes: [`HELD_BYTES`] or the row group size, if smaller.
+    byte_limit: usize,
+    /// The Arrow schema handed to the writer (variants rearranged).
+    written: SchemaRef,
+    /// The Parquet schema the file will have: its leaf columns are what is judged.
+    descriptor: SchemaDescriptor,
+    /// Set when the Parquet schema is not the writer's own derivation (variant groups).
+    parquet_schema: Option<SchemaDescriptor>,
+    properties: WriterProperties,
+    /// The `dictionary` option: when off, no column has one and nothing is judged.
+    dictionary: bool,
 }
 
 impl TypedWriter {
@@ -49,42 +87,55 @@ impl TypedWriter {
         }
         check_bloom_columns(&file, &schema, &options.core.bloom_filter_columns)?;
         let properties = options.properties();
-        let mut writer_options = ArrowWriterOptions::new()
-            .with_properties(properties)
-            // Spark's own row metadata is the schema of record; the Arrow one would only add bytes.
-            .with_skip_arrow_metadata(true);
+        let schema_error = |source| Error::Schema {
+            file: file.clone(),
+            source,
+        };
         let variants = VariantLayout::new(&schema);
-        let written = match &variants {
-            None => schema.clone(),
+        let (written, descriptor, parquet_schema) = match &variants {
+            None => {
+                let descriptor = ArrowSchemaConverter::new()
+                    .with_coerce_types(properties.coerce_types())
+                    .convert(&schema)
+                    .map_err(schema_error)?;
+                (schema.clone(), descriptor, None)
+            }
             Some(layout) => {
                 let parquet_schema = ArrowSchemaConverter::new()
                     .with_coerce_types(true)
                     .convert(&layout.schema)
                     .and_then(|derived| layout.parquet_schema(&derived))
-                    .map_err(|source| Error::Schema {
-                        file: file.clone(),
-                        source,
-                    })?;
-                writer_options = writer_options.with_parquet_schema(parquet_schema);
-                layout.schema.clone()
+                    .map_err(schema_error)?;
+                (
+                    layout.schema.clone(),
+                    parquet_schema.clone(),
+                    Some(parquet_schema),
+                )
             }
         };
-        let writer = ArrowWriter::try_new_with_options(Vec::new(), written, writer_options)
-            .map_err(|source| Error::Schema {
-                file: file.clone(),
-                source,
-            })?;
         let depth = schema
             .fields()
             .iter()
             .map(|f| nesting_depth(f))
             .max()
             .unwrap_or(0);
+        let byte_limit =
+            HELD_BYTES.min(usize::try_from(options.row_group_bytes()).unwrap_or(usize::MAX));
         Ok(TypedWriter {
             file,
             schema,
             variants,
-            writer,
+            state: State::Holding(Held {
+                batches: Vec::new(),
+                rows: 0,
+                bytes: 0,
+                byte_limit,
+                written,
+                descriptor,
+                parquet_schema,
+                properties,
+                dictionary: options.core.dictionary,
+            }),
             batches: 0,
             depth,
         })
@@ -97,7 +148,14 @@ impl TypedWriter {
 
     /// Appends the record batches in `ipc` (owned bytes, copied from a Java `byte[]`).
     pub fn append_owned(&mut self, ipc: Vec<u8>) -> Result<Vec<u8>> {
+        let len = ipc.len();
         self.append(Buffer::from_vec(ipc))?;
+        if let State::Holding(held) = &mut self.state {
+            held.bytes += len;
+            if held.rows >= HELD_ROWS || held.bytes >= held.byte_limit {
+                self.start_writing()?;
+            }
+        }
         Ok(self.take_output())
     }
 
@@ -113,27 +171,101 @@ impl TypedWriter {
             if let Some(layout) = &self.variants {
                 batch = layout.batch(&batch).map_err(ipc_error)?;
             }
-            self.writer.write(&batch).map_err(|source| Error::Parquet {
-                file: self.file.clone(),
-                batch: self.batches,
-                source,
-            })?;
+            match &mut self.state {
+                State::Holding(held) => {
+                    held.rows += batch.num_rows();
+                    held.batches.push(batch);
+                }
+                State::Writing(writer) => {
+                    writer.write(&batch).map_err(|source| Error::Parquet {
+                        file: self.file.clone(),
+                        batch: self.batches,
+                        source,
+                    })?;
+                }
+                State::Failed => return Err(self.failed()),
+            }
         }
         Ok(())
     }
 
-    /// Bytes encoded since the last call: whole row groups once they are flushed.
-    fn take_output(&mut self) -> Vec<u8> {
-        std::mem::take(self.writer.inner_mut())
+    /// Chooses each column's encoding on the held rows, opens the Arrow writer and writes them.
+    fn start_writing(&mut self) -> Result<()> {
+        let held = match std::mem::replace(&mut self.state, State::Failed) {
+            State::Holding(held) => held,
+            other => {
+                self.state = other;
+                return Ok(());
+            }
+        };
+        let properties = held.properties;
+        let mut builder = properties.clone().into_builder();
+        if held.dictionary {
+            let limits = Limits {
+                page_bytes: properties.data_page_size_limit(),
+                dictionary_bytes: properties.dictionary_page_size_limit(),
+                writer_version: properties.writer_version(),
+            };
+            for path in dictionary::plain_columns(&held.batches, &held.descriptor, limits) {
+                builder = builder.set_column_dictionary_enabled(path, false);
+            }
+        }
+        let mut writer_options = ArrowWriterOptions::new()
+            .with_properties(builder.build())
+            // Spark's own row metadata is the schema of record; the Arrow one would only add bytes.
+            .with_skip_arrow_metadata(true);
+        if let Some(parquet_schema) = held.parquet_schema {
+            writer_options = writer_options.with_parquet_schema(parquet_schema);
+        }
+        let mut writer =
+            ArrowWriter::try_new_with_options(Vec::new(), held.written, writer_options).map_err(
+                |source| Error::Schema {
+                    file: self.file.clone(),
+                    source,
+                },
+            )?;
+        let first = self.batches + 1 - held.batches.len() as u64;
+        for (n, batch) in held.batches.iter().enumerate() {
+            writer.write(batch).map_err(|source| Error::Parquet {
+                file: self.file.clone(),
+                batch: first + n as u64,
+                source,
+            })?;
+        }
+        self.state = State::Writing(writer);
+        Ok(())
     }
 
-    /// Flushes the open row group and writes the footer; returns the file's last bytes.
+    fn failed(&self) -> Error {
+        Error::Finish {
+            file: self.file.clone(),
+            source: parquet::errors::ParquetError::General(
+                "the writer failed earlier and cannot take more rows".to_owned(),
+            ),
+        }
+    }
+
+    /// Bytes encoded since the last call: whole row groups once they are flushed.
+    fn take_output(&mut self) -> Vec<u8> {
+        match &mut self.state {
+            State::Writing(writer) => std::mem::take(writer.inner_mut()),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Flushes the open row group and writes the footer; returns the file's last bytes. A file
+    /// still holding its rows is judged on them first.
     pub fn finish(mut self) -> Result<Vec<u8>> {
-        self.writer.finish().map_err(|source| Error::Finish {
+        self.start_writing()?;
+        let mut writer = match std::mem::replace(&mut self.state, State::Failed) {
+            State::Writing(writer) => writer,
+            _ => return Err(self.failed()),
+        };
+        writer.finish().map_err(|source| Error::Finish {
             file: self.file.clone(),
             source,
         })?;
-        Ok(self.take_output())
+        Ok(std::mem::take(writer.inner_mut()))
     }
 }
 

@@ -226,3 +226,106 @@ fn bloom_filters_name_existing_columns() {
         Some("f.parquet: option `bloomFilterColumns`: no column `nope`; leaf columns are: id, ts")
     );
 }
+
+/// Whether each column chunk of `file`'s first row group has a dictionary page, by leaf path.
+fn dictionary_pages(file: Vec<u8>) -> Vec<(String, bool)> {
+    let reader = SerializedFileReader::new(Bytes::from(file)).expect("readable parquet");
+    let group = reader.metadata().row_group(0);
+    group
+        .columns()
+        .iter()
+        .map(|c| {
+            let has = c.dictionary_page_offset().is_some()
+                || c.encodings()
+                    .any(|e| e == parquet::basic::Encoding::RLE_DICTIONARY);
+            (c.column_path().string(), has)
+        })
+        .collect()
+}
+
+/// `rows` rows in batches of 4,096: `id` all distinct (a shuffled long), `os` one of four
+/// strings, `ids` a list of two distinct strings per row.
+fn cardinality_batches(rows: usize) -> (Schema, Vec<RecordBatch>) {
+    let fields = vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("os", DataType::Utf8, true),
+        Field::new(
+            "ids",
+            DataType::List(Arc::new(Field::new("element", DataType::Utf8, true))),
+            true,
+        ),
+    ];
+    let schema = Schema::new(fields);
+    let mut batches = Vec::new();
+    let mut start = 0;
+    while start < rows {
+        let end = (start + 4096).min(rows);
+        let ids = Int64Array::from_iter_values(
+            (start..end).map(|i| (i as i64).wrapping_mul(0x9E37_79B9_7F4A_7C15u64 as i64)),
+        );
+        let os = StringArray::from_iter_values(
+            (start..end).map(|i| ["linux", "windows", "mac", "android"][i % 4]),
+        );
+        let mut list = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
+            "element",
+            DataType::Utf8,
+            true,
+        )));
+        for i in start..end {
+            list.values().append_value(format!("task-{i:010}-a"));
+            list.values().append_value(format!("task-{i:010}-b"));
+            list.append(true);
+        }
+        let columns: Vec<ArrayRef> = vec![Arc::new(ids), Arc::new(os), Arc::new(list.finish())];
+        batches.push(RecordBatch::try_new(Arc::new(schema.clone()), columns).expect("batch"));
+        start = end;
+    }
+    (schema, batches)
+}
+
+fn write_all(json: &str, schema: &Schema, batches: &[RecordBatch]) -> Result<Vec<u8>> {
+    let (schema_msg, chunks) = ipc_chunks(schema, batches);
+    let mut writer = TypedWriter::open(options(json), schema_msg)?;
+    let mut file = Vec::new();
+    for chunk in chunks {
+        file.extend(writer.append_owned(chunk)?);
+    }
+    file.extend(writer.finish()?);
+    Ok(file)
+}
+
+/// Spark's parquet-mr keeps a dictionary only where the first page pays for it; so does the
+/// typed path: distinct numbers and identifiers PLAIN, a few repeated strings a dictionary.
+#[test]
+fn dictionaries_only_where_the_first_page_pays() -> Result<()> {
+    let expected = [
+        ("id".to_owned(), false),
+        ("os".to_owned(), true),
+        ("ids.list.element".to_owned(), false),
+    ];
+    // More rows than are held, fewer (judged at close), and a tiny row group size (judged on
+    // the rows held within it).
+    for (rows, json) in [
+        (50_000, r#"{"path":"big.parquet"}"#),
+        (3_000, r#"{"path":"small.parquet"}"#),
+        (
+            30_000,
+            r#"{"path":"groups.parquet","rowGroupBytes":"256k"}"#,
+        ),
+    ] {
+        let (schema, batches) = cardinality_batches(rows);
+        let file = write_all(json, &schema, &batches)?;
+        let reader = SerializedFileReader::new(Bytes::from(file.clone())).expect("parquet");
+        assert_eq!(
+            reader.metadata().file_metadata().num_rows(),
+            rows as i64,
+            "{json}"
+        );
+        assert_eq!(dictionary_pages(file), expected, "{json}");
+    }
+    // The `dictionary` option off still turns every dictionary off.
+    let (schema, batches) = cardinality_batches(1_000);
+    let file = write_all(r#"{"dictionary":false}"#, &schema, &batches)?;
+    assert!(dictionary_pages(file).iter().all(|(_, has)| !has));
+    Ok(())
+}

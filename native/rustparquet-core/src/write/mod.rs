@@ -8,6 +8,8 @@
 //!   stream into them (columns spread over threads), so only encoded pages stay in memory, and
 //!   the finished column chunks are spliced into the stream in schema order.
 //! - `column`: one open column writer and the page buffer it owns.
+//! - [`dictionary`]: parquet-mr's first-page rule for dictionary vs PLAIN, as Spark's writer
+//!   applies it; the Spark data source's typed path uses it (the CLI's encoder keeps its own).
 //!
 //! [`ParquetFileWriter`] is a [`RowGroupWriter`] on a [staged](crate::staged) file: written
 //! under a hidden temporary name in the target's directory and renamed onto the target only
@@ -15,6 +17,7 @@
 //! path.
 
 mod column;
+pub mod dictionary;
 pub mod encoder;
 pub mod row_groups;
 
