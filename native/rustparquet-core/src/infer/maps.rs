@@ -66,6 +66,20 @@ pub struct Decision {
     pub reason: String,
 }
 
+impl Decision {
+    /// A decision without key statistics (a variant, a union, a forced map).
+    pub(super) fn bare(path: String, form: &'static str, reason: impl Into<String>) -> Self {
+        Decision {
+            path,
+            form,
+            keys: None,
+            key_share: None,
+            data_like: None,
+            reason: reason.into(),
+        }
+    }
+}
+
 /// The state of one decision pass.
 pub(super) struct Decider<'a> {
     pub rules: &'a MapRules,
@@ -125,26 +139,12 @@ impl<'a> Decider<'a> {
                 .iter()
                 .any(|v| crate::path::names_value(v, &path))
             {
-                self.record(|path| Decision {
-                    path,
-                    form: "variant",
-                    keys: None,
-                    key_share: None,
-                    data_like: None,
-                    reason: "named by --variant".into(),
-                });
+                self.record(|path| Decision::bare(path, "variant", "named by --variant"));
                 return Ok(());
             }
         }
         if node.kinds & VARIANT != 0 {
-            self.record(|path| Decision {
-                path,
-                form: "variant",
-                keys: None,
-                key_share: None,
-                data_like: None,
-                reason: "a variant in a merged schema".into(),
-            });
+            self.record(|path| Decision::bare(path, "variant", "a variant in a merged schema"));
             return Ok(());
         }
         let union = !compatible(node.kinds, node.kinds);
@@ -168,14 +168,7 @@ impl<'a> Decider<'a> {
                 }
             }
         } else if let Some(seen) = seen {
-            self.record(|path| Decision {
-                path,
-                form,
-                keys: None,
-                key_share: None,
-                data_like: None,
-                reason: format!("seen as {seen} ({kinds})"),
-            });
+            self.record(|path| Decision::bare(path, form, format!("seen as {seen} ({kinds})")));
         }
         if let Some(e) = node.list.as_deref_mut() {
             self.steps.push(PathStep::Element);
@@ -197,17 +190,16 @@ impl<'a> Decider<'a> {
                 .iter()
                 .any(|p| crate::path::names_object(p, &path));
             let threshold = self.rules.threshold;
-            self.record(|path| Decision {
-                path,
-                form: "map",
-                keys: None,
-                key_share: None,
-                data_like: None,
-                reason: if forced {
-                    "named by --map".into()
-                } else {
-                    format!("more than {threshold} distinct keys (--map-threshold)")
-                },
+            self.record(|path| {
+                Decision::bare(
+                    path,
+                    "map",
+                    if forced {
+                        "named by --map".into()
+                    } else {
+                        format!("more than {threshold} distinct keys (--map-threshold)")
+                    },
+                )
             });
         } else {
             let verdict = self.judge(object, objects);
