@@ -201,7 +201,7 @@ pub fn is_codec(name: &str) -> bool {
 /// `bytes` as [`parse_size`] reads it back, in the largest binary unit that divides it.
 pub fn size_text(bytes: u64) -> String {
     for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
             return format!("{}{unit}", bytes >> shift);
         }
     }

@@ -239,10 +239,7 @@ impl Shredder {
         let mut scratch = Vec::new();
         let mut first = true;
         let mut hint = 0;
-        loop {
-            let Some(key) = p.next_key(first, &mut scratch)? else {
-                break;
-            };
+        while let Some(key) = p.next_key(first, &mut scratch)? {
             first = false;
             let NodeKind::Struct { keys, index, .. } = &self.nodes[node].kind else {
                 unreachable!()

@@ -130,7 +130,7 @@ impl<E: FnMut(RecordBatch, Mark) -> bool> DocumentSink for ArrowSink<'_, E> {
         };
         self.since_look += 1;
         let full = self.shredder.buffered_rows() >= self.limits.rows
-            || (self.since_look % DOCUMENTS_PER_LOOK == 0
+            || (self.since_look.is_multiple_of(DOCUMENTS_PER_LOOK)
                 && self.shredder.buffered_bytes() >= self.limits.bytes);
         if full {
             self.flush()?;

@@ -127,7 +127,7 @@ fn write_time(out: &mut Vec<u8>, t: &NaiveTime) {
     let mut nanos = t.nanosecond() % 1_000_000_000;
     if nanos != 0 {
         let mut digits = 9;
-        while nanos % 10 == 0 {
+        while nanos.is_multiple_of(10) {
             nanos /= 10;
             digits -= 1;
         }

@@ -338,7 +338,7 @@ fn bind_primitive(p: Primitive, a: &ArrayRef) -> Option<PrimitiveFn<'_>> {
             let v = int::<Date32Type>(a)?;
             Box::new(move |i| {
                 let days = v[i];
-                NaiveDate::from_num_days_from_ce_opt(days.checked_add(719_163).unwrap_or(i32::MAX))
+                NaiveDate::from_num_days_from_ce_opt(days.saturating_add(719_163))
                     .map(Variant::Date)
                     .ok_or_else(|| range("date", &days))
             })
