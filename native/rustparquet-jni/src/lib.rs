@@ -8,6 +8,7 @@
 //! writes them to Spark's output stream. Bodies run inside [`guard::guard`]: errors and panics
 //! become a pending `RustParquetException`.
 
+mod arrow_file;
 mod dictionary;
 mod error;
 mod guard;

@@ -13,7 +13,7 @@
 //! ```text
 //! open(options, schema msg) ─► ipc::read_schema ─► Holding (schema checked, nothing encoded)
 //! append(batch msg)         ─► RecordBatch ─► held until the first rows are in
-//!                              ─► dictionary::plain_columns ─► ArrowWriter<Vec<u8>> ─► write
+//!                              ─► dictionary::plain_columns ─► ArrowFile ─► write
 //!                              ─► bytes flushed so far (often none)
 //! finish()                  ─► footer (Spark row metadata)  ─► the remaining bytes
 //! ```
@@ -24,11 +24,11 @@ use std::sync::Arc;
 use arrow_array::RecordBatch;
 use arrow_buffer::Buffer;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
-use parquet::arrow::arrow_writer::ArrowWriterOptions;
-use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
+use parquet::arrow::ArrowSchemaConverter;
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::SchemaDescriptor;
 
+use crate::arrow_file::ArrowFile;
 use crate::dictionary::{self, Limits, HELD_BYTES, HELD_ROWS};
 use crate::error::{Error, Result};
 use crate::ipc;
@@ -49,7 +49,7 @@ pub struct TypedWriter {
 enum State {
     /// The first rows, held until each column's encoding is chosen.
     Holding(Held),
-    Writing(ArrowWriter<Vec<u8>>),
+    Writing(ArrowFile),
     /// After a failed switch from holding to writing; every later call fails.
     Failed,
 }
@@ -65,8 +65,6 @@ struct Held {
     written: SchemaRef,
     /// The Parquet schema the file will have: its leaf columns are what is judged.
     descriptor: SchemaDescriptor,
-    /// Set when the Parquet schema is not the writer's own derivation (variant groups).
-    parquet_schema: Option<SchemaDescriptor>,
     properties: WriterProperties,
     /// The `dictionary` option: when off, no column has one and nothing is judged.
     dictionary: bool,
@@ -92,13 +90,13 @@ impl TypedWriter {
             source,
         };
         let variants = VariantLayout::new(&schema);
-        let (written, descriptor, parquet_schema) = match &variants {
+        let (written, descriptor) = match &variants {
             None => {
                 let descriptor = ArrowSchemaConverter::new()
                     .with_coerce_types(properties.coerce_types())
                     .convert(&schema)
                     .map_err(schema_error)?;
-                (schema.clone(), descriptor, None)
+                (schema.clone(), descriptor)
             }
             Some(layout) => {
                 let parquet_schema = ArrowSchemaConverter::new()
@@ -106,11 +104,7 @@ impl TypedWriter {
                     .convert(&layout.schema)
                     .and_then(|derived| layout.parquet_schema(&derived))
                     .map_err(schema_error)?;
-                (
-                    layout.schema.clone(),
-                    parquet_schema.clone(),
-                    Some(parquet_schema),
-                )
+                (layout.schema.clone(), parquet_schema)
             }
         };
         let depth = schema
@@ -132,7 +126,6 @@ impl TypedWriter {
                 byte_limit,
                 written,
                 descriptor,
-                parquet_schema,
                 properties,
                 dictionary: options.core.dictionary,
             }),
@@ -210,20 +203,12 @@ impl TypedWriter {
                 builder = builder.set_column_dictionary_enabled(path, false);
             }
         }
-        let mut writer_options = ArrowWriterOptions::new()
-            .with_properties(builder.build())
-            // Spark's own row metadata is the schema of record; the Arrow one would only add bytes.
-            .with_skip_arrow_metadata(true);
-        if let Some(parquet_schema) = held.parquet_schema {
-            writer_options = writer_options.with_parquet_schema(parquet_schema);
-        }
-        let mut writer =
-            ArrowWriter::try_new_with_options(Vec::new(), held.written, writer_options).map_err(
-                |source| Error::Schema {
-                    file: self.file.clone(),
-                    source,
-                },
-            )?;
+        // Spark's own row metadata is the schema of record; no Arrow schema is added.
+        let mut writer = ArrowFile::try_new(held.written, &held.descriptor, builder.build())
+            .map_err(|source| Error::Schema {
+                file: self.file.clone(),
+                source,
+            })?;
         let first = self.batches + 1 - held.batches.len() as u64;
         for (n, batch) in held.batches.iter().enumerate() {
             writer.write(batch).map_err(|source| Error::Parquet {
@@ -248,7 +233,7 @@ impl TypedWriter {
     /// Bytes encoded since the last call: whole row groups once they are flushed.
     fn take_output(&mut self) -> Vec<u8> {
         match &mut self.state {
-            State::Writing(writer) => std::mem::take(writer.inner_mut()),
+            State::Writing(writer) => writer.take_output(),
             _ => Vec::new(),
         }
     }
@@ -265,7 +250,7 @@ impl TypedWriter {
             file: self.file.clone(),
             source,
         })?;
-        Ok(std::mem::take(writer.inner_mut()))
+        Ok(writer.take_output())
     }
 }
 

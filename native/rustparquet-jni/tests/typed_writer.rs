@@ -329,3 +329,77 @@ fn dictionaries_only_where_the_first_page_pays() -> Result<()> {
     assert!(dictionary_pages(file).iter().all(|(_, has)| !has));
     Ok(())
 }
+
+/// The zstd frames of a file's data pages, found through the offset index: each page is its
+/// header, then the frame (which starts with zstd's magic number).
+fn data_page_frames(file: &Bytes) -> Vec<Bytes> {
+    use parquet::file::reader::SerializedFileReader as Reader;
+    use parquet::file::serialized_reader::ReadOptionsBuilder;
+    let options = ReadOptionsBuilder::new().with_page_index().build();
+    let reader = Reader::new_with_options(file.clone(), options).expect("readable parquet");
+    let metadata = reader.metadata();
+    let mut frames = Vec::new();
+    for (g, group) in metadata.row_groups().iter().enumerate() {
+        let index = metadata.page_index_for_row_group(g);
+        for c in 0..group.num_columns() {
+            let column = index.offset_index(c).expect("an offset index");
+            for page in &column.page_locations {
+                let start = page.offset as usize;
+                let bytes = file.slice(start..start + page.compressed_page_size as usize);
+                let magic = bytes
+                    .windows(4)
+                    .position(|w| w == [0x28, 0xB5, 0x2F, 0xFD])
+                    .expect("a zstd frame in the page");
+                frames.push(bytes.slice(magic..));
+            }
+        }
+    }
+    frames
+}
+
+/// ZSTD pages are compressed as parquet-mr compresses them, one streamed frame each (no
+/// content size in the frame header: zstd chose its parameters without knowing the page's
+/// size), and the file reads back as the Snappy one does; row groups are cut at the row limit
+/// exactly.
+#[test]
+fn zstd_pages_are_streamed_frames_and_row_groups_cut_at_the_row_limit() -> Result<()> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let (schema, batches) = cardinality_batches(60_000);
+    let read = |file: Vec<u8>| -> (Vec<RecordBatch>, Vec<i64>) {
+        let file = Bytes::from(file);
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).expect("readable parquet");
+        let rows = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        let batches = builder
+            .build()
+            .expect("reader")
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .expect("batches");
+        (batches, rows)
+    };
+    let settings = r#""pageSize":"64k","rowGroupRows":25000"#;
+    let zstd = write_all(&format!(r#"{{"compression":"zstd",{settings}}}"#), &schema, &batches)?;
+    let snappy = write_all(&format!(r#"{{"compression":"snappy",{settings}}}"#), &schema, &batches)?;
+
+    let reader = SerializedFileReader::new(Bytes::from(zstd.clone())).expect("readable parquet");
+    for group in reader.metadata().row_groups() {
+        for column in group.columns() {
+            assert!(matches!(column.compression(), parquet::basic::Compression::ZSTD(_)));
+        }
+    }
+    let frames = data_page_frames(&Bytes::from(zstd.clone()));
+    assert!(frames.len() > 10, "{} pages", frames.len());
+    for frame in &frames {
+        assert_eq!(zstd::zstd_safe::get_frame_content_size(frame).ok(), Some(None));
+    }
+    let (zstd_batches, zstd_rows) = read(zstd);
+    let (snappy_batches, snappy_rows) = read(snappy);
+    assert_eq!(zstd_rows, [25000, 25000, 10000]);
+    assert_eq!(zstd_rows, snappy_rows);
+    assert_eq!(zstd_batches, snappy_batches);
+    Ok(())
+}

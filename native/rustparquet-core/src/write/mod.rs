@@ -10,6 +10,8 @@
 //! - `column`: one open column writer and the page buffer it owns.
 //! - [`dictionary`]: parquet-mr's first-page rule for dictionary vs PLAIN, as Spark's writer
 //!   applies it; the Spark data source's typed path uses it (the CLI's encoder keeps its own).
+//! - [`zstd_stream`]: ZSTD pages compressed as one stream each, parquet-mr's way (smaller small
+//!   pages than the `parquet` crate's one-call compression); every driver's zstd goes through it.
 //!
 //! [`ParquetFileWriter`] is a [`RowGroupWriter`] on a [staged](crate::staged) file: written
 //! under a hidden temporary name in the target's directory and renamed onto the target only
@@ -20,6 +22,7 @@ mod column;
 pub mod dictionary;
 pub mod encoder;
 pub mod row_groups;
+pub mod zstd_stream;
 
 use std::fs::File;
 use std::io::Write;
