@@ -52,7 +52,7 @@ type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 use crate::bad_document::{not_an_object, parse_error, BadDocument};
 use crate::error::{Error, Location, Result};
-use crate::json::{Number, Parser, ValueKind};
+use crate::json::{NumberKind, Parser, ValueKind};
 use crate::path::{ColumnPath, PathStep};
 use crate::schema::Schema;
 
@@ -477,13 +477,11 @@ fn walk_value(
             observe(node, BOOLEAN, offset, walk)?;
         }
         ValueKind::Number => {
-            let kind = match p.number()? {
-                Number::Int(_) => INT,
-                Number::Big(_) => BIG,
-                Number::Float(_) => {
-                    if !node.fraction && !p.text_since(offset).iter().any(|&c| c | 0x20 == b'e') {
-                        node.fraction = true;
-                    }
+            let kind = match p.number_kind()? {
+                NumberKind::Int => INT,
+                NumberKind::Big => BIG,
+                NumberKind::Float { exponent } => {
+                    node.fraction |= !exponent;
                     DOUBLE
                 }
             };

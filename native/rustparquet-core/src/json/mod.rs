@@ -57,6 +57,18 @@ pub enum Number {
     Float(f64),
 }
 
+/// What kind of number a literal is, judged without converting it (inference needs only the
+/// kind; see [`Parser::number_kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    /// An integer literal within int64.
+    Int,
+    /// An integer literal beyond int64, at most 38 digits.
+    Big,
+    /// A literal with a fraction or exponent; `exponent` says whether it has an exponent.
+    Float { exponent: bool },
+}
+
 /// Why parsing stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseErrorKind {
