@@ -20,7 +20,7 @@ use crate::error::{Error, Location, Result};
 use crate::infer::{fold_unit, DocumentFolder, InferOptions, SchemaInferrer};
 use crate::input::{
     chunkable, open_inputs, parse_window, read_documents, BadRecordPolicy, Chunk, Chunker,
-    DocumentSink, Input, InputFormat, OnError, Passes, Progress, ReadSettings,
+    DocumentSink, Input, InputFormat, OnError, Passes, Progress, ReadSettings, SpareBuffers,
 };
 use crate::json::Parser;
 use crate::locator::Locator;
@@ -578,12 +578,14 @@ pub(crate) fn run_chunks<S, T: Send>(
     // Rendezvous: the reader holds at most the chunk it is reading.
     let (job_tx, job_rx) = sync_channel::<(u64, Chunk)>(0);
     let job_rx = Mutex::new(job_rx);
+    // Workers give each chunk's buffer back for the reader to fill again.
+    let spares = SpareBuffers::default();
     std::thread::scope(|scope| {
         // Bounded, so that finished chunks cannot pile up when consuming them is the slower side.
         let (result_tx, result_rx) = sync_channel::<(u64, Result<ChunkOutcome<T>>)>(1);
         for _ in 0..threads {
             let result_tx = result_tx.clone();
-            let (job_rx, stop, init, work) = (&job_rx, &stop, &init, &work);
+            let (job_rx, stop, init, work, spares) = (&job_rx, &stop, &init, &work, &spares);
             // Workers walk documents `max_depth` deep: they get the conversion thread's stack
             // size, not the 2 MiB default (a 5,000-deep document overflowed it).
             let worker = Recursion::documents(options.max_depth).thread("rustparquet-chunk");
@@ -599,6 +601,7 @@ pub(crate) fn run_chunks<S, T: Send>(
                         continue;
                     }
                     let outcome = work(&mut state, &chunk);
+                    spares.give(chunk.data);
                     if result_tx.send((seq, outcome)).is_err() {
                         break;
                     }
@@ -613,8 +616,9 @@ pub(crate) fn run_chunks<S, T: Send>(
         drop(result_tx);
         let settings = &settings;
         let stop_ref = &stop;
+        let spares = &spares;
         let reader = scope.spawn(move || -> Result<()> {
-            let mut chunker = Chunker::new(inputs, settings, chunk_bytes);
+            let mut chunker = Chunker::new(inputs, settings, chunk_bytes, spares);
             let mut seq = 0;
             while !stop_ref.load(Ordering::Relaxed) {
                 let Some(chunk) = chunker.next_chunk()? else {

@@ -4,6 +4,7 @@
 //! a leaf's values fill its non-null slots in order (null slots hold a zero value, as Arrow
 //! leaves them undefined).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::types::{Decimal128Type, Float64Type, Int64Type};
@@ -11,7 +12,9 @@ use arrow_array::{
     ArrayRef, ArrowPrimitiveType, BooleanArray, ListArray, MapArray, PrimitiveArray, StringArray,
     StructArray,
 };
-use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{
+    BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer,
+};
 use arrow_schema::DataType as ArrowType;
 
 use super::plan::{Kind, Levels, Plan};
@@ -43,20 +46,20 @@ pub(super) fn build(plan: &Plan, leaves: &[LeafBuffer]) -> Result<ArrayRef> {
         } => {
             let leaf = &leaves[levels.first_leaf];
             let mut offsets: Vec<i32> = Vec::new();
-            let mut valid: Vec<bool> = Vec::new();
+            let mut valid = BooleanBufferBuilder::new(0);
             let mut items: i32 = 0;
             for i in 0..leaf.entries() {
                 let (r, d) = (rep(leaf, i), def(leaf, i));
                 if r <= levels.slot_rep && d >= levels.slot_def {
                     offsets.push(items);
-                    valid.push(d >= levels.def);
+                    valid.append(d >= levels.def);
                 }
                 if r <= *item_rep && d >= *item_def {
                     items = items.checked_add(1).ok_or_else(too_many)?;
                 }
             }
             offsets.push(items);
-            let nulls = nulls_of(valid, levels.nullable);
+            let nulls = nulls_of(valid.finish(), levels.nullable);
             let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
             let values = build(entries, leaves)?;
             Ok(match map_sorted {
@@ -106,38 +109,46 @@ fn def(leaf: &LeafBuffer, i: usize) -> i16 {
     }
 }
 
-/// The definition level of each slot of a node placed by `levels`.
-fn slot_defs(leaf: &LeafBuffer, levels: &Levels) -> Vec<i16> {
+/// The definition level of each slot of a node placed by `levels`. Without a list above,
+/// every entry is a slot: the leaf's own levels are lent rather than copied (this runs for
+/// every struct and leaf of every batch, and wide sparse documents have millions of entries).
+fn slot_defs<'a>(leaf: &'a LeafBuffer, levels: &Levels) -> Cow<'a, [i16]> {
     if leaf.max_rep == 0 {
-        // No list above: every entry is a slot.
         return if leaf.max_def > 0 {
-            leaf.def_levels.clone()
+            Cow::Borrowed(&leaf.def_levels)
         } else {
-            vec![0; leaf.entries()]
+            Cow::Owned(vec![0; leaf.entries()])
         };
     }
-    (0..leaf.entries())
-        .filter_map(|i| {
-            let d = def(leaf, i);
-            (rep(leaf, i) <= levels.slot_rep && d >= levels.slot_def).then_some(d)
-        })
-        .collect()
+    Cow::Owned(
+        (0..leaf.entries())
+            .filter_map(|i| {
+                let d = def(leaf, i);
+                (rep(leaf, i) <= levels.slot_rep && d >= levels.slot_def).then_some(d)
+            })
+            .collect(),
+    )
 }
 
+/// The validity of slots with definition levels `defs`: valid from `levels.def` on.
 fn validity(defs: &[i16], levels: &Levels) -> Option<NullBuffer> {
     if !levels.nullable {
         return None;
     }
     let def = levels.def;
-    nulls_of(defs.iter().map(|d| *d >= def).collect(), true)
+    nulls_of(
+        BooleanBuffer::collect_bool(defs.len(), |i| defs[i] >= def),
+        true,
+    )
 }
 
 /// A validity bitmap, or none when every slot is valid (or the node cannot be null).
-fn nulls_of(valid: Vec<bool>, nullable: bool) -> Option<NullBuffer> {
-    if !nullable || valid.iter().all(|v| *v) {
+fn nulls_of(valid: BooleanBuffer, nullable: bool) -> Option<NullBuffer> {
+    if !nullable {
         return None;
     }
-    Some(NullBuffer::new(BooleanBuffer::from(valid)))
+    let nulls = NullBuffer::new(valid);
+    (nulls.null_count() > 0).then_some(nulls)
 }
 
 /// A leaf's array: its slots, the non-null ones filled with its values in order.
@@ -150,40 +161,46 @@ fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
         )));
     }
     let defs = slot_defs(leaf, levels);
-    // Whether each slot holds a value (nulls of a required leaf are slots under a null parent).
-    let present: Vec<bool> = defs.iter().map(|d| *d == leaf.max_def).collect();
-    let nulls = if levels.nullable {
-        nulls_of(present.clone(), true)
-    } else {
-        None
+    // A slot holds a value when its definition level is the leaf's maximum (the nulls of a
+    // required leaf are slots under a null parent). As a leaf's `def` is that maximum, the
+    // validity bitmap is exactly the presence of values.
+    let present = Present {
+        defs: &defs,
+        max_def: leaf.max_def,
     };
+    let nulls = validity(&defs, levels);
     let array: ArrayRef = match (&leaf.values, &plan.data_type) {
         (LeafValues::Boolean(v), ArrowType::Boolean) => {
-            let values = BooleanBuffer::from(spread(v, &present));
+            let mut next = 0;
+            let values = BooleanBuffer::collect_bool(defs.len(), |i| {
+                let value = present.at(i) && v.get(next).copied().unwrap_or_default();
+                next += usize::from(present.at(i));
+                value
+            });
             Arc::new(BooleanArray::new(values, nulls))
         }
-        (LeafValues::Int64(v), ArrowType::Int64) => primitive::<Int64Type>(v, &present, nulls),
-        (LeafValues::Double(v), ArrowType::Float64) => primitive::<Float64Type>(v, &present, nulls),
+        (LeafValues::Int64(v), ArrowType::Int64) => primitive::<Int64Type>(v, present, nulls),
+        (LeafValues::Double(v), ArrowType::Float64) => primitive::<Float64Type>(v, present, nulls),
         (LeafValues::Decimal(v), ArrowType::Decimal128(p, s)) => {
-            let a = PrimitiveArray::<Decimal128Type>::new(
-                ScalarBuffer::from(spread(v, &present)),
-                nulls,
-            )
-            .with_precision_and_scale(*p, *s)
-            .map_err(internal)?;
+            let a =
+                PrimitiveArray::<Decimal128Type>::new(ScalarBuffer::from(present.spread(v)), nulls)
+                    .with_precision_and_scale(*p, *s)
+                    .map_err(internal)?;
             Arc::new(a)
         }
         (LeafValues::Bytes { data, ends }, ArrowType::Utf8) => {
             if data.len() > i32::MAX as usize {
                 return Err(too_many());
             }
-            let mut offsets = Vec::with_capacity(present.len() + 1);
+            let mut offsets = Vec::with_capacity(defs.len() + 1);
             offsets.push(0i32);
             let mut next = 0;
             let mut end = 0i32;
-            for p in &present {
-                if *p {
-                    end = ends[next] as i32;
+            for i in 0..defs.len() {
+                if present.at(i) {
+                    // `ends` has one entry per value and the levels one per slot: an entry
+                    // short would be a shredder bug, kept out of the offsets all the same.
+                    end = ends.get(next).map_or(end, |e| *e as i32);
                     next += 1;
                 }
                 offsets.push(end);
@@ -209,28 +226,48 @@ fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
 
 fn primitive<T: ArrowPrimitiveType>(
     values: &[T::Native],
-    present: &[bool],
+    present: Present<'_>,
     nulls: Option<NullBuffer>,
 ) -> ArrayRef {
     Arc::new(PrimitiveArray::<T>::new(
-        ScalarBuffer::from(spread(values, present)),
+        ScalarBuffer::from(present.spread(values)),
         nulls,
     ))
 }
 
-/// The values spread over the slots, a default value in each empty one.
-fn spread<T: Copy + Default>(values: &[T], present: &[bool]) -> Vec<T> {
-    if values.len() == present.len() {
-        return values.to_vec();
+/// Which slots of a leaf hold a value: those whose definition level is the leaf's maximum.
+#[derive(Clone, Copy)]
+struct Present<'a> {
+    defs: &'a [i16],
+    max_def: i16,
+}
+
+impl Present<'_> {
+    #[inline]
+    fn at(&self, slot: usize) -> bool {
+        self.defs[slot] == self.max_def
     }
-    let mut out = Vec::with_capacity(present.len());
-    let mut next = values.iter();
-    for p in present {
-        out.push(if *p {
-            next.next().copied().unwrap_or_default()
-        } else {
-            T::default()
-        });
+
+    /// The values spread over the slots, a default value in each empty one.
+    fn spread<T: Copy + Default>(&self, values: &[T]) -> Vec<T> {
+        let slots = self.defs.len();
+        if values.len() == slots {
+            return values.to_vec();
+        }
+        if values.is_empty() {
+            // A column of nulls only (common in wide, sparse documents): zeroed memory.
+            return vec![T::default(); slots];
+        }
+        let mut out = Vec::with_capacity(slots);
+        let mut next = 0;
+        for &d in self.defs {
+            let here = d == self.max_def;
+            // Branch-free: read the next value (or the default past the end) and keep it
+            // only where the slot holds one.
+            let value = values.get(next).copied().unwrap_or_default();
+            out.push(if here { value } else { T::default() });
+            next += usize::from(here);
+        }
+        out
     }
-    out
 }
