@@ -61,8 +61,11 @@ impl ArrowFile {
             ),
             _ => (props, None),
         };
-        let file =
-            SerializedFileWriter::new(Vec::new(), parquet_schema.root_schema_ptr(), Arc::new(props))?;
+        let file = SerializedFileWriter::new(
+            Vec::new(),
+            parquet_schema.root_schema_ptr(),
+            Arc::new(props),
+        )?;
         let columns = ArrowRowGroupWriterFactory::new(&file, schema.clone());
         Ok(ArrowFile {
             file,
@@ -95,7 +98,9 @@ impl ArrowFile {
             self.write_rows(&part)?;
             let full = self.open.as_ref().is_some_and(|open| {
                 self.max_rows.is_some_and(|max| open.rows >= max)
-                    || self.max_bytes.is_some_and(|max| self.estimated_bytes(open) >= max)
+                    || self
+                        .max_bytes
+                        .is_some_and(|max| self.estimated_bytes(open) >= max)
             });
             if full {
                 self.flush()?;

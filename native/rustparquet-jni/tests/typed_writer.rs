@@ -382,19 +382,33 @@ fn zstd_pages_are_streamed_frames_and_row_groups_cut_at_the_row_limit() -> Resul
         (batches, rows)
     };
     let settings = r#""pageSize":"64k","rowGroupRows":25000"#;
-    let zstd = write_all(&format!(r#"{{"compression":"zstd",{settings}}}"#), &schema, &batches)?;
-    let snappy = write_all(&format!(r#"{{"compression":"snappy",{settings}}}"#), &schema, &batches)?;
+    let zstd = write_all(
+        &format!(r#"{{"compression":"zstd",{settings}}}"#),
+        &schema,
+        &batches,
+    )?;
+    let snappy = write_all(
+        &format!(r#"{{"compression":"snappy",{settings}}}"#),
+        &schema,
+        &batches,
+    )?;
 
     let reader = SerializedFileReader::new(Bytes::from(zstd.clone())).expect("readable parquet");
     for group in reader.metadata().row_groups() {
         for column in group.columns() {
-            assert!(matches!(column.compression(), parquet::basic::Compression::ZSTD(_)));
+            assert!(matches!(
+                column.compression(),
+                parquet::basic::Compression::ZSTD(_)
+            ));
         }
     }
     let frames = data_page_frames(&Bytes::from(zstd.clone()));
     assert!(frames.len() > 10, "{} pages", frames.len());
     for frame in &frames {
-        assert_eq!(zstd::zstd_safe::get_frame_content_size(frame).ok(), Some(None));
+        assert_eq!(
+            zstd::zstd_safe::get_frame_content_size(frame).ok(),
+            Some(None)
+        );
     }
     let (zstd_batches, zstd_rows) = read(zstd);
     let (snappy_batches, snappy_rows) = read(snappy);

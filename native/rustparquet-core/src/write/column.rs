@@ -331,9 +331,9 @@ mod tests {
             Ok(Bytes::from(file.into_inner()?))
         };
         let read = |file: Bytes, selection: Option<RowSelection>| -> Result<Vec<RecordBatch>> {
-            let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Required);
-            let mut builder =
-                ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)?;
+            let options =
+                ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Required);
+            let mut builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)?;
             if let Some(selection) = selection {
                 builder = builder.with_row_selection(selection);
             }
@@ -344,7 +344,10 @@ mod tests {
         };
         let zstd_file = file(&after, after_close)?;
         let plain_file = file(&plain, plain_close)?;
-        assert_eq!(read(zstd_file.clone(), None)?, read(plain_file.clone(), None)?);
+        assert_eq!(
+            read(zstd_file.clone(), None)?,
+            read(plain_file.clone(), None)?
+        );
         let selection = || {
             Some(RowSelection::from(vec![
                 RowSelector::skip(1700),
@@ -353,7 +356,10 @@ mod tests {
                 RowSelector::select(280),
             ]))
         };
-        assert_eq!(read(zstd_file, selection())?, read(plain_file, selection())?);
+        assert_eq!(
+            read(zstd_file, selection())?,
+            read(plain_file, selection())?
+        );
         Ok(())
     }
 }

@@ -211,8 +211,7 @@ impl ZstdPages {
                         index.page_locations.len()
                     )));
                 }
-                for (location, (offset, size)) in index.page_locations.iter_mut().zip(&data_pages)
-                {
+                for (location, (offset, size)) in index.page_locations.iter_mut().zip(&data_pages) {
                     location.offset = *offset;
                     location.compressed_page_size = *size;
                 }
@@ -279,8 +278,14 @@ mod tests {
         let compressed = zstd.compress_page(&dictionary)?;
         assert_eq!(compressed.uncompressed_size(), text.len());
         let frame = compressed.compressed_page().buffer();
-        assert_eq!(zstd::zstd_safe::get_frame_content_size(frame).ok(), Some(None));
-        assert_eq!(zstd::stream::decode_all(&frame[..]).map_err(zstd_error)?, text);
+        assert_eq!(
+            zstd::zstd_safe::get_frame_content_size(frame).ok(),
+            Some(None)
+        );
+        assert_eq!(
+            zstd::stream::decode_all(&frame[..]).map_err(zstd_error)?,
+            text
+        );
 
         let mut v2 = vec![7u8, 8, 9];
         v2.extend_from_slice(&text);
@@ -304,7 +309,10 @@ mod tests {
         };
         assert!(is_compressed);
         assert_eq!(&buf[..3], &[7, 8, 9]);
-        assert_eq!(zstd::stream::decode_all(&buf[3..]).map_err(zstd_error)?, text);
+        assert_eq!(
+            zstd::stream::decode_all(&buf[3..]).map_err(zstd_error)?,
+            text
+        );
         // Compressing a compressed page is refused, not done twice.
         assert!(zstd.compress_page(compressed.compressed_page()).is_err());
         Ok(())
