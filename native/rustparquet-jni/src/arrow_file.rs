@@ -57,7 +57,7 @@ impl ArrowFile {
                     .into_builder()
                     .set_compression(Compression::UNCOMPRESSED)
                     .build(),
-                Some(ZstdPages::new(level)),
+                Some(ZstdPages::new(level).map_err(|e| ParquetError::External(Box::new(e)))?),
             ),
             _ => (props, None),
         };
@@ -165,7 +165,7 @@ impl ArrowFile {
             .collect::<Result<Vec<_>>>()?;
         let root = self.file.schema_descr().root_schema_ptr();
         let mut group = self.file.next_row_group()?;
-        match &self.zstd {
+        match &mut self.zstd {
             None => {
                 for chunk in chunks {
                     chunk.append_to_row_group(&mut group)?;
@@ -196,7 +196,7 @@ impl ArrowFile {
 fn compress_into(
     group: &mut SerializedRowGroupWriter<'_, Vec<u8>>,
     schema: TypePtr,
-    zstd: &ZstdPages,
+    zstd: &mut ZstdPages,
     chunks: Vec<parquet::arrow::arrow_writer::ArrowColumnChunk>,
 ) -> Result<()> {
     let closes: Vec<ColumnCloseResult> = chunks.iter().map(|c| c.close().clone()).collect();

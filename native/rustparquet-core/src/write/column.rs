@@ -1,7 +1,5 @@
 //! One open column writer of the `parquet` crate, fed slices of a shredded leaf buffer and
-//! writing its pages into memory, from which the finished column chunk is taken. ZSTD pages
-//! are compressed here ([`ZstdPages`]), not by the column writer, which then writes them
-//! uncompressed.
+//! writing its pages into memory, from which the finished column chunk is taken.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -13,7 +11,6 @@ use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
-use super::zstd_stream::ZstdPages;
 use crate::error::{Error, Result};
 use crate::leaf::{LeafBuffer, LeafSlice, LeafValues};
 
@@ -24,24 +21,16 @@ pub(super) struct OpenColumn {
     pages: PageBuffer,
 }
 
-/// The pages of one column chunk and how they are compressed when the column writer leaves
-/// them uncompressed.
-#[derive(Clone)]
-struct PageBuffer {
-    sink: PageSink,
-    zstd: Option<Arc<ZstdPages>>,
-}
-
 /// The pages of one column chunk, in memory: the column writer's page writer holds one handle
 /// and [`OpenColumn`] another, through which the chunk is taken once the writer is closed.
 /// Pages are serialized by the `parquet` crate's own [`SerializedPageWriter`] exactly as into
 /// a file, so the chunk's bytes are what a file writer would have written.
 #[derive(Clone)]
-struct PageSink(Arc<Mutex<TrackedWrite<Vec<u8>>>>);
+struct PageBuffer(Arc<Mutex<TrackedWrite<Vec<u8>>>>);
 
-impl PageSink {
+impl PageBuffer {
     fn new() -> Self {
-        PageSink(Arc::new(Mutex::new(TrackedWrite::new(Vec::new()))))
+        PageBuffer(Arc::new(Mutex::new(TrackedWrite::new(Vec::new()))))
     }
 
     fn lock(&self) -> parquet::errors::Result<MutexGuard<'_, TrackedWrite<Vec<u8>>>> {
@@ -63,32 +52,17 @@ impl PageSink {
 
 impl PageWriter for PageBuffer {
     fn write_page(&mut self, page: CompressedPage) -> parquet::errors::Result<PageWriteSpec> {
-        let page = match &self.zstd {
-            Some(zstd) => zstd
-                .compress_page(page.compressed_page())
-                .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?,
-            None => page,
-        };
-        SerializedPageWriter::new(&mut *self.sink.lock()?).write_page(page)
+        SerializedPageWriter::new(&mut *self.lock()?).write_page(page)
     }
 
     fn close(&mut self) -> parquet::errors::Result<()> {
-        SerializedPageWriter::new(&mut *self.sink.lock()?).close()
+        SerializedPageWriter::new(&mut *self.lock()?).close()
     }
 }
 
 impl OpenColumn {
-    /// A column writer with `props`; with `zstd`, `props` must leave pages uncompressed (the
-    /// page buffer compresses them).
-    pub(super) fn new(
-        descr: ColumnDescPtr,
-        props: WriterPropertiesPtr,
-        zstd: Option<Arc<ZstdPages>>,
-    ) -> Self {
-        let pages = PageBuffer {
-            sink: PageSink::new(),
-            zstd,
-        };
+    pub(super) fn new(descr: ColumnDescPtr, props: WriterPropertiesPtr) -> Self {
+        let pages = PageBuffer::new();
         OpenColumn {
             writer: get_column_writer(descr, props, Box::new(pages.clone())),
             pages,
@@ -153,15 +127,8 @@ impl OpenColumn {
 
     pub(super) fn finish(self) -> Result<(Bytes, ColumnCloseResult)> {
         // Closing drops the writer and with it the page writer's handle.
-        let mut close = self.writer.close()?;
-        if let Some(zstd) = &self.pages.zstd {
-            close.metadata = close
-                .metadata
-                .into_builder()
-                .set_compression(zstd.codec())
-                .build()?;
-        }
-        Ok((self.pages.sink.into_bytes()?, close))
+        let close = self.writer.close()?;
+        Ok((self.pages.into_bytes()?, close))
     }
 }
 
@@ -192,6 +159,7 @@ mod tests {
     use super::*;
     use crate::schema::Schema;
     use crate::shred::Shredder;
+    use crate::write::zstd_stream::ZstdPages;
 
     /// A list-of-strings column over 3,000 documents (nulls, empty lists, repeats): several
     /// data pages and a dictionary page at small page limits.
@@ -215,6 +183,17 @@ mod tests {
         Ok((schema, shredder))
     }
 
+    /// Properties with small pages (several per chunk), no codec.
+    fn small_pages() -> WriterPropertiesPtr {
+        Arc::new(
+            WriterProperties::builder()
+                .set_data_page_size_limit(2048)
+                .set_dictionary_page_size_limit(256)
+                .set_compression(parquet::basic::Compression::UNCOMPRESSED)
+                .build(),
+        )
+    }
+
     /// A column chunk is byte for byte what the `parquet` crate's own file writer writes for
     /// the same values and properties (dictionary and data pages, several of them).
     #[test]
@@ -223,14 +202,9 @@ mod tests {
         let leaf = &shredder.leaves()[0];
         let message = schema.to_parquet()?;
         let descr = SchemaDescriptor::new(message.clone());
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_data_page_size_limit(2048)
-                .set_dictionary_page_size_limit(256)
-                .build(),
-        );
+        let props = small_pages();
 
-        let mut ours = OpenColumn::new(descr.column(0), props.clone(), None);
+        let mut ours = OpenColumn::new(descr.column(0), props.clone());
         ours.write(leaf, &leaf.all())?;
         let (chunk, close) = ours.finish()?;
 
@@ -261,12 +235,11 @@ mod tests {
         Ok(())
     }
 
-    /// The two ways into ZSTD stream compression agree: pages compressed as the column writer
-    /// hands them over, and an uncompressed chunk compressed afterwards (the Spark data
-    /// source's way) give the same bytes, sizes, offsets and offset index; and the chunk
-    /// reads back as the uncompressed one, through its offset index too.
+    /// An uncompressed chunk compressed page by page (the Spark data source's typed path)
+    /// records the codec, its new size and page locations, and reads back as the
+    /// uncompressed chunk does, through its offset index too.
     #[test]
-    fn zstd_chunks_agree_whichever_way_they_are_compressed_and_read_back() -> Result<()> {
+    fn a_zstd_compressed_chunk_reads_back_as_the_uncompressed_one() -> Result<()> {
         use arrow_array::RecordBatch;
         use parquet::arrow::arrow_reader::{
             ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
@@ -278,50 +251,41 @@ mod tests {
         let leaf = &shredder.leaves()[0];
         let message = schema.to_parquet()?;
         let descr = SchemaDescriptor::new(message.clone());
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_data_page_size_limit(2048)
-                .set_dictionary_page_size_limit(256)
-                .set_compression(Compression::UNCOMPRESSED)
-                .build(),
-        );
-        let level = ZstdLevel::try_new(3)?;
-        let zstd = Arc::new(ZstdPages::new(level));
+        let props = small_pages();
+        let mut zstd = ZstdPages::new(ZstdLevel::try_new(3)?)?;
 
-        let mut streamed = OpenColumn::new(descr.column(0), props.clone(), Some(zstd.clone()));
-        streamed.write(leaf, &leaf.all())?;
-        let (streamed, streamed_close) = streamed.finish()?;
-
-        let mut plain = OpenColumn::new(descr.column(0), props.clone(), None);
+        let mut plain = OpenColumn::new(descr.column(0), props.clone());
         plain.write(leaf, &leaf.all())?;
         let (plain, plain_close) = plain.finish()?;
-        let (after, after_close) = zstd.compress_chunk(plain.clone(), plain_close.clone())?;
+        let (zstd, zstd_close) = zstd.compress_chunk(plain.clone(), plain_close.clone())?;
 
-        assert_eq!(streamed, after);
-        assert!(after.len() < plain.len());
-        for close in [&streamed_close, &after_close] {
-            // (The file records the codec, not its level.)
-            assert!(matches!(close.metadata.compression(), Compression::ZSTD(_)));
-            assert_eq!(close.metadata.compressed_size() as usize, after.len());
-        }
-        assert_eq!(
-            streamed_close.metadata.uncompressed_size(),
-            after_close.metadata.uncompressed_size()
-        );
-        assert_eq!(
-            streamed_close.metadata.dictionary_page_offset(),
-            after_close.metadata.dictionary_page_offset()
-        );
-        assert_eq!(
-            streamed_close.metadata.data_page_offset(),
-            after_close.metadata.data_page_offset()
-        );
-        assert_eq!(streamed_close.offset_index, after_close.offset_index);
-        let pages = after_close
+        assert!(zstd.len() < plain.len());
+        // (The file records the codec, not its level.)
+        assert!(matches!(
+            zstd_close.metadata.compression(),
+            Compression::ZSTD(_)
+        ));
+        assert_eq!(zstd_close.metadata.compressed_size() as usize, zstd.len());
+        assert_eq!(zstd_close.bytes_written as usize, zstd.len());
+        assert_eq!(zstd_close.metadata.dictionary_page_offset(), Some(0));
+        let pages = &zstd_close
             .offset_index
             .as_ref()
-            .map_or(0, |index| index.page_locations.len());
-        assert!(pages > 3, "several data pages: {pages}");
+            .ok_or_else(|| Error::Other("no offset index".into()))?
+            .page_locations;
+        assert!(pages.len() > 3, "several data pages: {}", pages.len());
+        assert_eq!(pages[0].offset, zstd_close.metadata.data_page_offset());
+        for pair in pages.windows(2) {
+            assert_eq!(
+                pair[0].offset + pair[0].compressed_page_size as i64,
+                pair[1].offset
+            );
+        }
+        let last = &pages[pages.len() - 1];
+        assert_eq!(
+            (last.offset + last.compressed_page_size as i64) as usize,
+            zstd.len()
+        );
 
         let file = |chunk: &Bytes, close: ColumnCloseResult| -> Result<Bytes> {
             let mut file = SerializedFileWriter::new(Vec::new(), message.clone(), props.clone())?;
@@ -342,7 +306,7 @@ mod tests {
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .map_err(|e| Error::Other(e.to_string()))
         };
-        let zstd_file = file(&after, after_close)?;
+        let zstd_file = file(&zstd, zstd_close)?;
         let plain_file = file(&plain, plain_close)?;
         assert_eq!(
             read(zstd_file.clone(), None)?,

@@ -8,7 +8,6 @@ use std::io::Write;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use parquet::basic::Compression;
 use parquet::column::writer::ColumnCloseResult;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterPropertiesPtr;
@@ -16,7 +15,6 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
 
 use super::column::OpenColumn;
-use super::zstd_stream::ZstdPages;
 use super::VERSION;
 use crate::error::{Error, Result};
 use crate::leaf::{LeafBuffer, LeafValues};
@@ -37,8 +35,6 @@ pub struct ColumnEncoder {
     props: WriterPropertiesPtr,
     /// `props` without dictionary encoding, for columns whose values are nearly all distinct.
     props_plain: WriterPropertiesPtr,
-    /// With a ZSTD codec: the pages' compressor (`props` then leave pages uncompressed).
-    zstd: Option<Arc<ZstdPages>>,
 }
 
 impl ColumnEncoder {
@@ -68,7 +64,7 @@ impl ColumnEncoder {
         } else {
             &self.props
         };
-        OpenColumn::new(self.columns[i].clone(), props.clone(), self.zstd.clone())
+        OpenColumn::new(self.columns[i].clone(), props.clone())
     }
 }
 
@@ -203,11 +199,7 @@ impl RowGroupEncoder {
             .enumerate()
             .map(|(i, c)| {
                 let c = c.unwrap_or_else(|| {
-                    OpenColumn::new(
-                        encoder.columns[i].clone(),
-                        encoder.props.clone(),
-                        encoder.zstd.clone(),
-                    )
+                    OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone())
                 });
                 c.finish().map_err(|e| match e {
                     Error::Parquet { source, .. } => Error::Parquet {
@@ -290,19 +282,6 @@ pub(super) fn open_serialized<W: Write + Send>(
     schema: &Schema,
     options: &WriterOptions,
 ) -> Result<(SerializedFileWriter<W>, Arc<ColumnEncoder>)> {
-    // ZSTD pages are compressed by our page buffers (`zstd_stream` says why), so the column
-    // writers get no codec.
-    let uncompressed;
-    let (options, zstd) = match options.compression {
-        Compression::ZSTD(level) => {
-            uncompressed = WriterOptions {
-                compression: Compression::UNCOMPRESSED,
-                ..options.clone()
-            };
-            (&uncompressed, Some(Arc::new(ZstdPages::new(level))))
-        }
-        _ => (options, None),
-    };
     let props = properties(options, schema)?;
     let plain = WriterOptions {
         dictionary: false,
@@ -319,7 +298,6 @@ pub(super) fn open_serialized<W: Write + Send>(
         column_paths,
         props_plain,
         props,
-        zstd,
     });
     Ok((writer, encoder))
 }

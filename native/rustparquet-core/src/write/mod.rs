@@ -10,8 +10,8 @@
 //! - `column`: one open column writer and the page buffer it owns.
 //! - [`dictionary`]: parquet-mr's first-page rule for dictionary vs PLAIN, as Spark's writer
 //!   applies it; the Spark data source's typed path uses it (the CLI's encoder keeps its own).
-//! - [`zstd_stream`]: ZSTD pages compressed as one stream each, parquet-mr's way (smaller small
-//!   pages than the `parquet` crate's one-call compression); every driver's zstd goes through it.
+//! - [`zstd_stream`]: ZSTD pages compressed as one stream each, parquet-mr's way, for the Spark
+//!   data source's typed path (the CLI's encoder keeps the `parquet` crate's compression).
 //!
 //! [`ParquetFileWriter`] is a [`RowGroupWriter`] on a [staged](crate::staged) file: written
 //! under a hidden temporary name in the target's directory and renamed onto the target only
