@@ -190,9 +190,10 @@ impl ArrowFile {
     }
 }
 
-/// Compresses a row group's uncompressed column chunks and appends them to `group`. The crate's column chunks give up their pages only by
-/// splicing into a row group, so they are spliced into a scratch file first, from which each
-/// chunk's bytes are taken in file order (dictionary page first).
+/// Compresses a row group's uncompressed column chunks and appends them to `group`. The
+/// crate's column chunks give up their pages only by splicing into a row group, so they are
+/// spliced into a scratch file first, from which each chunk's bytes are taken in file order
+/// (dictionary page first).
 fn compress_into(
     group: &mut SerializedRowGroupWriter<'_, Vec<u8>>,
     schema: TypePtr,
@@ -218,16 +219,13 @@ fn compress_into(
         let start = column.dictionary_page_offset().unwrap_or(data);
         let dictionary = usize::try_from(data - start).unwrap_or(0);
         let close = close.update_dictionary_location(dictionary)?;
-        let (start, len) = (
-            usize::try_from(start).unwrap_or(usize::MAX),
-            usize::try_from(column.compressed_size()).unwrap_or(usize::MAX),
-        );
-        let chunk = bytes
-            .get(start..start.saturating_add(len))
-            .map(|_| bytes.slice(start..start + len))
-            .ok_or_else(|| {
-                ParquetError::General("internal error: a spliced chunk is out of bounds".into())
-            })?;
+        let range = usize::try_from(start).ok().and_then(|start| {
+            let end = start.checked_add(usize::try_from(column.compressed_size()).ok()?)?;
+            (end <= bytes.len()).then_some(start..end)
+        });
+        let chunk = bytes.slice(range.ok_or_else(|| {
+            ParquetError::General("internal error: a spliced chunk is out of bounds".into())
+        })?);
         let (compressed, close) = zstd
             .compress_chunk(chunk, close)
             .map_err(|e| ParquetError::External(Box::new(e)))?;

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use parquet::basic::{Compression, PageType, ZstdLevel};
-use parquet::column::page::{CompressedPage, Page, PageReader};
+use parquet::column::page::{CompressedPage, Page, PageWriter};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::file::serialized_reader::SerializedPageReader;
 use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
@@ -102,9 +102,14 @@ impl ZstdPages {
                 ..
             } => {
                 let levels = (*def_levels_byte_len + *rep_levels_byte_len) as usize;
-                if *is_compressed || levels > raw.len() {
+                if *is_compressed {
                     return Err(Error::Other(
                         "internal error: a page handed over for compression is compressed".into(),
+                    ));
+                }
+                if levels > raw.len() {
+                    return Err(Error::Other(
+                        "internal error: a v2 page's levels are longer than the page".into(),
                     ));
                 }
                 out.extend_from_slice(&raw[..levels]);
@@ -158,21 +163,16 @@ impl ZstdPages {
         let mut sink = TrackedWrite::new(Vec::new());
         let mut writer = SerializedPageWriter::new(&mut sink);
         let mut dictionary_offset = None;
-        let mut data_offset = None;
+        // Offset and size of each data page, in order.
         let mut data_pages = Vec::new();
         let (mut compressed_total, mut uncompressed_total) = (0i64, 0i64);
-        for page in PageIter(pages) {
-            let page = page?;
-            let spec = {
-                use parquet::column::page::PageWriter;
-                writer.write_page(self.compress_page(&page)?)?
-            };
+        for page in pages {
+            let spec = writer.write_page(self.compress_page(&page?)?)?;
             compressed_total += spec.compressed_size as i64;
             uncompressed_total += spec.uncompressed_size as i64;
             if spec.page_type == PageType::DICTIONARY_PAGE {
                 dictionary_offset = Some(spec.offset as i64);
             } else {
-                data_offset.get_or_insert(spec.offset as i64);
                 data_pages.push((spec.offset as i64, spec.compressed_size as i32));
             }
         }
@@ -185,7 +185,7 @@ impl ZstdPages {
             .set_total_compressed_size(compressed_total)
             .set_total_uncompressed_size(uncompressed_total)
             .set_dictionary_page_offset(dictionary_offset)
-            .set_data_page_offset(data_offset.unwrap_or(0))
+            .set_data_page_offset(data_pages.first().map_or(0, |page| page.0))
             .build()?;
         let offset_index = match close.offset_index {
             Some(mut index) => {
@@ -215,17 +215,6 @@ impl ZstdPages {
                 offset_index,
             },
         ))
-    }
-}
-
-/// The pages of a [`SerializedPageReader`] (its `get_next_page` as an iterator).
-struct PageIter(SerializedPageReader<Bytes>);
-
-impl Iterator for PageIter {
-    type Item = Result<Page>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.get_next_page().map_err(Error::from).transpose()
     }
 }
 
