@@ -35,6 +35,8 @@ pub struct ArrowFile {
     max_rows: Option<usize>,
     max_bytes: Option<usize>,
     zstd: Option<ZstdPages>,
+    /// Whether the chunks keep Parquet's size statistics (`crate::size_statistics`).
+    size_statistics: bool,
 }
 
 struct OpenRowGroup {
@@ -43,11 +45,13 @@ struct OpenRowGroup {
 }
 
 impl ArrowFile {
-    /// A file of Arrow `schema` written as `parquet_schema` with `props`.
+    /// A file of Arrow `schema` written as `parquet_schema` with `props`; `size_statistics`:
+    /// whether Parquet's size statistics stay in.
     pub fn try_new(
         schema: SchemaRef,
         parquet_schema: &SchemaDescriptor,
         props: WriterProperties,
+        size_statistics: bool,
     ) -> Result<Self> {
         let max_rows = props.max_row_group_row_count().map(|rows| rows.max(1));
         let max_bytes = props.max_row_group_bytes();
@@ -75,6 +79,7 @@ impl ArrowFile {
             max_rows,
             max_bytes,
             zstd,
+            size_statistics,
         })
     }
 
@@ -158,11 +163,16 @@ impl ArrowFile {
         let Some(open) = self.open.take() else {
             return Ok(());
         };
-        let chunks = open
+        let mut chunks = open
             .columns
             .into_iter()
             .map(|c| c.close())
             .collect::<Result<Vec<_>>>()?;
+        if !self.size_statistics {
+            for chunk in &mut chunks {
+                crate::size_statistics::strip(chunk.close_mut())?;
+            }
+        }
         let root = self.file.schema_descr().root_schema_ptr();
         let mut group = self.file.next_row_group()?;
         match &mut self.zstd {

@@ -66,6 +66,9 @@ pub enum Error {
     /// The JVM announced more bytes (or documents) than the array it passed holds (a bug).
     #[error("the array holds {capacity} elements but {len} were announced")]
     BadLength { capacity: usize, len: i64 },
+    /// A bug on our side, e.g. a panic on the typed writer's thread.
+    #[error("internal error (a bug, please report): {0}")]
+    Internal(String),
     #[error("cannot start a native worker thread: {0}")]
     Thread(#[source] std::io::Error),
     /// A handle passed by the JVM that is not a live object of the kind the call needs (a bug).

@@ -16,16 +16,16 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, TryLockError};
 
 use jni::sys::jlong;
 
+use crate::background::BackgroundWriter;
 use crate::error::{Error, Result};
 use crate::raw::{JsonInferrer, JsonWriter};
-use crate::writer::TypedWriter;
 
 /// A kind of native object the JVM holds handles to; its name appears in messages.
 pub trait Kind: Any + Send {
     const NAME: &'static str;
 }
 
-impl Kind for TypedWriter {
+impl Kind for BackgroundWriter {
     const NAME: &'static str = "typed writer";
 }
 

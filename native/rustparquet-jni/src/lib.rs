@@ -9,6 +9,7 @@
 //! become a pending `RustParquetException`.
 
 mod arrow_file;
+mod background;
 mod dictionary;
 mod error;
 mod guard;
@@ -17,6 +18,7 @@ mod ipc;
 mod jbytes;
 mod options;
 pub mod raw;
+mod size_statistics;
 mod stack;
 mod variant;
 mod writer;
@@ -25,6 +27,7 @@ use jni::objects::{JByteArray, JObject};
 use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
 
+pub use background::BackgroundWriter;
 pub use error::{Error, Result};
 pub use options::{parse_size_option, WriterOptions};
 pub use writer::TypedWriter;
@@ -79,7 +82,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_open<'l>(
         let schema = env.convert_byte_array(&schema_ipc)?;
         let depth = options.nesting_depth.unwrap_or(usize::MAX);
         let writer = stack::for_schema(depth, || TypedWriter::open(options, schema))?;
-        Ok(handle::open(writer))
+        Ok(handle::open(BackgroundWriter::start(writer)?))
     })
 }
 
@@ -96,10 +99,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_appendBytes<'l>(
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
         let bytes = jbytes::array_prefix(env, &ipc, length)?;
-        let out = handle::with(handle, |writer: &mut TypedWriter| {
-            let depth = writer.depth();
-            stack::for_schema(depth, || writer.append_owned(bytes))
-        })?;
+        let out = handle::with(handle, |writer: &mut BackgroundWriter| writer.append(bytes))?;
         jbytes::to_java(env, out)
     })
 }
@@ -113,9 +113,8 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_close<'l>(
     handle: jlong,
 ) -> JByteArray<'l> {
     guard(&mut env, |env| {
-        let writer = handle::take::<TypedWriter>(handle)?;
-        let depth = writer.depth();
-        jbytes::to_java(env, stack::for_schema(depth, move || writer.finish())?)
+        let writer = handle::take::<BackgroundWriter>(handle)?;
+        jbytes::to_java(env, writer.finish()?)
     })
 }
 
@@ -127,7 +126,7 @@ pub extern "system" fn Java_org_rustparquet_spark_NativeWriter_abort<'l>(
     handle: jlong,
 ) {
     guard(&mut env, |_env| {
-        drop(handle::take::<TypedWriter>(handle)?);
+        drop(handle::take::<BackgroundWriter>(handle)?);
         Ok(())
     })
 }

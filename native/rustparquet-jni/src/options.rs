@@ -38,6 +38,10 @@ pub struct WriterOptions {
     /// after case folding are written (Spark then reads them back); when false (the default)
     /// they are refused, as Spark could not read the file.
     pub case_sensitive: bool,
+    /// `sizeStatistics`: whether Parquet's size statistics are written (level histograms,
+    /// unencoded byte-array sizes). Spark 4's parquet-mr writes them, Spark 3.5's does not; the
+    /// Scala side sends what its Spark line's own writer does (`crate::size_statistics`).
+    pub size_statistics: bool,
 }
 
 impl TryFrom<serde_json::Map<String, Value>> for WriterOptions {
@@ -49,12 +53,14 @@ impl TryFrom<serde_json::Map<String, Value>> for WriterOptions {
             core: rustparquet_core::options::WriterOptions::for_profile(Profile::Spark),
             nesting_depth: None,
             case_sensitive: false,
+            size_statistics: true,
         };
         for (key, value) in doc {
             match key.as_str() {
                 "path" => options.path = from_value(&key, value)?,
                 "nestingDepth" => options.nesting_depth = from_value(&key, value)?,
                 "caseSensitive" => options.case_sensitive = from_value(&key, value)?,
+                "sizeStatistics" => options.size_statistics = from_value(&key, value)?,
                 "keyValueMetadata" => {
                     let metadata: BTreeMap<String, String> = from_value(&key, value)?;
                     options.core.metadata = metadata.into_iter().collect();

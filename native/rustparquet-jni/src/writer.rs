@@ -68,6 +68,8 @@ struct Held {
     properties: WriterProperties,
     /// The `dictionary` option: when off, no column has one and nothing is judged.
     dictionary: bool,
+    /// The `sizeStatistics` option (`crate::size_statistics`).
+    size_statistics: bool,
 }
 
 impl TypedWriter {
@@ -128,6 +130,7 @@ impl TypedWriter {
                 descriptor,
                 properties,
                 dictionary: options.core.dictionary,
+                size_statistics: options.size_statistics,
             }),
             batches: 0,
             depth,
@@ -204,11 +207,16 @@ impl TypedWriter {
             }
         }
         // Spark's own row metadata is the schema of record; no Arrow schema is added.
-        let mut writer = ArrowFile::try_new(held.written, &held.descriptor, builder.build())
-            .map_err(|source| Error::Schema {
-                file: self.file.clone(),
-                source,
-            })?;
+        let mut writer = ArrowFile::try_new(
+            held.written,
+            &held.descriptor,
+            builder.build(),
+            held.size_statistics,
+        )
+        .map_err(|source| Error::Schema {
+            file: self.file.clone(),
+            source,
+        })?;
         let first = self.batches + 1 - held.batches.len() as u64;
         for (n, batch) in held.batches.iter().enumerate() {
             writer.write(batch).map_err(|source| Error::Parquet {

@@ -13,7 +13,7 @@ use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
 use bytes::Bytes;
 use parquet::basic::{LogicalType, TimeUnit as ParquetTimeUnit, Type as PhysicalType};
 use parquet::file::reader::{FileReader, SerializedFileReader};
-use rustparquet_jni::{Result, TypedWriter, WriterOptions};
+use rustparquet_jni::{BackgroundWriter, Result, TypedWriter, WriterOptions};
 
 /// The IPC stream of `batches`, cut as the Scala side cuts it: the schema message, then one
 /// chunk per batch.
@@ -415,5 +415,136 @@ fn zstd_pages_are_streamed_frames_and_row_groups_cut_at_the_row_limit() -> Resul
     assert_eq!(zstd_rows, [25000, 25000, 10000]);
     assert_eq!(zstd_rows, snappy_rows);
     assert_eq!(zstd_batches, snappy_batches);
+    Ok(())
+}
+
+/// The JNI entry points run the typed writer on a thread of its own, one batch behind: the
+/// file is the same bytes, row groups still come back while appending, and a batch that cannot
+/// be written is reported by a later call with its batch number.
+#[test]
+fn the_background_writer_writes_the_same_file_and_reports_a_bad_batch_later() -> Result<()> {
+    let (schema, batches) = cardinality_batches(60_000);
+    let json = r#"{"rowGroupRows":25000}"#;
+    let direct = write_all(json, &schema, &batches)?;
+    let (schema_msg, chunks) = ipc_chunks(&schema, &batches);
+    let mut writer = BackgroundWriter::start(TypedWriter::open(options(json), schema_msg)?)?;
+    let mut file = Vec::new();
+    for chunk in chunks {
+        file.extend(writer.append(chunk)?);
+    }
+    let streamed = file.len();
+    file.extend(writer.finish()?);
+    assert!(streamed > 0, "no row group came back before finish");
+    assert!(file == direct, "the background writer's file differs");
+
+    let (schema_msg, mut chunks) = ipc_chunks(&schema, &batches[..3]);
+    let half = chunks[1].len() / 2;
+    chunks[1].truncate(half);
+    let mut writer = BackgroundWriter::start(TypedWriter::open(options(json), schema_msg)?)?;
+    let mut failure = None;
+    for chunk in chunks {
+        if let Err(e) = writer.append(chunk) {
+            failure = Some(e);
+            break;
+        }
+    }
+    let failure = match failure {
+        Some(e) => e,
+        None => writer
+            .finish()
+            .expect_err("a truncated batch cannot be written"),
+    };
+    let message = failure.to_string();
+    assert!(message.contains("batch 2"), "{message}");
+    assert!(message.contains("truncated"), "{message}");
+    Ok(())
+}
+
+/// Abandoning a file (Spark's `abort`) drops the writer: its thread ends, nothing is written.
+#[test]
+fn dropping_the_background_writer_ends_its_thread() -> Result<()> {
+    let (schema, batches) = cardinality_batches(10_000);
+    let (schema_msg, chunks) = ipc_chunks(&schema, &batches);
+    let mut writer = BackgroundWriter::start(TypedWriter::open(options("{}"), schema_msg)?)?;
+    for chunk in chunks {
+        writer.append(chunk)?;
+    }
+    drop(writer);
+    Ok(())
+}
+
+/// What a file says about its size statistics and page index, per row group and column:
+/// (footer size statistics present, offset index's unencoded sizes present, column index's
+/// level histograms present, the column index's pages without histograms as text).
+fn size_statistics_and_bounds(file: &Bytes) -> Vec<(bool, bool, bool, String)> {
+    use parquet::file::serialized_reader::ReadOptionsBuilder;
+    let options = ReadOptionsBuilder::new().with_page_index().build();
+    let reader = SerializedFileReader::new_with_options(file.clone(), options).expect("parquet");
+    let metadata = reader.metadata();
+    let mut out = Vec::new();
+    for (g, group) in metadata.row_groups().iter().enumerate() {
+        let index = metadata.page_index_for_row_group(g);
+        for (c, column) in group.columns().iter().enumerate() {
+            let footer = column.unencoded_byte_array_data_bytes().is_some()
+                || column.repetition_level_histogram().is_some()
+                || column.definition_level_histogram().is_some();
+            let offsets = index.offset_index(c).expect("an offset index");
+            let pages = index.column_index(c).expect("a column index");
+            let histograms = (0..pages.num_pages() as usize).any(|p| {
+                pages.definition_level_histogram(p).is_some()
+                    || pages.repetition_level_histogram(p).is_some()
+            });
+            let bounds = (0..pages.num_pages() as usize)
+                .map(|p| format!("{}:{:?}", pages.is_null_page(p), pages.null_count(p)))
+                .collect::<Vec<_>>()
+                .join(",");
+            let values = format!("{bounds} {:?}", column.statistics());
+            out.push((
+                footer,
+                offsets.unencoded_byte_array_data_bytes().is_some(),
+                histograms,
+                values,
+            ));
+        }
+    }
+    out
+}
+
+/// `sizeStatistics` false (Spark 3.5's default: its parquet-mr neither writes nor reads them)
+/// leaves Parquet's size statistics out of the footer, the offset index and the column index;
+/// statistics, null counts and page bounds stay, and the file gets smaller.
+#[test]
+fn size_statistics_are_left_out_when_the_spark_line_writes_none() -> Result<()> {
+    let (schema, batches) = cardinality_batches(30_000);
+    for codec in ["snappy", "zstd"] {
+        let with = write_all(
+            &format!(r#"{{"compression":"{codec}"}}"#),
+            &schema,
+            &batches,
+        )?;
+        let without = write_all(
+            &format!(r#"{{"compression":"{codec}","sizeStatistics":false}}"#),
+            &schema,
+            &batches,
+        )?;
+        assert!(
+            without.len() < with.len(),
+            "{codec}: {} vs {}",
+            without.len(),
+            with.len()
+        );
+        let with = size_statistics_and_bounds(&Bytes::from(with));
+        let without = size_statistics_and_bounds(&Bytes::from(without));
+        assert_eq!(with.len(), without.len());
+        assert!(
+            with.iter().any(|c| c.0),
+            "{codec}: the crate writes them by default"
+        );
+        assert!(with.iter().any(|c| c.1 && c.2), "{codec}");
+        for (a, b) in with.iter().zip(&without) {
+            assert_eq!((b.0, b.1, b.2), (false, false, false), "{codec}");
+            assert_eq!(a.3, b.3, "{codec}: statistics and page bounds stay");
+        }
+    }
     Ok(())
 }

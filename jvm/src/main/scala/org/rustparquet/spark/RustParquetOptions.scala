@@ -48,6 +48,14 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
   /** `dictionary` / `parquet.enable.dictionary`: dictionary encoding (default true). */
   val dictionary: Boolean = first("dictionary", "parquet.enable.dictionary").forall(boolean("dictionary", _))
 
+  /**
+   * `sizeStatistics`: write Parquet's size statistics (level histograms, unencoded byte-array
+   * sizes) on the typed path; default: what this Spark line's own Parquet writer does (Spark 4
+   * yes, Spark 3.5 no).
+   */
+  val sizeStatistics: Boolean =
+    first("sizeStatistics").map(boolean("sizeStatistics", _)).getOrElse(ParquetLine.writesSizeStatistics)
+
   /** `bloomFilterColumns`: comma-separated dotted Parquet column paths that get a bloom filter. */
   val bloomFilterColumns: Seq[String] =
     first("bloomFilterColumns").toSeq.flatMap(_.split(",")).map(_.trim).filter(_.nonEmpty)
@@ -88,6 +96,7 @@ private[spark] class RustParquetOptions(parameters: CaseInsensitiveMap[String], 
     rowGroupBytes.foreach(v => doc.put("rowGroupBytes", v))
     pageBytes.foreach(v => doc.put("pageBytes", v))
     doc.put("dictionary", dictionary)
+    doc.put("sizeStatistics", sizeStatistics)
     doc.put("bloomFilterColumns", java.util.Arrays.asList(bloomFilterColumns: _*))
     val metadata = new java.util.LinkedHashMap[String, String]()
     // What Spark's ParquetWriteSupport writes: the row schema, and the version that tells the

@@ -68,6 +68,17 @@ class RustParquetOptionsSuite extends AnyFunSuite {
     assert(doc.get("nestingDepth").asInt() === 1)
   }
 
+  test("size statistics follow this Spark line's own writer unless asked for") {
+    def sent(pairs: (String, String)*): Boolean = new ObjectMapper()
+      .readTree(options(pairs: _*).toNativeJson("f", StructType(Seq(StructField("id", LongType)))))
+      .get("sizeStatistics").asBoolean()
+    // parquet-mr 1.14+ writes them (Spark 4); Spark 3.5's 1.13 does not
+    assert(sent() === org.apache.spark.SPARK_VERSION_SHORT.startsWith("4"))
+    assert(sent("sizeStatistics" -> "true") && !sent("SIZESTATISTICS" -> "false"))
+    assert(intercept[IllegalArgumentException](options("sizeStatistics" -> "maybe")).getMessage ===
+      "option `sizeStatistics`: 'maybe' is not true or false")
+  }
+
   test("nesting depth counts struct, list and map levels like the native side") {
     val deep = StructType.fromDDL("a bigint, s struct<t: struct<x: int>>, l array<array<int>>, m map<string, array<int>>")
     assert(RustParquetOptions.nestingDepth(deep) === 4) // m -> key_value -> value -> element
