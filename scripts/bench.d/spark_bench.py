@@ -93,6 +93,23 @@ def line_block(r):
             ratio = o / s
             mark = "" if ratio <= 1.0 else " (larger)"
             lines.append(f"| {what} | {codec} | {s / 1e6:.2f} | {o / 1e6:.2f} | **{ratio:.3f}**{mark} |")
+    if "queries" in r:
+        qf, qt = r["query_files"], r["query_times"]
+        names = (("spark", "Spark's `write.parquet`"), ("ours_raw", "rustparquet raw path"),
+                 ("ours_cli", "`rustparquet convert`"))
+        lines += [
+            "",
+            "| Spark query (median s) | " + " | ".join(label for _, label in names) +
+            " | ours / Spark (raw path, convert) |",
+            "|---|---|---|---|---|",
+        ]
+        for q, label in r["queries"].items():
+            t = {f: med(qt[q][f]) for f, _ in names}
+            lines.append(f"| {label} | " + " | ".join(f"{t[f]:.2f}" for f, _ in names) +
+                         f" | {t['ours_raw'] / t['spark']:.2f}, {t['ours_cli'] / t['spark']:.2f} |")
+        lines.append("| files, row groups, Spark splits (tasks), MB | " + " | ".join(
+            f"{qf[f]['files']}, {qf[f]['row_groups']}, {qf[f]['splits']}, {qf[f]['bytes'] / 1e6:.1f}"
+            for f, _ in names) + " | |")
     raw_inf = med(rt["spark_inferred"]) / med(rt["ours_inferred"])
     raw_sch = med(rt["spark_schema"]) / med(rt["ours_schema"])
     typ = med(tt["spark_snappy"]) / med(tt["ours_snappy"])

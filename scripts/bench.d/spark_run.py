@@ -13,6 +13,9 @@ session start-up apart; rounds alternate between the tools (so load drifts hit a
                         snappy and zstd, on the same cached DataFrame (Spark's own Parquet output
                         of the corpus, read back), and on a generated high-cardinality numeric
                         table (sizes; one round).
+  queries               Spark's query time (explode + filter, group by nested fields, point lookup,
+                        projection) on Spark's own file of the corpus, ours from the raw path, and
+                        ours from `rustparquet convert`; answers must agree.
 
 Every output is checked (row count) before its time is kept.
 """
@@ -119,6 +122,8 @@ def main(argv):
             say(f"typed round {r}: {name}: {t:.2f} s")
     cached.unpersist()
 
+    queries, query_times, query_files = run_queries(spark, args, data, work, rows, say)
+
     # A high-cardinality numeric table (where dictionary encoding does not pay): sizes only.
     numeric = (spark.range(0, args.numeric_rows, 1, 2)
                .selectExpr("id", "cast(rand(7) * 1e12 as bigint) as big", "rand(8) as d",
@@ -155,11 +160,81 @@ def main(argv):
         "typed_times": typed_times,
         "typed_sizes": typed_sizes,
         "numeric_sizes": numeric_sizes,
+        "queries": queries,
+        "query_times": query_times,
+        "query_files": query_files,
         "load_start": load_start,
         "load_end": uptime(),
     }
     with open(args.json, "w") as f:
         json.dump(result, f, indent=1)
+
+
+def run_queries(spark, args, data, work, rows, say):
+    """Spark's query time on our files against its own files of the same documents: the file
+    Spark's `read.json().write.parquet()` made, the one our raw JSON path made (both from the
+    raw rounds above), and the one `rustparquet convert` makes. Each query runs on each file set
+    in alternating rounds; their answers must agree. Returns (queries, times, file facts)."""
+    import subprocess
+    import pyarrow.parquet as pq
+    from pyspark.sql import functions as F
+
+    cli_dir = os.path.join(work, "cli")
+    shutil.rmtree(cli_dir, ignore_errors=True)
+    os.makedirs(cli_dir)
+    cli = os.path.join(ROOT, "target", "release", "rustparquet")
+    subprocess.run([cli, "convert", data, "-o", os.path.join(cli_dir, "part-0.parquet")], check=True,
+                   stdout=subprocess.DEVNULL)
+    files = {
+        "spark": os.path.join(work, "raw-spark_inferred"),
+        "ours_raw": os.path.join(work, "raw-ours_inferred"),
+        "ours_cli": cli_dir,
+    }
+    # A task id from the middle of the input: a point lookup that finds one document.
+    with open(data) as f:
+        for i, line in enumerate(f):
+            if i == rows // 2:
+                task_id = json.loads(line)["task"]["id"]
+                break
+    queries = {
+        "explode_filter": ("explode `result.subtests`, keep FAIL, count",
+                           lambda t: t.selectExpr("explode(result.subtests) as st")
+                           .where("st.status = 'FAIL'").count()),
+        "group_nested": ("group by `build.platform`, `run.machine.os`: count, sum `run.stats.lines`",
+                         lambda t: sorted(tuple(r) for r in t.groupBy("build.platform", "run.machine.os")
+                                          .agg(F.count("*"), F.sum("run.stats.lines")).collect())),
+        "point_lookup": ("`task.id` = one id (high cardinality)",
+                         lambda t: t.where(f"task.id = '{task_id}'").select("_id").collect()),
+        "projection": ("3 of 107 columns: sum `run.stats.bytes`, max `task.timing.duration`, "
+                       "count distinct `build.revision`",
+                       lambda t: tuple(t.selectExpr("sum(run.stats.bytes)", "max(task.timing.duration)",
+                                                    "count(distinct build.revision)").collect()[0])),
+    }
+    facts = {}
+    for name, path in files.items():
+        parts = sorted(glob.glob(os.path.join(path, "*.parquet")))
+        metas = [pq.read_metadata(p) for p in parts]
+        facts[name] = {
+            "files": len(parts),
+            "row_groups": sum(m.num_row_groups for m in metas),
+            "bytes": sum(os.path.getsize(p) for p in parts),
+            "splits": spark.read.parquet(path).rdd.getNumPartitions(),
+        }
+    times = {q: {f: [] for f in files} for q in queries}
+    for r in range(args.runs + 1):  # the first round warms up and checks the answers
+        for q, (_, run) in queries.items():
+            answers = {}
+            for f, path in files.items():
+                table = spark.read.parquet(path)
+                t0 = time.perf_counter()
+                answers[f] = run(table)
+                t = time.perf_counter() - t0
+                if r > 0:
+                    times[q][f].append(t)
+                say(f"query round {r}: {q} on {f}: {t:.2f} s")
+            if len({repr(a) for a in answers.values()}) != 1:
+                raise SystemExit(f"query {q}: the files answer differently: {answers}")
+    return {q: label for q, (label, _) in queries.items()}, times, facts
 
 
 if __name__ == "__main__":
