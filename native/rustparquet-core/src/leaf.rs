@@ -97,6 +97,11 @@ pub struct LeafBuffer {
     entries: usize,
     /// Rows started (entries with repetition level 0).
     rows: usize,
+    /// Repetition level at or below which an entry starts a new slot of the enclosing struct
+    /// (the struct's own repetition level); set by the shredder, see [`LeafBuffer::slots`].
+    pub(crate) slot_rep: i16,
+    /// Slots started (entries with repetition level at most `slot_rep`).
+    slots: usize,
 }
 
 impl LeafBuffer {
@@ -109,6 +114,8 @@ impl LeafBuffer {
             values: LeafValues::for_type(data_type),
             entries: 0,
             rows: 0,
+            slot_rep: 0,
+            slots: 0,
         }
     }
 
@@ -120,6 +127,14 @@ impl LeafBuffer {
     /// Number of rows (complete documents) whose entries are here.
     pub fn rows(&self) -> usize {
         self.rows
+    }
+
+    /// Slots of the enclosing struct this buffer has entries for: a struct's every value
+    /// (present or null) is one slot, and its columns' entries of one slot start with the one
+    /// whose repetition level is at most `slot_rep` (the rest repeat deeper lists). The
+    /// shredder fills the slots a column was absent from lazily ([`LeafBuffer::fill_from`]).
+    pub(crate) fn slots(&self) -> usize {
+        self.slots
     }
 
     /// All entries and values.
@@ -175,6 +190,34 @@ impl LeafBuffer {
         }
         self.entries += 1;
         self.rows += (r == 0) as usize;
+        self.slots += (r <= self.slot_rep) as usize;
+    }
+
+    /// Appends the entries `slots` of `log` (a struct's slots: levels and no values, whose
+    /// `max_rep` is this buffer's `slot_rep`) as nulls: the slots this column was absent from,
+    /// whose levels are the struct's own (absent member of a present struct, or the struct
+    /// absent at its parent's level).
+    pub(crate) fn fill_from(&mut self, log: &LeafBuffer, slots: Range<usize>) {
+        let n = slots.len();
+        if self.max_def > 0 {
+            self.def_levels
+                .extend_from_slice(&log.def_levels[slots.clone()]);
+        }
+        let rows = if log.max_rep > 0 {
+            let rep = &log.rep_levels[slots];
+            if self.max_rep > 0 {
+                self.rep_levels.extend_from_slice(rep);
+            }
+            rep.iter().filter(|&&r| r == 0).count()
+        } else {
+            if self.max_rep > 0 {
+                self.rep_levels.resize(self.rep_levels.len() + n, 0);
+            }
+            n
+        };
+        self.entries += n;
+        self.rows += rows;
+        self.slots += n;
     }
 
     fn rep_at(&self, i: usize) -> i16 {
@@ -205,9 +248,11 @@ impl LeafBuffer {
         }
         let mut dropped_values = 0;
         let mut dropped_rows = 0;
+        let mut dropped_slots = 0;
         for i in from..self.entries {
             dropped_values += (self.def_at(i) == self.max_def) as usize;
             dropped_rows += (self.rep_at(i) == 0) as usize;
+            dropped_slots += (self.rep_at(i) <= self.slot_rep) as usize;
         }
         let values = self.values.len() - dropped_values;
         self.values.truncate(values);
@@ -217,6 +262,7 @@ impl LeafBuffer {
             .truncate(if self.max_rep > 0 { from } else { 0 });
         self.entries = from;
         self.rows -= dropped_rows;
+        self.slots -= dropped_slots;
     }
 
     /// Drops the entries of the row being written, if it has started in this column.
@@ -230,11 +276,14 @@ impl LeafBuffer {
         }
     }
 
-    /// Drops the last value written at repetition depth `depth` (and everything it nested).
-    pub(crate) fn rollback_last_at(&mut self, depth: i16) {
-        if let Some(start) = (0..self.entries).rev().find(|&i| self.rep_at(i) <= depth) {
-            self.truncate_entries(start);
+    /// Keeps the entries of the first `slots` slots only.
+    pub(crate) fn truncate_slots(&mut self, slots: usize) {
+        let (mut seen, mut i) = (self.slots, self.entries);
+        while seen > slots {
+            i -= 1;
+            seen -= (self.rep_at(i) <= self.slot_rep) as usize;
         }
+        self.truncate_entries(i);
     }
 
     /// Empties the buffer, keeping its allocations.
@@ -244,6 +293,7 @@ impl LeafBuffer {
         self.values.clear();
         self.entries = 0;
         self.rows = 0;
+        self.slots = 0;
     }
 
     /// Bytes of buffered data.

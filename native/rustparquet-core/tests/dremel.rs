@@ -40,7 +40,7 @@ fn dremel_paper_r1_r2() {
     let golden = golden();
     let schema = Schema::from_json_str(&golden["schema"].to_string(), Some("dremel")).unwrap();
     let records = golden["records"].as_array().unwrap();
-    let shredder = shred(&schema, records);
+    let mut shredder = shred(&schema, records);
     let leaves = schema.leaves();
     let columns = golden["columns"].as_array().unwrap();
     assert_eq!(leaves.len(), columns.len());
@@ -89,7 +89,7 @@ fn list_adds_one_definition_level() {
         .iter()
         .map(|r| serde_json::json!({"Links": r["Links"]}))
         .collect();
-    let shredder = shred(&schema, &links_only);
+    let mut shredder = shred(&schema, &links_only);
     let backward: Vec<Value> = shredder.leaves()[0]
         .triplets()
         .iter()

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::lazy::Unit;
 use super::{LeafBuffer, Shredder};
 use crate::path::ColumnPath;
 use crate::schema::{DataType, Field, Repetition, UnionMember};
@@ -29,7 +30,11 @@ pub(super) enum NodeKind {
         ty: LeafType,
     },
     Struct {
+        /// This struct's slot log ([`super::lazy`]).
+        log: usize,
         children: Vec<usize>,
+        /// The children that are required (their absence is a mismatch).
+        required: Vec<usize>,
         keys: Vec<Box<[u8]>>,
         index: HashMap<Box<[u8]>, usize>,
     },
@@ -62,6 +67,14 @@ pub(super) struct Node {
     /// `repeated group list`); otherwise that of its nearest repeated ancestor.
     pub(super) rep: i16,
     pub(super) leaves: Range<usize>,
+    /// The node after this one's subtree (nodes are numbered depth first).
+    pub(super) end: usize,
+    /// The slot log of the nearest struct around this node (the root's own for the root).
+    pub(super) ctx: usize,
+    /// The units ([`super::lazy`]) this node's values write to directly, whose slots are those
+    /// of `ctx`: its own log for a struct, else its leaves and the logs of the structs nearest
+    /// below it.
+    pub(super) tops: Vec<Unit>,
 }
 
 /// The JSON types a field of type `t` can hold, as union members.
@@ -97,23 +110,20 @@ impl Shredder {
             def,
             rep,
             leaves: 0..0,
+            end: 0,
+            ctx: self.compiling_log,
+            tops: Vec::new(),
         });
         self.paths.push(path.clone());
         let (kind, rep) = match &f.data_type {
-            DataType::Struct(fields) if fields.is_empty() => {
-                // The placeholder column of an empty object: always null (docs/format.md).
-                self.leaves
-                    .push(LeafBuffer::new(def + 1, rep, &DataType::Boolean));
-                (
-                    NodeKind::Struct {
-                        children: Vec::new(),
-                        keys: Vec::new(),
-                        index: HashMap::new(),
-                    },
-                    rep,
-                )
-            }
             DataType::Struct(fields) => {
+                let log = self.begin_log(id, def, rep);
+                if fields.is_empty() {
+                    // The placeholder column of an empty object: always null (docs/format.md),
+                    // at the object's level when present, so its entries are the log's.
+                    self.leaves
+                        .push(LeafBuffer::new(def + 1, rep, &DataType::Boolean));
+                }
                 let mut children = Vec::new();
                 let mut keys: Vec<Box<[u8]>> = Vec::new();
                 for group in fields.chunk_by(|a, b| a.json_key() == b.json_key()) {
@@ -130,9 +140,15 @@ impl Shredder {
                     .enumerate()
                     .map(|(i, k)| (k, i))
                     .collect();
+                self.end_log(log);
+                let required = (0..children.len())
+                    .filter(|&i| self.nodes[children[i]].repetition == Repetition::Required)
+                    .collect();
                 (
                     NodeKind::Struct {
+                        log,
                         children,
+                        required,
                         keys,
                         index,
                     },
@@ -187,11 +203,39 @@ impl Shredder {
                 )
             }
         };
+        let tops = self.tops_of(&kind, id, first_leaf);
+        let end = self.nodes.len();
         let node = &mut self.nodes[id];
         node.kind = kind;
         node.rep = rep;
         node.leaves = first_leaf..self.leaves.len();
+        node.end = end;
+        node.tops = tops;
         id
+    }
+
+    /// The [`Node::tops`] of node `id` of kind `kind`, whose leaves start at `first_leaf`
+    /// (its subtree compiled).
+    fn tops_of(&self, kind: &NodeKind, id: usize, first_leaf: usize) -> Vec<Unit> {
+        match kind {
+            NodeKind::Struct { log, .. } => vec![Unit::Log(*log)],
+            NodeKind::Leaf { leaf, .. } => vec![Unit::Leaf(*leaf)],
+            NodeKind::Variant(_) => (first_leaf..self.leaves.len()).map(Unit::Leaf).collect(),
+            // The children's: the key leaf and the value, the element, the members (and any
+            // superseded sibling no member maps to).
+            NodeKind::List { .. } | NodeKind::Map { .. } | NodeKind::Union { .. } => {
+                let mut tops = Vec::new();
+                if let NodeKind::Map { key_leaf, .. } = kind {
+                    tops.push(Unit::Leaf(*key_leaf));
+                }
+                let mut child = id + 1;
+                while child < self.nodes.len() {
+                    tops.extend_from_slice(&self.nodes[child].tops);
+                    child = self.nodes[child].end;
+                }
+                tops
+            }
+        }
     }
 
     /// Sibling fields sharing one JSON key (a dataset's evolved field, docs/format.md): a node
@@ -212,6 +256,9 @@ impl Shredder {
             def: parent_def,
             rep: parent_rep,
             leaves: 0..0,
+            end: 0,
+            ctx: self.compiling_log,
+            tops: Vec::new(),
         });
         self.paths.push(path.clone());
         let mut members = [None; 7];
@@ -221,9 +268,14 @@ impl Shredder {
                 members[member as usize] = Some(node);
             }
         }
+        let kind = NodeKind::Union { members };
+        let tops = self.tops_of(&kind, id, first_leaf);
+        let end = self.nodes.len();
         let node = &mut self.nodes[id];
-        node.kind = NodeKind::Union { members };
+        node.kind = kind;
         node.leaves = first_leaf..self.leaves.len();
+        node.end = end;
+        node.tops = tops;
         id
     }
 }

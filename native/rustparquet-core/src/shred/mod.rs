@@ -12,14 +12,15 @@
 //! documents. This module knows nothing of files or codecs: [`crate::write`] encodes the
 //! [`LeafBuffer`]s. Golden cases: `tests/dremel.rs` (the paper's r1 and r2, Figure 3).//!
 //! [`compile`] turns the schema into the nodes the walk follows (levels, leaf ranges, key
-//! indexes); [`walk`] is the walk itself; this file holds the [`Shredder`] and its buffers.
+//! indexes); [`walk`] is the walk itself; [`lazy`] fills the columns of absent members in bulk
+//! (a sparse document costs what it holds, not what the schema has); this file holds the
+//! [`Shredder`] and its buffers.
 
 mod compile;
+mod lazy;
 mod variant;
 mod variant_typed;
 mod walk;
-
-use std::ops::Range;
 
 use crate::bad_document::{not_an_object, BadDocument};
 use crate::json::{Parser, ValueKind};
@@ -54,6 +55,16 @@ pub struct Shredder {
     /// The node of the one variant column that holds the whole document (`--variant '$'`).
     whole_document: Option<usize>,
     leaves: Vec<LeafBuffer>,
+    /// The slot log of each struct node ([`lazy`]), the root's first.
+    logs: Vec<LeafBuffer>,
+    /// The log each log's slots are copied from (the root's: itself).
+    log_parent: Vec<usize>,
+    /// The struct node of each log.
+    log_node: Vec<usize>,
+    /// The log each leaf's slots are copied from.
+    leaf_parent: Vec<usize>,
+    /// The log of the struct being compiled.
+    compiling_log: usize,
     /// Complete documents in the buffers.
     rows: usize,
     /// Presence bits of the objects being walked, a stack of words.
@@ -66,9 +77,6 @@ pub struct Shredder {
     first_duplicate: Option<String>,
     /// Spark's rule for a given schema ([`Shredder::set_lenient`]).
     lenient: bool,
-    /// Entry counts of the leaves of the fields being walked (lenient mode), a stack: where a
-    /// mismatched field's entries start.
-    marks: Vec<usize>,
     /// The first mismatch of the document being shredded that lenient mode nulled.
     partial: Option<BadDocument>,
 }
@@ -83,13 +91,17 @@ impl Shredder {
             root: 0,
             whole_document: None,
             leaves: Vec::new(),
+            logs: Vec::new(),
+            log_parent: Vec::new(),
+            log_node: Vec::new(),
+            leaf_parent: Vec::new(),
+            compiling_log: 0,
             rows: 0,
             seen: Vec::new(),
             duplicate_keys: 0,
             pending_duplicate: None,
             first_duplicate: None,
             lenient: false,
-            marks: Vec::new(),
             partial: None,
         };
         let root = Field {
@@ -107,8 +119,9 @@ impl Shredder {
         s
     }
 
-    /// The column buffers, in schema order.
-    pub fn leaves(&self) -> &[LeafBuffer] {
+    /// The column buffers, in schema order (first filling the slots they missed, [`lazy`]).
+    pub fn leaves(&mut self) -> &[LeafBuffer] {
+        self.fill_all();
         &self.leaves
     }
 
@@ -119,7 +132,7 @@ impl Shredder {
 
     /// Bytes of buffered column data.
     pub fn buffered_bytes(&self) -> usize {
-        self.leaves.iter().map(LeafBuffer::heap_bytes).sum()
+        self.filled_bytes()
     }
 
     /// Values dropped because a later duplicate key in the same object replaced them.
@@ -146,6 +159,8 @@ impl Shredder {
     /// Hands out the buffered row group, leaving `spare` (cleared) buffers in its place so
     /// their allocations are reused. `spare` must come from this shredder (or be empty).
     pub fn take_buffers(&mut self, spare: Option<Vec<LeafBuffer>>) -> Vec<LeafBuffer> {
+        self.fill_all();
+        self.logs.iter_mut().for_each(LeafBuffer::clear);
         let fresh = match spare {
             Some(mut buffers) if buffers.len() == self.leaves.len() => {
                 buffers.iter_mut().for_each(LeafBuffer::clear);
@@ -168,6 +183,7 @@ impl Shredder {
     /// Empties the buffers (after they were written), keeping their allocations.
     pub fn clear_buffers(&mut self) {
         self.leaves.iter_mut().for_each(LeafBuffer::clear);
+        self.logs.iter_mut().for_each(LeafBuffer::clear);
         self.rows = 0;
     }
 
@@ -193,10 +209,7 @@ impl Shredder {
     pub fn drop_last_row(&mut self) {
         if self.rows > 0 {
             self.rows -= 1;
-            let committed = self.rows;
-            self.leaves
-                .iter_mut()
-                .for_each(|l| l.rollback_row(committed));
+            self.rollback_rows(self.rows);
         }
     }
 
@@ -224,6 +237,7 @@ impl Shredder {
         if self.rows == 0 {
             return;
         }
+        self.fill_leaf(leaf);
         let buffer = &mut self.leaves[leaf];
         buffer.truncate_to(buffer.entries() - 1);
         let LeafValues::Bytes { data, ends } = &mut buffer.values else {
@@ -246,35 +260,20 @@ impl Shredder {
         d: i16,
     ) -> ShredResult<()> {
         let start = p.clone();
-        let leaves = self.nodes[child].leaves.clone();
-        let base = self.marks.len();
-        for leaf in leaves.clone() {
-            self.marks.push(self.leaves[leaf].entries());
-        }
         let seen = self.seen.len();
-        let result = match self.value(p, child, r, d) {
+        match self.value(p, child, r, d) {
             Err(mismatch @ BadDocument::Mismatch { .. }) => {
-                for (k, leaf) in leaves.clone().enumerate() {
-                    let mark = self.marks[base + k];
-                    self.leaves[leaf].truncate_to(mark);
-                }
+                self.undo_slot(child);
                 self.seen.truncate(seen);
                 *p = start;
-                match p.skip_value() {
-                    Ok(()) => {
-                        self.nulls(leaves, r, d);
-                        // Inner fields are walked first: the first one kept is the first in
-                        // byte order.
-                        self.partial.get_or_insert(mismatch);
-                        Ok(())
-                    }
-                    Err(e) => Err(e.into()),
-                }
+                p.skip_value()?;
+                self.nulls(child, 0..0, r, d);
+                // Inner fields are walked first: the first one kept is the first in byte order.
+                self.partial.get_or_insert(mismatch);
+                Ok(())
             }
             other => other,
-        };
-        self.marks.truncate(base);
-        result
+        }
     }
 
     /// Shreds the document at the parser's position. On error, everything the document had
@@ -283,10 +282,15 @@ impl Shredder {
         self.seen.clear();
         self.pending_duplicate = None;
         self.partial = None;
-        self.marks.clear();
-        let node = self.whole_document.unwrap_or(self.root);
         let result = match p.peek() {
-            Ok(ValueKind::Object) => self.item(p, node, 0),
+            Ok(ValueKind::Object) => match self.whole_document {
+                Some(node) => {
+                    // The root's slot, which `object` pushes otherwise.
+                    self.logs[0].levels(0, 0);
+                    self.item(p, node, 0)
+                }
+                None => self.item(p, self.root, 0),
+            },
             Ok(kind) => Err(not_an_object(p.pos(), kind)),
             Err(e) => Err(e.into()),
         };
@@ -297,10 +301,7 @@ impl Shredder {
             }
             Err(e) => {
                 self.partial = None;
-                let committed = self.rows;
-                self.leaves
-                    .iter_mut()
-                    .for_each(|l| l.rollback_row(committed));
+                self.rollback_rows(self.rows);
                 Err(e)
             }
         }
@@ -312,13 +313,6 @@ impl Shredder {
             path: self.paths[node].clone(),
             reason,
         })
-    }
-
-    #[inline]
-    fn nulls(&mut self, leaves: Range<usize>, r: i16, d: i16) {
-        for leaf in &mut self.leaves[leaves] {
-            leaf.levels(r, d);
-        }
     }
 }
 
@@ -336,7 +330,7 @@ mod tests {
         s
     }
 
-    fn triplets(s: &Shredder, leaf: usize) -> Vec<(Option<String>, i16, i16)> {
+    fn triplets(s: &mut Shredder, leaf: usize) -> Vec<(Option<String>, i16, i16)> {
         s.leaves()[leaf].triplets()
     }
 
@@ -347,7 +341,7 @@ mod tests {
     #[test]
     fn empty_null_and_missing_lists_stop_at_distinct_levels() {
         let schema = Schema::new(vec![Field::list("a", DataType::Int64)]);
-        let s = shred(
+        let mut s = shred(
             &schema,
             &[
                 r#"{"a": [1, null]}"#,
@@ -357,7 +351,7 @@ mod tests {
             ],
         );
         assert_eq!(
-            triplets(&s, 0),
+            triplets(&mut s, 0),
             [
                 t(Some("1"), 0, 3),
                 t(None, 1, 2),
@@ -377,9 +371,9 @@ mod tests {
                 DataType::List(Box::new(Field::optional("element", DataType::Int64))),
             ))),
         )]);
-        let s = shred(&schema, &[r#"{"m": [[1, 2], [], null, [3]]}"#]);
+        let mut s = shred(&schema, &[r#"{"m": [[1, 2], [], null, [3]]}"#]);
         assert_eq!(
-            triplets(&s, 0),
+            triplets(&mut s, 0),
             [
                 t(Some("1"), 0, 5),
                 t(Some("2"), 2, 5),
@@ -399,12 +393,12 @@ mod tests {
                 Field::list("l", DataType::String),
             ]),
         )]);
-        let s = shred(
+        let mut s = shred(
             &schema,
             &[r#"{"o": [{"k": 1, "l": ["a", "b"], "k": 2, "l": ["c"]}, {"k": 3, "k": null}]}"#],
         );
-        assert_eq!(triplets(&s, 0), [t(Some("2"), 0, 4), t(None, 1, 3)]);
-        assert_eq!(triplets(&s, 1), [t(Some("c"), 0, 6), t(None, 1, 3)]);
+        assert_eq!(triplets(&mut s, 0), [t(Some("2"), 0, 4), t(None, 1, 3)]);
+        assert_eq!(triplets(&mut s, 1), [t(Some("c"), 0, 6), t(None, 1, 3)]);
         assert_eq!(s.duplicate_keys(), 3);
     }
 
@@ -415,7 +409,7 @@ mod tests {
             Field::list("b", DataType::String),
         ]);
         let mut s = shred(&schema, &[r#"{"a": 1, "b": ["x"]}"#]);
-        let before = (triplets(&s, 0), triplets(&s, 1));
+        let before = (triplets(&mut s, 0), triplets(&mut s, 1));
         for bad in [
             r#"{"a": 2, "b": ["y", 3]}"#,
             r#"{"a": 2, "b": ["y""#,
@@ -427,7 +421,7 @@ mod tests {
                     .is_err(),
                 "{bad}"
             );
-            assert_eq!((triplets(&s, 0), triplets(&s, 1)), before, "{bad}");
+            assert_eq!((triplets(&mut s, 0), triplets(&mut s, 1)), before, "{bad}");
         }
         assert_eq!(s.buffered_rows(), 1);
     }
@@ -450,10 +444,10 @@ mod tests {
         s.shred_document(&mut Parser::new(doc.as_bytes(), 0, 64))
             .unwrap();
         // The second object keeps `y`; its `x` is null at the object's level (3, not 4).
-        assert_eq!(triplets(&s, 0), [t(Some("1"), 0, 4), t(None, 1, 3)]);
-        assert_eq!(triplets(&s, 1), [t(Some("2"), 0, 4), t(Some("3"), 1, 4)]);
+        assert_eq!(triplets(&mut s, 0), [t(Some("1"), 0, 4), t(None, 1, 3)]);
+        assert_eq!(triplets(&mut s, 1), [t(Some("2"), 0, 4), t(Some("3"), 1, 4)]);
         // A list of scalars with a bad item is null as a whole (as in Spark).
-        assert_eq!(triplets(&s, 2), [t(None, 0, 0)]);
+        assert_eq!(triplets(&mut s, 2), [t(None, 0, 0)]);
         let Some(BadDocument::Mismatch { offset, path, .. }) = s.take_partial() else {
             panic!("no partial")
         };
@@ -469,7 +463,7 @@ mod tests {
         ));
         assert!(s.take_partial().is_none());
         assert_eq!(s.buffered_rows(), 1);
-        assert_eq!(triplets(&s, 0).len(), 2);
+        assert_eq!(triplets(&mut s, 0).len(), 2);
     }
 
     #[test]
@@ -504,7 +498,7 @@ mod tests {
         let schema = Schema::new(vec![Field::optional("x", DataType::Double)]);
         let mut s = shred(&schema, &[r#"{"x": 3}"#, r#"{"x": 9007199254740992}"#]);
         assert_eq!(
-            triplets(&s, 0),
+            triplets(&mut s, 0),
             [t(Some("3.0"), 0, 1), t(Some("9007199254740992.0"), 0, 1)]
         );
         let err = s
@@ -516,9 +510,9 @@ mod tests {
     #[test]
     fn empty_objects_use_the_placeholder_column() {
         let schema = Schema::new(vec![Field::optional("e", DataType::Struct(vec![]))]);
-        let s = shred(&schema, &[r#"{"e": {}}"#, r#"{"e": null}"#, r#"{}"#]);
+        let mut s = shred(&schema, &[r#"{"e": {}}"#, r#"{"e": null}"#, r#"{}"#]);
         assert_eq!(
-            triplets(&s, 0),
+            triplets(&mut s, 0),
             [t(None, 0, 1), t(None, 0, 0), t(None, 0, 0)]
         );
         assert_eq!(s.leaves()[0].max_def, 2);

@@ -29,7 +29,7 @@ impl Shredder {
             p.null()?;
             return match n.repetition {
                 Repetition::Optional | Repetition::Repeated => {
-                    self.nulls(n.leaves.clone(), r, parent_def);
+                    self.nulls(node, 0..0, r, parent_def);
                     Ok(())
                 }
                 Repetition::Required => {
@@ -50,7 +50,7 @@ impl Shredder {
                 ),
             );
         }
-        let (rep, leaves) = (n.rep, n.leaves.clone());
+        let rep = n.rep;
         p.begin_array()?;
         let mut first = true;
         let mut r_item = r;
@@ -67,7 +67,7 @@ impl Shredder {
             r_item = rep;
         }
         if first {
-            self.nulls(leaves, r, parent_def);
+            self.nulls(node, 0..0, r, parent_def);
         }
         Ok(())
     }
@@ -95,7 +95,7 @@ impl Shredder {
                 self.variant(p, node, leaves, d, r)
             }
             NodeKind::List { element } => {
-                let (element, rep, leaves) = (*element, n.rep, n.leaves.clone());
+                let (element, rep) = (*element, n.rep);
                 let kind = p.peek()?;
                 if kind != ValueKind::Array {
                     return self.mismatch(
@@ -113,7 +113,7 @@ impl Shredder {
                     r_item = rep;
                 }
                 if first {
-                    self.nulls(leaves, r, d);
+                    self.nulls(node, 0..0, r, d);
                 }
                 Ok(())
             }
@@ -152,13 +152,9 @@ impl Shredder {
             );
         };
         // Every other column of the union (or of the siblings, including any superseded one
-        // that no member maps to any more): members' leaves are contiguous ranges.
-        let (all, mine) = (
-            self.nodes[node].leaves.clone(),
-            self.nodes[chosen].leaves.clone(),
-        );
-        self.nulls(all.start..mine.start, r, d);
-        self.nulls(mine.end..all.end, r, d);
+        // that no member maps to any more).
+        let mine = self.nodes[chosen].leaves.clone();
+        self.nulls(node, mine, r, d);
         self.item(p, chosen, r)
     }
 
@@ -184,9 +180,9 @@ impl Shredder {
                 ),
             );
         }
-        let (d, rep, leaves) = {
+        let (d, rep) = {
             let n = &self.nodes[node];
-            (n.def, n.rep, n.leaves.clone())
+            (n.def, n.rep)
         };
         p.begin_object()?;
         let mut scratch = Vec::new();
@@ -214,11 +210,13 @@ impl Shredder {
             r_item = rep;
         }
         if first {
-            self.nulls(leaves, r, d);
+            self.nulls(node, 0..0, r, d);
         }
         Ok(())
     }
 
+    /// A present object: this slot goes to the struct's log, and each member present to its
+    /// units, caught up first; a member absent writes nothing ([`super::lazy`]).
     fn object(&mut self, p: &mut Parser<'_>, node: usize, r: i16) -> ShredResult<()> {
         let kind = p.peek()?;
         if kind != ValueKind::Object {
@@ -228,10 +226,12 @@ impl Shredder {
                 format!("is an object in the schema but {} here", kind.name()),
             );
         }
-        let NodeKind::Struct { children, .. } = &self.nodes[node].kind else {
+        let NodeKind::Struct { log, children, .. } = &self.nodes[node].kind else {
             unreachable!("object() is only called on struct nodes")
         };
-        let child_count = children.len();
+        let (log, child_count) = (*log, children.len());
+        let d = self.nodes[node].def;
+        self.logs[log].levels(r, d);
         let words = child_count.div_ceil(64).max(1);
         let base = self.seen.len();
         self.seen.resize(base + words, 0);
@@ -266,10 +266,7 @@ impl Shredder {
             let (word, bit) = (base + i / 64, 1u64 << (i % 64));
             if self.seen[word] & bit != 0 {
                 // Duplicate key: the last value wins; take the earlier one back out.
-                let depth = self.nodes[node].rep;
-                for leaf in self.nodes[child].leaves.clone() {
-                    self.leaves[leaf].rollback_last_at(depth);
-                }
+                self.undo_slot(child);
                 self.duplicate_keys += 1;
                 if self.first_duplicate.is_none() && self.pending_duplicate.is_none() {
                     let key = String::from_utf8_lossy(key).into_owned();
@@ -278,30 +275,20 @@ impl Shredder {
                 }
             }
             self.seen[word] |= bit;
-            let d = self.nodes[node].def;
+            self.catch_up(child);
             if self.lenient && self.nodes[child].repetition != Repetition::Required {
                 self.field_or_null(p, child, r, d)?;
             } else {
                 self.value(p, child, r, d)?;
             }
         }
-        // Missing members are null at this object's level.
-        let d = self.nodes[node].def;
-        if child_count == 0 {
-            let leaves = self.nodes[node].leaves.clone();
-            self.nulls(leaves, r, d);
-        }
-        for i in 0..child_count {
+        // Missing members are null at this object's level: its slot, in its log.
+        let NodeKind::Struct { children, required, .. } = &self.nodes[node].kind else {
+            unreachable!()
+        };
+        for &i in required {
             if self.seen[base + i / 64] & (1u64 << (i % 64)) == 0 {
-                let NodeKind::Struct { children, .. } = &self.nodes[node].kind else {
-                    unreachable!()
-                };
-                let child = &self.nodes[children[i]];
-                if child.repetition == Repetition::Required {
-                    return self.mismatch(p.pos(), children[i], "is required but missing".into());
-                }
-                let leaves = child.leaves.clone();
-                self.nulls(leaves, r, d);
+                return self.mismatch(p.pos(), children[i], "is required but missing".into());
             }
         }
         self.seen.truncate(base);

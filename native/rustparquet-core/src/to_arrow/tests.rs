@@ -23,13 +23,14 @@ fn shred(schema: &Schema, docs: &[&str]) -> Shredder {
 fn list_offsets_and_validity_from_levels() {
     // Levels (a,0,3) (null,1,2) | (null,0,1) | (null,0,0): ["a", null], [], null.
     let schema = Schema::new(vec![Field::list("tags", DataType::String)]);
-    let shredder = shred(
+    let mut shredder = shred(
         &schema,
         &[r#"{"tags": ["a", null]}"#, r#"{"tags": []}"#, r#"{}"#],
     );
+    let rows = shredder.buffered_rows();
     let batch = BatchBuilder::new(&schema)
         .unwrap()
-        .build(shredder.leaves(), shredder.buffered_rows())
+        .build(shredder.leaves(), rows)
         .unwrap();
     let tags = batch.column(0).as_list::<i32>();
     assert_eq!(tags.value_offsets(), [0, 2, 2, 2]);

@@ -198,7 +198,7 @@ mod tests {
     /// the same values and properties (dictionary and data pages, several of them).
     #[test]
     fn a_chunk_is_what_the_parquet_crates_file_writer_writes() -> Result<()> {
-        let (schema, shredder) = tags_column()?;
+        let (schema, mut shredder) = tags_column()?;
         let leaf = &shredder.leaves()[0];
         let message = schema.to_parquet()?;
         let descr = SchemaDescriptor::new(message.clone());
@@ -247,7 +247,7 @@ mod tests {
         use parquet::basic::{Compression, ZstdLevel};
         use parquet::file::metadata::PageIndexPolicy;
 
-        let (schema, shredder) = tags_column()?;
+        let (schema, mut shredder) = tags_column()?;
         let leaf = &shredder.leaves()[0];
         let message = schema.to_parquet()?;
         let descr = SchemaDescriptor::new(message.clone());

@@ -182,7 +182,7 @@ mod tests {
         };
         let mut w = RowGroupWriter::new(Vec::new(), &schema, &options, 2)?;
         for start in [0, 10, 20] {
-            let b = batch(&schema, start..start + 10);
+            let mut b = batch(&schema, start..start + 10);
             w.write(b.leaves(), 10)?;
         }
         let stats = w.finish()?;
@@ -194,7 +194,7 @@ mod tests {
         options.row_group_bytes = 1500;
         let mut w = RowGroupWriter::new(Vec::new(), &schema, &options, 1)?;
         for start in [0, 10, 20] {
-            let b = batch(&schema, start..start + 10);
+            let mut b = batch(&schema, start..start + 10);
             w.write(b.leaves(), 10)?;
         }
         // Ten rows of about 120 shredded bytes each pass 1500 bytes with the second batch.
