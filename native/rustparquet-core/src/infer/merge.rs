@@ -123,9 +123,9 @@ pub(super) fn merge_nodes(
         return Err(Error::Conflict {
             path: ColumnPath(steps.clone()),
             a: kinds_name(into.kinds).to_string(),
-            a_at: into.seen_at.clone().unwrap_or_else(unknown),
+            a_at: into.seen_at.as_deref().cloned().unwrap_or_else(unknown),
             b: kinds_name(from.kinds).to_string(),
-            b_at: from.seen_at.clone().unwrap_or_else(unknown),
+            b_at: from.seen_at.as_deref().cloned().unwrap_or_else(unknown),
         });
     }
     into.kinds |= from.kinds;

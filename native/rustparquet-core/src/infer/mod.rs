@@ -181,8 +181,10 @@ struct Node {
     list: Option<Box<Node>>,
     /// The member nodes, once an object was seen.
     object: Option<Box<ObjectNode>>,
-    /// Where the first non-null value was seen.
-    seen_at: Option<Location>,
+    /// Where the first non-null value was seen, kept only in [`UnionMode::Error`] (the only
+    /// mode whose messages name it): locating every new path costs a scan of the input up to
+    /// it, and out of line the hot node stays small.
+    seen_at: Option<Box<Location>>,
     /// How many non-null values were seen (for shredding variants: how often a field is there).
     values: u64,
     /// How many values were seen, nulls included (for maps: how often a key is there).
@@ -338,7 +340,7 @@ impl SchemaInferrer {
             threshold: self.options.maps.threshold,
         };
         // The document itself is never a map.
-        walk_object(p, &mut self.root, &walk, false)
+        walk_object(p, &mut self.root, &walk, false).map_err(|f| *f.0)
     }
 
     /// Folds in everything `other` saw, as if its documents had come after this one's.
@@ -411,32 +413,68 @@ impl SchemaInferrer {
     }
 }
 
-/// Folds one value's type into `node`. The common case (a type seen before) returns at once
-/// and allocates nothing.
-#[inline]
+/// A bad document as the walk returns it: boxed, so that a walk's result fits in a register
+/// instead of being written to and read back from the stack at every value (a
+/// [`BadDocument`] is several words).
+struct Fault(Box<BadDocument>);
+
+impl From<BadDocument> for Fault {
+    #[cold]
+    fn from(bad: BadDocument) -> Self {
+        Fault(Box::new(bad))
+    }
+}
+
+impl From<crate::json::ParseError> for Fault {
+    #[cold]
+    fn from(e: crate::json::ParseError) -> Self {
+        Fault(Box::new(BadDocument::Parse(e)))
+    }
+}
+
+/// Folds one value's type into `node`. The common case (a type seen before) is inlined into
+/// the walk and allocates nothing; the rest is [`observe_new`].
+#[inline(always)]
 fn observe(
     node: &mut Node,
     kind: u8,
     offset: usize,
     walk: &Walk<'_>,
-) -> std::result::Result<(), BadDocument> {
+) -> std::result::Result<(), Fault> {
     if node.kinds & kind != 0 {
         return Ok(());
     }
-    if node.kinds == 0 {
-        node.seen_at = Some((walk.locate)(offset));
-    } else if walk.mode == UnionMode::Error && !compatible(node.kinds, kind) {
-        let a_at = node
-            .seen_at
-            .clone()
-            .unwrap_or_else(|| (walk.locate)(offset));
-        return Err(BadDocument::Fatal(Box::new(Error::Conflict {
-            path: ColumnPath::root(),
-            a: kinds_name(node.kinds).to_string(),
-            a_at,
-            b: kinds_name(kind).to_string(),
-            b_at: (walk.locate)(offset),
-        })));
+    observe_new(node, kind, offset, walk)
+}
+
+/// A type not seen before at this path: records it, or reports the conflict in
+/// [`UnionMode::Error`].
+#[cold]
+#[inline(never)]
+fn observe_new(
+    node: &mut Node,
+    kind: u8,
+    offset: usize,
+    walk: &Walk<'_>,
+) -> std::result::Result<(), Fault> {
+    if walk.mode == UnionMode::Error {
+        if node.kinds == 0 {
+            node.seen_at = Some(Box::new((walk.locate)(offset)));
+        } else if !compatible(node.kinds, kind) {
+            let a_at = node
+                .seen_at
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| (walk.locate)(offset));
+            return Err(BadDocument::Fatal(Box::new(Error::Conflict {
+                path: ColumnPath::root(),
+                a: kinds_name(node.kinds).to_string(),
+                a_at,
+                b: kinds_name(kind).to_string(),
+                b_at: (walk.locate)(offset),
+            }))
+            .into());
+        }
     }
     node.kinds |= kind;
     if kind == LIST && node.list.is_none() {
@@ -450,8 +488,8 @@ fn observe(
 
 /// Puts `step` in front of a conflict's path as the walk unwinds (rare: errors only, so the
 /// walk itself carries no path).
-fn with_step(mut fault: BadDocument, step: PathStep) -> BadDocument {
-    if let BadDocument::Fatal(e) = &mut fault {
+fn with_step(mut fault: Fault, step: PathStep) -> Fault {
+    if let BadDocument::Fatal(e) = &mut *fault.0 {
         if let Error::Conflict { path, .. } = &mut **e {
             path.0.insert(0, step);
         }
@@ -459,24 +497,29 @@ fn with_step(mut fault: BadDocument, step: PathStep) -> BadDocument {
     fault
 }
 
+/// Folds the value at the parser's position into `node`. Scalars, most values, are folded
+/// here, inlined into the object and array loops; arrays and objects go on in [`walk_nested`].
+#[inline(always)]
 fn walk_value(
     p: &mut Parser<'_>,
     node: &mut Node,
     walk: &Walk<'_>,
-) -> std::result::Result<(), BadDocument> {
+) -> std::result::Result<(), Fault> {
     let kind = p.peek()?;
     let offset = p.pos();
     node.present += 1;
-    if kind != ValueKind::Null {
-        node.values += 1;
-    }
     match kind {
-        ValueKind::Null => p.null()?,
+        ValueKind::Null => {
+            p.null()?;
+            Ok(())
+        }
         ValueKind::Bool => {
+            node.values += 1;
             p.boolean()?;
-            observe(node, BOOLEAN, offset, walk)?;
+            observe(node, BOOLEAN, offset, walk)
         }
         ValueKind::Number => {
+            node.values += 1;
             let kind = match p.number_kind()? {
                 NumberKind::Int => INT,
                 NumberKind::Big => BIG,
@@ -485,36 +528,48 @@ fn walk_value(
                     DOUBLE
                 }
             };
-            observe(node, kind, offset, walk)?;
+            observe(node, kind, offset, walk)
         }
         ValueKind::String => {
+            node.values += 1;
             p.skip_string()?;
-            observe(node, STRING, offset, walk)?;
+            observe(node, STRING, offset, walk)
         }
-        ValueKind::Array => {
-            observe(node, LIST, offset, walk)?;
-            let element = node
-                .list
-                .as_deref_mut()
-                .expect("observe made the element node");
-            p.begin_array()?;
-            let mut first = true;
-            while p.next_element(first)? {
-                first = false;
-                walk_value(p, element, walk).map_err(|f| with_step(f, PathStep::Element))?;
-            }
-        }
-        ValueKind::Object => {
-            observe(node, OBJECT, offset, walk)?;
-            node.objects += 1;
-            let object = node
-                .object
-                .as_deref_mut()
-                .expect("observe made the member nodes");
-            walk_object(p, object, walk, true)?;
-        }
+        ValueKind::Array | ValueKind::Object => walk_nested(p, node, kind, offset, walk),
     }
-    Ok(())
+}
+
+/// The array or object (`kind`) at the parser's position, at `offset`, folded into `node`.
+#[inline(never)]
+fn walk_nested(
+    p: &mut Parser<'_>,
+    node: &mut Node,
+    kind: ValueKind,
+    offset: usize,
+    walk: &Walk<'_>,
+) -> std::result::Result<(), Fault> {
+    node.values += 1;
+    if kind == ValueKind::Array {
+        observe(node, LIST, offset, walk)?;
+        let element = node
+            .list
+            .as_deref_mut()
+            .expect("observe made the element node");
+        p.begin_array()?;
+        let mut first = true;
+        while p.next_element(first)? {
+            first = false;
+            walk_value(p, element, walk).map_err(|f| with_step(f, PathStep::Element))?;
+        }
+        return Ok(());
+    }
+    observe(node, OBJECT, offset, walk)?;
+    node.objects += 1;
+    let object = node
+        .object
+        .as_deref_mut()
+        .expect("observe made the member nodes");
+    walk_object(p, object, walk, true)
 }
 
 fn walk_object(
@@ -522,7 +577,7 @@ fn walk_object(
     object: &mut ObjectNode,
     walk: &Walk<'_>,
     may_be_map: bool,
-) -> std::result::Result<(), BadDocument> {
+) -> std::result::Result<(), Fault> {
     p.begin_object()?;
     let mut scratch = Vec::new();
     let mut first = true;
@@ -548,7 +603,7 @@ fn walk_object(
             // Keys are data here: stop keeping them (memory stays bounded by the threshold).
             object
                 .become_map(walk.mode, &mut Vec::new())
-                .map_err(|e| BadDocument::Fatal(Box::new(e)))?;
+                .map_err(|e| Fault::from(BadDocument::Fatal(Box::new(e))))?;
         }
     }
 }

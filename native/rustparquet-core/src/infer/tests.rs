@@ -525,3 +525,59 @@ fn map_thresholds_are_options_and_the_explanation_says_why() {
         "map<struct{values:map<int64>}>"
     );
 }
+
+#[test]
+fn members_are_found_near_the_hint_or_in_the_index() {
+    let mut object = ObjectNode::default();
+    for k in ["id", "", "name", "a_much_longer_key_than_a_word", "x"] {
+        object.member(k.as_bytes(), usize::MAX);
+    }
+    // At the hint, a few keys after it, before it (the index), or new.
+    assert_eq!(object.member(b"id", 0), 0);
+    assert_eq!(object.member(b"", 1), 1);
+    assert_eq!(object.member(b"x", 1), 4);
+    assert_eq!(object.member(b"x", 0), 4);
+    assert_eq!(object.member(b"id", 3), 0);
+    assert_eq!(object.member(b"na", 0), 5);
+    assert_eq!(object.member(b"name", usize::MAX), 2);
+    assert_eq!(&*object.keys[5], b"na");
+    assert_eq!(object.nodes.len(), 6);
+}
+
+#[test]
+fn places_are_located_only_where_a_conflict_can_name_them() {
+    let docs = [r#"{"a": 1, "b": {"c": [1.5]}}"#, r#"{"a": "x", "d": null}"#];
+    // Unions (and the other modes that never fail) never ask where a value is.
+    let mut inferrer = SchemaInferrer::new(64);
+    for doc in docs {
+        let mut p = Parser::new(doc.as_bytes(), 0, 64);
+        inferrer
+            .add_document(&mut p, &|_| panic!("located in union mode"))
+            .unwrap();
+    }
+    // In error mode a conflict between merged inferrers (parallel chunks) names both places.
+    let options = InferOptions {
+        unions: UnionMode::Error,
+        ..InferOptions::default()
+    };
+    let mut chunks = docs.iter().enumerate().map(|(i, doc)| {
+        let mut inferrer = SchemaInferrer::with_options(64, options.clone());
+        let mut p = Parser::new(doc.as_bytes(), 0, 64);
+        let line = i as u64 + 10;
+        inferrer
+            .add_document(&mut p, &|off| Location {
+                file: "c.json".into(),
+                line,
+                column: off as u64 + 1,
+            })
+            .unwrap();
+        inferrer
+    });
+    let mut first = chunks.next().unwrap();
+    let err = first.merge(&chunks.next().unwrap()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("`a` is an integer at c.json:10:7 but a string at c.json:11:7"),
+        "{err}"
+    );
+}
