@@ -141,77 +141,81 @@ impl RowGroupEncoder {
                 other => other,
             })
         };
-        let threads = threads.min(leaves.len()).max(1);
-        let mut bytes = 0;
-        if threads == 1 {
-            for (i, column) in self.columns.iter_mut().enumerate() {
-                bytes += write_one(i, column)?;
-            }
-        } else {
-            let mut lanes: Vec<Vec<(usize, &mut Option<OpenColumn>)>> =
-                (0..threads).map(|_| Vec::new()).collect();
-            for (i, column) in self.columns.iter_mut().enumerate() {
-                lanes[i % threads].push((i, column));
-            }
-            let write_one = &write_one;
-            let results: Vec<Result<usize>> = std::thread::scope(|scope| {
-                let mut lanes = lanes.into_iter();
-                let mine = lanes.next().unwrap_or_default();
-                let handles: Vec<_> = lanes
-                    .map(|lane| {
-                        scope.spawn(move || {
-                            lane.into_iter()
-                                .map(|(i, c)| write_one(i, c))
-                                .sum::<Result<usize>>()
-                        })
-                    })
-                    .collect();
-                let mut results = vec![mine
-                    .into_iter()
-                    .map(|(i, c)| write_one(i, c))
-                    .sum::<Result<usize>>()];
-                for h in handles {
-                    results.push(h.join().unwrap_or_else(|_| {
-                        Err(Error::Other(
-                            "internal error: an encoder thread panicked".into(),
-                        ))
-                    }));
-                }
-                results
-            });
-            for r in results {
-                bytes += r?;
-            }
-        }
+        let bytes: usize = in_lanes(self.columns.iter_mut().enumerate(), threads, &write_one)?
+            .into_iter()
+            .sum();
         self.rows += rows.len();
         self.raw_bytes += bytes;
         Ok(())
     }
 
-    /// Closes the column writers.
-    pub fn finish(self) -> Result<EncodedRowGroup> {
+    /// Closes the column writers on `threads` threads, as [`OpenRowGroup::write`] spreads them
+    /// (closing a chunk encodes its last pages; done one by one it left the other core idle at
+    /// the end of every file).
+    pub fn finish(self, threads: usize) -> Result<EncodedRowGroup> {
         let rows = self.rows;
         let encoder = self.encoder;
         let paths = &encoder.column_paths;
-        let chunks = self
-            .columns
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let c = c.unwrap_or_else(|| {
-                    OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone())
-                });
-                c.finish().map_err(|e| match e {
-                    Error::Parquet { source, .. } => Error::Parquet {
-                        column: Some(paths[i].clone()),
-                        source,
-                    },
-                    other => other,
-                })
+        let finish_one = |i: usize, c: Option<OpenColumn>| {
+            let c = c
+                .unwrap_or_else(|| OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone()));
+            c.finish().map_err(|e| match e {
+                Error::Parquet { source, .. } => Error::Parquet {
+                    column: Some(paths[i].clone()),
+                    source,
+                },
+                other => other,
             })
-            .collect::<Result<Vec<_>>>()?;
+        };
+        let chunks = in_lanes(self.columns.into_iter().enumerate(), threads, &finish_one)?;
         Ok(EncodedRowGroup { rows, chunks })
     }
+}
+
+/// Runs `work` on each numbered column on `threads` threads (the calling one among them), each
+/// taking every n-th column (columns differ widely in cost; striding spreads the heavy ones);
+/// the results come back in column order, or the first error in column order.
+fn in_lanes<C: Send, R: Send>(
+    columns: impl Iterator<Item = (usize, C)>,
+    threads: usize,
+    work: &(dyn Fn(usize, C) -> Result<R> + Sync),
+) -> Result<Vec<R>> {
+    let columns: Vec<(usize, C)> = columns.collect();
+    let threads = threads.min(columns.len()).max(1);
+    if threads == 1 {
+        return columns.into_iter().map(|(i, c)| work(i, c)).collect();
+    }
+    let count = columns.len();
+    let mut lanes: Vec<Vec<(usize, C)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (n, column) in columns.into_iter().enumerate() {
+        lanes[n % threads].push(column);
+    }
+    let run = |lane: Vec<(usize, C)>| -> Vec<(usize, Result<R>)> {
+        lane.into_iter().map(|(i, c)| (i, work(i, c))).collect()
+    };
+    let done: Vec<Vec<(usize, Result<R>)>> = std::thread::scope(|scope| {
+        let mut lanes = lanes.into_iter();
+        let mine = lanes.next().unwrap_or_default();
+        let handles: Vec<_> = lanes.map(|lane| scope.spawn(move || run(lane))).collect();
+        let mut done = vec![run(mine)];
+        for h in handles {
+            done.push(h.join().unwrap_or_else(|_| {
+                vec![(
+                    0,
+                    Err(Error::Other(
+                        "internal error: an encoder thread panicked".into(),
+                    )),
+                )]
+            }));
+        }
+        done
+    });
+    let mut ordered: Vec<(usize, Result<R>)> = done.into_iter().flatten().collect();
+    ordered.sort_by_key(|(i, _)| *i);
+    if ordered.len() != count && !ordered.iter().any(|(_, r)| r.is_err()) {
+        return Err(Error::Other("internal error: a column was lost".into()));
+    }
+    ordered.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The dictionary page limit of a variant's `metadata` column (at least the options' own).

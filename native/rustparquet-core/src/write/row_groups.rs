@@ -104,7 +104,7 @@ impl<W: Write + Send> RowGroupWriter<W> {
     /// Closes the open row group, if any, into the stream.
     pub fn close_row_group(&mut self) -> Result<()> {
         if let Some(group) = self.open.take() {
-            if append_row_group(&mut self.file, group.finish()?)? {
+            if append_row_group(&mut self.file, group.finish(self.encode_threads)?)? {
                 self.row_groups += 1;
             }
         }
