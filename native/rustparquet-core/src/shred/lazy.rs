@@ -78,7 +78,10 @@ impl Shredder {
     #[inline]
     pub(super) fn catch_up(&mut self, node: usize) {
         let Shredder {
-            nodes, leaves, logs, ..
+            nodes,
+            leaves,
+            logs,
+            ..
         } = self;
         let n = &nodes[node];
         let current = logs[n.ctx].entries() - 1;
@@ -254,23 +257,39 @@ mod tests {
     #[test]
     fn gaps_are_filled_at_the_end_of_a_batch() {
         let mut s = Shredder::new(&nested());
-        for doc in [r#"{"a": 1}"#, r#"{"s": {}}"#, r#"{"s": {"t": {}}}"#, r#"{}"#] {
+        for doc in [
+            r#"{"a": 1}"#,
+            r#"{"s": {}}"#,
+            r#"{"s": {"t": {}}}"#,
+            r#"{}"#,
+        ] {
             assert!(shred(&mut s, doc));
         }
         let bytes = s.buffered_bytes();
         let columns = all(&mut s);
-        assert_eq!(bytes, s.leaves.iter().map(LeafBuffer::heap_bytes).sum::<usize>());
+        assert_eq!(
+            bytes,
+            s.leaves.iter().map(LeafBuffer::heap_bytes).sum::<usize>()
+        );
         assert_eq!(
             columns,
             [
-                vec![t(Some("1"), 0, 1), t(None, 0, 0), t(None, 0, 0), t(None, 0, 0)],
+                vec![
+                    t(Some("1"), 0, 1),
+                    t(None, 0, 0),
+                    t(None, 0, 0),
+                    t(None, 0, 0)
+                ],
                 vec![t(None, 0, 0), t(None, 0, 1), t(None, 0, 1), t(None, 0, 0)],
                 vec![t(None, 0, 0), t(None, 0, 1), t(None, 0, 2), t(None, 0, 0)],
             ]
         );
         // A new batch starts with no gap carried over.
         let taken = s.take_buffers(None);
-        assert_eq!(taken.iter().map(LeafBuffer::triplets).collect::<Vec<_>>(), columns);
+        assert_eq!(
+            taken.iter().map(LeafBuffer::triplets).collect::<Vec<_>>(),
+            columns
+        );
         assert!(shred(&mut s, r#"{"s": {"t": {"y": 7}}}"#));
         assert!(shred(&mut s, r#"{"a": 2}"#));
         assert_eq!(
@@ -322,10 +341,7 @@ mod tests {
         s.drop_last_row();
         s.drop_last_row();
         assert!(shred(&mut s, r#"{"s": {}}"#));
-        assert_eq!(
-            all(&mut s)[2],
-            [t(Some("1"), 0, 3), t(None, 0, 1)]
-        );
+        assert_eq!(all(&mut s)[2], [t(Some("1"), 0, 3), t(None, 0, 1)]);
     }
 
     #[test]
@@ -431,7 +447,10 @@ mod tests {
         // Failures inside list items, after items that caught columns up.
         let mut mixed: Vec<(&str, bool)> = docs.iter().map(|d| (*d, true)).collect();
         mixed.insert(2, (r#"{"l": [{"s": {"y": 1}}, {"z": "no"}]}"#, false));
-        mixed.insert(4, (r#"{"l": [{}, {"s": {"y": 1}}, {"s": {"y": 1.5}}]}"#, false));
+        mixed.insert(
+            4,
+            (r#"{"l": [{}, {"s": {"y": 1}}, {"s": {"y": 1.5}}]}"#, false),
+        );
         same_as_without_the_bad_ones(&schema, &mixed);
     }
 }

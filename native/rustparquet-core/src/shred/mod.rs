@@ -445,7 +445,10 @@ mod tests {
             .unwrap();
         // The second object keeps `y`; its `x` is null at the object's level (3, not 4).
         assert_eq!(triplets(&mut s, 0), [t(Some("1"), 0, 4), t(None, 1, 3)]);
-        assert_eq!(triplets(&mut s, 1), [t(Some("2"), 0, 4), t(Some("3"), 1, 4)]);
+        assert_eq!(
+            triplets(&mut s, 1),
+            [t(Some("2"), 0, 4), t(Some("3"), 1, 4)]
+        );
         // A list of scalars with a bad item is null as a whole (as in Spark).
         assert_eq!(triplets(&mut s, 2), [t(None, 0, 0)]);
         let Some(BadDocument::Mismatch { offset, path, .. }) = s.take_partial() else {

@@ -283,7 +283,10 @@ impl Shredder {
             }
         }
         // Missing members are null at this object's level: its slot, in its log.
-        let NodeKind::Struct { children, required, .. } = &self.nodes[node].kind else {
+        let NodeKind::Struct {
+            children, required, ..
+        } = &self.nodes[node].kind
+        else {
             unreachable!()
         };
         for &i in required {

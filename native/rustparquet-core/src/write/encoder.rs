@@ -157,8 +157,9 @@ impl RowGroupEncoder {
         let encoder = self.encoder;
         let paths = &encoder.column_paths;
         let finish_one = |i: usize, c: Option<OpenColumn>| {
-            let c = c
-                .unwrap_or_else(|| OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone()));
+            let c = c.unwrap_or_else(|| {
+                OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone())
+            });
             c.finish().map_err(|e| match e {
                 Error::Parquet { source, .. } => Error::Parquet {
                     column: Some(paths[i].clone()),
