@@ -10,7 +10,8 @@
 //! taken back out of the column buffers. A document that fails half way (bad JSON, a value
 //! that does not fit its column) is rolled back whole, so the buffers only ever hold complete
 //! documents. This module knows nothing of files or codecs: [`crate::write`] encodes the
-//! [`LeafBuffer`]s. Golden cases: `tests/dremel.rs` (the paper's r1 and r2, Figure 3).//!
+//! [`LeafBuffer`]s. Golden cases: `tests/dremel.rs` (the paper's r1 and r2, Figure 3).
+//!
 //! [`compile`] turns the schema into the nodes the walk follows (levels, leaf ranges, key
 //! indexes); [`walk`] is the walk itself; [`lazy`] fills the columns of absent members in bulk
 //! (a sparse document costs what it holds, not what the schema has); this file holds the
