@@ -26,7 +26,7 @@ use crate::json::Parser;
 use crate::locator::Locator;
 use crate::option_key::OptionKey;
 use crate::schema::Schema;
-use crate::shred::{LeafBuffer, Shredder};
+use crate::shred::{ShreddedBatch, Shredder};
 use crate::threads::{encode_threads, Recursion};
 use crate::write::{BatchClock, FileStats, ParquetFileWriter, WriterOptions, BATCH_BYTES};
 
@@ -302,7 +302,7 @@ impl DocumentSink for InferSink<'_> {
 }
 
 enum WriterMessage {
-    Batch(Vec<LeafBuffer>, usize),
+    Batch(ShreddedBatch, usize),
     Finish,
 }
 
@@ -310,7 +310,7 @@ enum WriterMessage {
 enum BatchSink {
     Thread {
         to_writer: SyncSender<WriterMessage>,
-        spare: Receiver<Vec<LeafBuffer>>,
+        spare: Receiver<ShreddedBatch>,
         gone: bool,
     },
     Inline(ParquetFileWriter),
@@ -334,15 +334,15 @@ impl ShredSink {
                 spare,
                 gone,
             } => {
-                let buffers = self.shredder.take_buffers(spare.try_recv().ok());
-                if to_writer.send(WriterMessage::Batch(buffers, rows)).is_err() {
+                let batch = self.shredder.take_batch(spare.try_recv().ok());
+                if to_writer.send(WriterMessage::Batch(batch, rows)).is_err() {
                     // The writer stopped on an error; it is reported when it is joined.
                     *gone = true;
                 }
                 Ok(())
             }
             BatchSink::Inline(writer) => {
-                writer.write(self.shredder.leaves(), rows)?;
+                writer.write(self.shredder.columns(), rows)?;
                 self.shredder.clear_buffers();
                 Ok(())
             }
@@ -507,7 +507,7 @@ pub fn convert_with_schema(
 
     // Shred on this thread; encode on a writer thread (with `encode_threads` helpers).
     let (to_writer, from_shredder) = sync_channel::<WriterMessage>(1);
-    let (spare_tx, spare_rx) = channel::<Vec<LeafBuffer>>();
+    let (spare_tx, spare_rx) = channel::<ShreddedBatch>();
     let mut sink = new_sink(BatchSink::Thread {
         to_writer,
         spare: spare_rx,
@@ -517,9 +517,9 @@ pub fn convert_with_schema(
         let writer_thread = scope.spawn(move || -> Result<Option<FileStats>> {
             for message in from_shredder {
                 match message {
-                    WriterMessage::Batch(buffers, rows) => {
-                        writer.write(&buffers, rows)?;
-                        let _ = spare_tx.send(buffers);
+                    WriterMessage::Batch(batch, rows) => {
+                        writer.write(batch.columns(), rows)?;
+                        let _ = spare_tx.send(batch);
                     }
                     WriterMessage::Finish => {
                         check_cancelled(options)?;
@@ -733,7 +733,7 @@ fn infer_parallel(inputs: &[Input], options: &ConvertOptions) -> Result<Option<S
 
 /// One chunk's shredded columns and findings.
 struct ShreddedChunk {
-    leaves: Vec<LeafBuffer>,
+    batch: ShreddedBatch,
     rows: usize,
     documents: u64,
     bad: Vec<(Error, Vec<u8>)>,
@@ -770,7 +770,7 @@ fn convert_parallel(
             };
             let rows = shredder.buffered_rows();
             Ok(ChunkOutcome::Done(ShreddedChunk {
-                leaves: shredder.take_buffers(None),
+                batch: shredder.take_batch(None),
                 rows,
                 documents: end.taken,
                 bad: chunk_policy.take_deferred(),
@@ -779,7 +779,7 @@ fn convert_parallel(
             }))
         },
         |chunk| {
-            writer.write(&chunk.leaves, chunk.rows)?;
+            writer.write(chunk.batch.columns(), chunk.rows)?;
             for (error, text) in chunk.bad {
                 policy.record(error, &text)?;
             }

@@ -2,8 +2,13 @@
 //! holds one leaf column's definition levels, repetition levels and non-null values
 //! ([`LeafValues`], in the physical type the column is written as) for a batch of complete
 //! documents, and knows how to take a document's entries back out (a document that fails half
-//! way leaves no trace) and which entries belong to a range of rows ([`LeafSlice`]). It sits
-//! below both [`crate::shred`] and [`crate::write`], so neither imports the other.
+//! way leaves no trace). A [`LeafColumn`] is one column as the writer reads it, and knows which
+//! entries belong to a range of rows ([`LeafSlice`]); [`Columns`] is a batch of them, whose
+//! columns may still miss their last slots (the shredder's lazy nulls, `shred/lazy.rs`): those
+//! are filled as each column is read ([`Columns::column`]), into a scratch buffer
+//! ([`Levels`]) that is reused column after column, so a batch is held in memory without the
+//! nulls of its sparse columns. It sits below both [`crate::shred`] and [`crate::write`], so
+//! neither imports the other.
 
 use std::ops::Range;
 
@@ -32,6 +37,20 @@ impl LeafValues {
             DataType::Double => LeafValues::Double(Vec::new()),
             DataType::Decimal => LeafValues::Decimal(Vec::new()),
             _ => LeafValues::Bytes {
+                data: Vec::new(),
+                ends: Vec::new(),
+            },
+        }
+    }
+
+    /// Values of the same type, none, without allocations.
+    fn emptied(&self) -> Self {
+        match self {
+            LeafValues::Boolean(_) => LeafValues::Boolean(Vec::new()),
+            LeafValues::Int64(_) => LeafValues::Int64(Vec::new()),
+            LeafValues::Double(_) => LeafValues::Double(Vec::new()),
+            LeafValues::Decimal(_) => LeafValues::Decimal(Vec::new()),
+            LeafValues::Bytes { .. } => LeafValues::Bytes {
                 data: Vec::new(),
                 ends: Vec::new(),
             },
@@ -137,46 +156,66 @@ impl LeafBuffer {
         self.slots
     }
 
-    /// All entries and values.
-    pub(crate) fn all(&self) -> LeafSlice {
-        LeafSlice {
-            entries: 0..self.entries,
-            values: 0..self.values.len(),
+    /// The column as the writer reads it (every slot filled: see [`Columns::column`]).
+    pub fn column(&self) -> LeafColumn<'_> {
+        LeafColumn {
+            max_def: self.max_def,
+            max_rep: self.max_rep,
+            def_levels: &self.def_levels,
+            rep_levels: &self.rep_levels,
+            values: &self.values,
+            entries: self.entries,
         }
     }
 
-    /// The entries and values of rows `rows` (a scan of the levels: for splitting a batch
-    /// between two row groups, which is rare).
-    pub(crate) fn slice_rows(&self, rows: Range<usize>) -> LeafSlice {
-        // Entry index where row `row` starts (the entry count when past the end).
-        let row_start = |row: usize| -> usize {
-            if self.max_rep == 0 {
-                return row.min(self.entries);
+    /// The column with the slots it missed at its end filled as nulls from `log` (its parent
+    /// struct's slot log, itself filled), as [`LeafBuffer::fill_from`] would fill them: into
+    /// `scratch` if it missed any, else the buffer as it is.
+    fn column_filled<'a>(&'a self, log: &LeafBuffer, scratch: &'a mut Levels) -> LeafColumn<'a> {
+        let missed = self.slots..log.entries();
+        if missed.is_empty() {
+            return self.column();
+        }
+        let n = missed.len();
+        let Levels { def, rep } = scratch;
+        def.clear();
+        rep.clear();
+        if self.max_def > 0 {
+            def.reserve(self.entries + n);
+            def.extend_from_slice(&self.def_levels);
+            def.extend_from_slice(&log.def_levels[missed.clone()]);
+        }
+        if self.max_rep > 0 {
+            rep.reserve(self.entries + n);
+            rep.extend_from_slice(&self.rep_levels);
+            if log.max_rep > 0 {
+                rep.extend_from_slice(&log.rep_levels[missed]);
+            } else {
+                rep.resize(self.entries + n, 0);
             }
-            let mut seen = 0;
-            for (i, &r) in self.rep_levels.iter().enumerate() {
-                if r == 0 {
-                    if seen == row {
-                        return i;
-                    }
-                    seen += 1;
-                }
-            }
-            self.entries
-        };
-        let values_before = |entry: usize| -> usize {
-            if self.max_def == 0 {
-                return entry;
-            }
-            self.def_levels[..entry]
-                .iter()
-                .filter(|&&d| d == self.max_def)
-                .count()
-        };
-        let (e0, e1) = (row_start(rows.start), row_start(rows.end));
-        LeafSlice {
-            entries: e0..e1,
-            values: values_before(e0)..values_before(e1),
+        }
+        LeafColumn {
+            max_def: self.max_def,
+            max_rep: self.max_rep,
+            def_levels: def,
+            rep_levels: rep,
+            values: &self.values,
+            entries: self.entries + n,
+        }
+    }
+
+    /// A buffer of the same column, empty, without allocations.
+    pub(crate) fn emptied(&self) -> LeafBuffer {
+        LeafBuffer {
+            max_def: self.max_def,
+            max_rep: self.max_rep,
+            def_levels: Vec::new(),
+            rep_levels: Vec::new(),
+            values: self.values.emptied(),
+            entries: 0,
+            rows: 0,
+            slot_rep: self.slot_rep,
+            slots: 0,
         }
     }
 
@@ -304,6 +343,96 @@ impl LeafBuffer {
     /// The entries as (value as JSON text or `None` for null, r, d) triplets, as the Dremel
     /// paper prints them. For tests and debugging.
     pub fn triplets(&self) -> Vec<(Option<String>, i16, i16)> {
+        self.column().triplets()
+    }
+}
+
+/// The entries and values of a column that belong to a range of rows.
+pub(crate) struct LeafSlice {
+    pub entries: Range<usize>,
+    pub values: Range<usize>,
+}
+
+/// One leaf column as the writer reads it: levels (empty when the column's maximum is 0) and
+/// values, every slot filled.
+#[derive(Debug, Clone, Copy)]
+pub struct LeafColumn<'a> {
+    pub max_def: i16,
+    pub max_rep: i16,
+    pub def_levels: &'a [i16],
+    pub rep_levels: &'a [i16],
+    pub values: &'a LeafValues,
+    entries: usize,
+}
+
+impl LeafColumn<'_> {
+    /// Number of entries (values and nulls).
+    pub fn entries(&self) -> usize {
+        self.entries
+    }
+
+    fn rep_at(&self, i: usize) -> i16 {
+        if self.max_rep > 0 {
+            self.rep_levels[i]
+        } else {
+            0
+        }
+    }
+
+    fn def_at(&self, i: usize) -> i16 {
+        if self.max_def > 0 {
+            self.def_levels[i]
+        } else {
+            0
+        }
+    }
+
+    /// All entries and values.
+    pub(crate) fn all(&self) -> LeafSlice {
+        LeafSlice {
+            entries: 0..self.entries,
+            values: 0..self.values.len(),
+        }
+    }
+
+    /// The entries and values of rows `rows` (a scan of the levels: for splitting a batch
+    /// between two row groups, which is rare).
+    pub(crate) fn slice_rows(&self, rows: Range<usize>) -> LeafSlice {
+        // Entry index where row `row` starts (the entry count when past the end).
+        let row_start = |row: usize| -> usize {
+            if self.max_rep == 0 {
+                return row.min(self.entries);
+            }
+            let mut seen = 0;
+            for (i, &r) in self.rep_levels.iter().enumerate() {
+                if r == 0 {
+                    if seen == row {
+                        return i;
+                    }
+                    seen += 1;
+                }
+            }
+            self.entries
+        };
+        let values_before = |entry: usize| -> usize {
+            if self.max_def == 0 {
+                return entry;
+            }
+            self.def_levels[..entry]
+                .iter()
+                .filter(|&&d| d == self.max_def)
+                .count()
+        };
+        let (e0, e1) = (row_start(rows.start), row_start(rows.end));
+        LeafSlice {
+            entries: e0..e1,
+            values: values_before(e0)..values_before(e1),
+        }
+    }
+
+    /// The entries as (value as JSON text or `None` for null, r, d) triplets, as the Dremel
+    /// paper prints them. For tests and debugging.
+    pub fn triplets(&self) -> Vec<(Option<String>, i16, i16)> {
         let mut next = 0;
         (0..self.entries)
             .map(|i| {
@@ -332,8 +461,92 @@ impl LeafBuffer {
     }
 }
 
-/// The entries and values of a leaf buffer that belong to a range of rows.
-pub(crate) struct LeafSlice {
-    pub entries: Range<usize>,
-    pub values: Range<usize>,
+
+/// Scratch levels a column missing slots is filled into while it is read
+/// ([`Columns::column`]); one per thread that reads columns, reused column after column.
+#[derive(Debug, Default)]
+pub struct Levels {
+    def: Vec<i16>,
+    rep: Vec<i16>,
+}
+
+/// A batch of shredded columns as the writer reads them: each leaf buffer, and when the
+/// buffers come straight from the shredder, the struct slot logs their missed slots are
+/// filled from (`shred/lazy.rs`: a column holds its slots up to where it was last written;
+/// the rest, up to its parent log's end, are nulls at the log's levels). Filling a column
+/// only as it is read keeps a batch of a sparse schema at the size of its values instead of
+/// one entry per column per document (heterogeneous: a chunk's 8.3 MB instead of 18.4 MB).
+#[derive(Debug, Clone, Copy)]
+pub struct Columns<'a> {
+    leaves: &'a [LeafBuffer],
+    /// The filled slot logs, the root's first (empty when every leaf is filled).
+    logs: &'a [LeafBuffer],
+    /// The log each leaf's missed slots are filled from.
+    leaf_parent: &'a [usize],
+}
+
+impl<'a> Columns<'a> {
+    /// Leaf buffers `leaves` with their missed slots in the logs `logs` (each filled up to
+    /// its parent's end; the root's, `logs[0]`, has one slot per document), leaf `i`'s in
+    /// `logs[leaf_parent[i]]`.
+    pub(crate) fn with_gaps(
+        leaves: &'a [LeafBuffer],
+        logs: &'a [LeafBuffer],
+        leaf_parent: &'a [usize],
+    ) -> Self {
+        debug_assert_eq!(leaves.len(), leaf_parent.len());
+        Columns {
+            leaves,
+            logs,
+            leaf_parent,
+        }
+    }
+
+    /// Number of columns.
+    pub fn len(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// Whether there are no columns.
+    pub fn is_empty(&self) -> bool {
+        self.leaves.is_empty()
+    }
+
+    /// Rows (documents) in the batch.
+    pub fn rows(&self) -> usize {
+        match self.logs.first() {
+            Some(root) => root.rows(),
+            None => self.leaves.first().map_or(0, LeafBuffer::rows),
+        }
+    }
+
+    /// Column `i`, its missed slots filled into `scratch` (when it has any).
+    pub fn column<'s>(&self, i: usize, scratch: &'s mut Levels) -> LeafColumn<'s>
+    where
+        'a: 's,
+    {
+        let leaf = &self.leaves[i];
+        if self.logs.is_empty() {
+            leaf.column()
+        } else {
+            leaf.column_filled(&self.logs[self.leaf_parent[i]], scratch)
+        }
+    }
+}
+
+/// Buffers that are filled already (what [`crate::shred::Shredder::leaves`] returns).
+impl<'a> From<&'a [LeafBuffer]> for Columns<'a> {
+    fn from(leaves: &'a [LeafBuffer]) -> Self {
+        Columns {
+            leaves,
+            logs: &[],
+            leaf_parent: &[],
+        }
+    }
+}
+
+impl<'a> From<&'a Vec<LeafBuffer>> for Columns<'a> {
+    fn from(leaves: &'a Vec<LeafBuffer>) -> Self {
+        leaves.as_slice().into()
+    }
 }

@@ -212,7 +212,7 @@ impl<W: Write + Send> DocumentWriter<W> {
     /// Encodes the first `rows` buffered rows (closing row groups as they fill) and empties
     /// the shredder's buffers (dropping any rows after `rows`).
     fn encode_buffered(&mut self, rows: usize) -> Result<()> {
-        self.row_groups.write(self.shredder.leaves(), rows)?;
+        self.row_groups.write(self.shredder.columns(), rows)?;
         self.shredder.clear_buffers();
         Ok(())
     }

@@ -4,8 +4,11 @@
 //! level, and every column under an absent struct is null at the level the struct's own slot
 //! has: either way, the entries a column misses are the log's entries for those slots. So the
 //! walk writes nothing for an absent member; a column (or a nested struct's log) copies the
-//! slots it missed from its parent's log when it is next written ([`Shredder::catch_up`]) or
-//! when the buffers are handed out ([`Shredder::fill_all`]). The levels are exactly those the
+//! slots it missed from its parent's log when it is next written ([`Shredder::catch_up`]).
+//! When the buffers are handed out, the logs are filled ([`Shredder::fill_logs`]) and the
+//! columns are not: the writer fills each as it reads it ([`crate::leaf::Columns`]), so a
+//! batch in flight holds no entry for an absent member (callers that want the buffers
+//! themselves get them filled, [`Shredder::fill_all`]). The levels are exactly those the
 //! eager walk would write.
 //!
 //! The columns and logs a node writes to directly are its *units* ([`Node::tops`]); each
@@ -110,11 +113,17 @@ impl Shredder {
 
     /// Fills every column up to the last complete document (parents first).
     pub(super) fn fill_all(&mut self) {
-        for j in 1..self.logs.len() {
-            self.fill(Unit::Log(j));
-        }
+        self.fill_logs();
         for i in 0..self.leaves.len() {
             self.fill(Unit::Leaf(i));
+        }
+    }
+
+    /// Fills every slot log up to the last complete document (parents first), leaving the
+    /// columns to be filled as they are read ([`crate::leaf::Columns`]).
+    pub(super) fn fill_logs(&mut self) {
+        for j in 1..self.logs.len() {
+            self.fill(Unit::Log(j));
         }
     }
 
@@ -220,6 +229,7 @@ impl Shredder {
 mod tests {
     use super::*;
     use crate::json::Parser;
+    use crate::shred::ShreddedBatch;
     use crate::schema::{Field, Schema};
 
     type Triplet = (Option<String>, i16, i16);
@@ -284,12 +294,40 @@ mod tests {
                 vec![t(None, 0, 0), t(None, 0, 1), t(None, 0, 2), t(None, 0, 0)],
             ]
         );
-        // A new batch starts with no gap carried over.
-        let taken = s.take_buffers(None);
+        // A batch handed out unfilled reads as the filled columns; a new batch starts with
+        // no gap carried over.
+        let mut s2 = Shredder::new(&nested());
+        for doc in [
+            r#"{"a": 1}"#,
+            r#"{"s": {}}"#,
+            r#"{"s": {"t": {}}}"#,
+            r#"{}"#,
+        ] {
+            assert!(shred(&mut s2, doc));
+        }
+        let taken = s2.take_batch(None);
+        let mut scratch = crate::leaf::Levels::default();
+        let read = |batch: &ShreddedBatch, scratch: &mut crate::leaf::Levels| {
+            let c = batch.columns();
+            (0..c.len())
+                .map(|i| c.column(i, scratch).triplets())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(taken.rows(), 4);
+        assert_eq!(read(&taken, &mut scratch), columns);
+        assert!(shred(&mut s2, r#"{"s": {"t": {"y": 7}}}"#));
+        assert!(shred(&mut s2, r#"{"a": 2}"#));
+        // Its buffers come back as the next batch's.
+        let next = s2.take_batch(Some(taken));
         assert_eq!(
-            taken.iter().map(LeafBuffer::triplets).collect::<Vec<_>>(),
-            columns
+            read(&next, &mut scratch),
+            [
+                vec![t(None, 0, 0), t(Some("2"), 0, 1)],
+                vec![t(None, 0, 1), t(None, 0, 0)],
+                vec![t(Some("7"), 0, 3), t(None, 0, 0)],
+            ]
         );
+        s.clear_buffers();
         assert!(shred(&mut s, r#"{"s": {"t": {"y": 7}}}"#));
         assert!(shred(&mut s, r#"{"a": 2}"#));
         assert_eq!(

@@ -26,9 +26,30 @@ mod walk;
 use crate::bad_document::{not_an_object, BadDocument};
 use crate::json::{Parser, ValueKind};
 pub use crate::leaf::{LeafBuffer, LeafValues};
+use crate::leaf::Columns;
 use crate::path::ColumnPath;
 use crate::schema::{DataType, Field, Repetition, Schema};
 use compile::Node;
+
+/// Documents shredded and handed out by [`Shredder::take_batch`]: the column buffers as the
+/// walk left them, with the slot logs their missed slots are filled from as they are read.
+pub struct ShreddedBatch {
+    leaves: Vec<LeafBuffer>,
+    logs: Vec<LeafBuffer>,
+    leaf_parent: Vec<usize>,
+}
+
+impl ShreddedBatch {
+    /// The columns, for the writer.
+    pub fn columns(&self) -> Columns<'_> {
+        Columns::with_gaps(&self.leaves, &self.logs, &self.leaf_parent)
+    }
+
+    /// Documents in the batch.
+    pub fn rows(&self) -> usize {
+        self.columns().rows()
+    }
+}
 
 /// A document that cannot be shredded; the buffers are rolled back to before it.
 type ShredResult<T> = Result<T, BadDocument>;
@@ -157,28 +178,39 @@ impl Shredder {
         self.first_duplicate.take()
     }
 
-    /// Hands out the buffered row group, leaving `spare` (cleared) buffers in its place so
-    /// their allocations are reused. `spare` must come from this shredder (or be empty).
-    pub fn take_buffers(&mut self, spare: Option<Vec<LeafBuffer>>) -> Vec<LeafBuffer> {
-        self.fill_all();
-        self.logs.iter_mut().for_each(LeafBuffer::clear);
-        let fresh = match spare {
-            Some(mut buffers) if buffers.len() == self.leaves.len() => {
-                buffers.iter_mut().for_each(LeafBuffer::clear);
-                buffers
+    /// The buffered columns as the writer reads them: the slot logs are filled here, each
+    /// column's missed slots as it is read ([`Columns`]).
+    pub fn columns(&mut self) -> Columns<'_> {
+        self.fill_logs();
+        Columns::with_gaps(&self.leaves, &self.logs, &self.leaf_parent)
+    }
+
+    /// Hands out the buffered documents as a batch whose columns are filled as they are read
+    /// ([`ShreddedBatch::columns`]), leaving the buffers of `spare` (an earlier batch of this
+    /// shredder, emptied) or empty ones in their place.
+    pub fn take_batch(&mut self, spare: Option<ShreddedBatch>) -> ShreddedBatch {
+        self.fill_logs();
+        let fits = |b: &ShreddedBatch| {
+            b.leaves.len() == self.leaves.len() && b.logs.len() == self.logs.len()
+        };
+        let (leaves, logs, leaf_parent) = match spare {
+            Some(mut b) if fits(&b) => {
+                b.leaves.iter_mut().for_each(LeafBuffer::clear);
+                b.logs.iter_mut().for_each(LeafBuffer::clear);
+                (b.leaves, b.logs, b.leaf_parent)
             }
-            _ => {
-                let mut buffers = self.leaves.clone();
-                buffers.iter_mut().for_each(|b| {
-                    b.clear();
-                    b.def_levels.shrink_to_fit();
-                    b.rep_levels.shrink_to_fit();
-                });
-                buffers
-            }
+            _ => (
+                self.leaves.iter().map(LeafBuffer::emptied).collect(),
+                self.logs.iter().map(LeafBuffer::emptied).collect(),
+                self.leaf_parent.clone(),
+            ),
         };
         self.rows = 0;
-        std::mem::replace(&mut self.leaves, fresh)
+        ShreddedBatch {
+            leaves: std::mem::replace(&mut self.leaves, leaves),
+            logs: std::mem::replace(&mut self.logs, logs),
+            leaf_parent,
+        }
     }
 
     /// Empties the buffers (after they were written), keeping their allocations.

@@ -12,7 +12,7 @@ use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
 use crate::error::{Error, Result};
-use crate::leaf::{LeafBuffer, LeafSlice, LeafValues};
+use crate::leaf::{LeafColumn, LeafSlice, LeafValues};
 
 /// A column writer of the `parquet` crate writing its pages into a buffer it owns (through
 /// a [`PageBuffer`] it shares with it).
@@ -70,13 +70,13 @@ impl OpenColumn {
     }
 
     /// Writes a slice of a leaf buffer; returns its unencoded size.
-    pub(super) fn write(&mut self, leaf: &LeafBuffer, slice: &LeafSlice) -> Result<usize> {
+    pub(super) fn write(&mut self, leaf: &LeafColumn<'_>, slice: &LeafSlice) -> Result<usize> {
         let writer = &mut self.writer;
         let levels = slice.entries.clone();
         let def = (leaf.max_def > 0).then(|| &leaf.def_levels[levels.clone()]);
         let rep = (leaf.max_rep > 0).then(|| &leaf.rep_levels[levels.clone()]);
         let v = slice.values.clone();
-        let value_bytes = match (writer, &leaf.values) {
+        let value_bytes = match (writer, leaf.values) {
             (ColumnWriter::BoolColumnWriter(w), LeafValues::Boolean(x)) => {
                 w.write_batch(&x[v.clone()], def, rep)?;
                 v.len()
@@ -205,7 +205,7 @@ mod tests {
         let props = small_pages();
 
         let mut ours = OpenColumn::new(descr.column(0), props.clone());
-        ours.write(leaf, &leaf.all())?;
+        ours.write(&leaf.column(), &leaf.column().all())?;
         let (chunk, close) = ours.finish()?;
 
         let LeafValues::Bytes { data, ends } = &leaf.values else {
@@ -255,7 +255,7 @@ mod tests {
         let mut zstd = ZstdPages::new(ZstdLevel::try_new(3)?)?;
 
         let mut plain = OpenColumn::new(descr.column(0), props.clone());
-        plain.write(leaf, &leaf.all())?;
+        plain.write(&leaf.column(), &leaf.column().all())?;
         let (plain, plain_close) = plain.finish()?;
         let (zstd, zstd_close) = zstd.compress_chunk(plain.clone(), plain_close.clone())?;
 

@@ -17,7 +17,7 @@ use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
 use super::column::OpenColumn;
 use super::VERSION;
 use crate::error::{Error, Result};
-use crate::leaf::{LeafBuffer, LeafValues};
+use crate::leaf::{Columns, LeafColumn, LeafValues, Levels};
 use crate::options::WriterOptions;
 use crate::path::ColumnPath;
 use crate::schema::{Schema, SCHEMA_KEY, VERSION_KEY};
@@ -58,7 +58,7 @@ impl ColumnEncoder {
     /// a dictionary of unique values plus indices is larger than the values (measured on the
     /// benchmark corpora: about 25% larger after snappy), and the `parquet` crate only falls
     /// back to plain once the dictionary page is full, after most values went in encoded.
-    fn open_column(&self, i: usize, leaf: &LeafBuffer) -> OpenColumn {
+    fn open_column(&self, i: usize, leaf: &LeafColumn<'_>) -> OpenColumn {
         let props = if mostly_distinct_values(leaf) {
             &self.props_plain
         } else {
@@ -71,9 +71,9 @@ impl ColumnEncoder {
 /// Whether a sample of the leaf's numbers is at least 90% distinct. (Strings are left to the
 /// dictionary and its fallback: identifiers that are distinct within a sample often repeat
 /// across a row group, and a dictionary then wins by far; measured on activedata.)
-fn mostly_distinct_values(leaf: &LeafBuffer) -> bool {
+fn mostly_distinct_values(leaf: &LeafColumn<'_>) -> bool {
     const SAMPLE: usize = 4096;
-    let bits: Vec<u64> = match &leaf.values {
+    let bits: Vec<u64> = match leaf.values {
         LeafValues::Int64(v) => v.iter().take(SAMPLE).map(|x| *x as u64).collect(),
         LeafValues::Double(v) => v.iter().take(SAMPLE).map(|x| x.to_bits()).collect(),
         _ => return false,
@@ -107,33 +107,36 @@ impl RowGroupEncoder {
         self.raw_bytes
     }
 
-    /// Encodes rows `rows` of a batch (`leaves` in schema order) on `threads` threads, each
+    /// Encodes rows `rows` of a batch (`columns` in schema order) on `threads` threads, each
     /// taking every n-th column (columns differ widely in cost; striding spreads the heavy ones).
     pub fn write(
         &mut self,
-        leaves: &[LeafBuffer],
+        columns: Columns<'_>,
         rows: std::ops::Range<usize>,
         threads: usize,
     ) -> Result<()> {
-        if leaves.len() != self.columns.len() {
+        if columns.len() != self.columns.len() {
             return Err(Error::Other(format!(
                 "internal error: {} column buffers for {} columns",
-                leaves.len(),
+                columns.len(),
                 self.columns.len()
             )));
         }
-        let whole = rows.start == 0 && leaves.first().is_none_or(|l| rows.end >= l.rows());
+        let whole = rows.start == 0 && rows.end >= columns.rows();
         let encoder = &self.encoder;
         let paths = &encoder.column_paths;
-        let write_one = |i: usize, column: &mut Option<OpenColumn>| -> Result<usize> {
-            let leaf = &leaves[i];
+        let write_one = |scratch: &mut Levels,
+                         i: usize,
+                         column: &mut Option<OpenColumn>|
+         -> Result<usize> {
+            let leaf = columns.column(i, scratch);
             let slice = if whole {
                 leaf.all()
             } else {
                 leaf.slice_rows(rows.clone())
             };
-            let column = column.get_or_insert_with(|| encoder.open_column(i, leaf));
-            column.write(leaf, &slice).map_err(|e| match e {
+            let column = column.get_or_insert_with(|| encoder.open_column(i, &leaf));
+            column.write(&leaf, &slice).map_err(|e| match e {
                 Error::Parquet { source, .. } => Error::Parquet {
                     column: Some(paths[i].clone()),
                     source,
@@ -156,7 +159,7 @@ impl RowGroupEncoder {
         let rows = self.rows;
         let encoder = self.encoder;
         let paths = &encoder.column_paths;
-        let finish_one = |i: usize, c: Option<OpenColumn>| {
+        let finish_one = |_: &mut (), i: usize, c: Option<OpenColumn>| {
             let c = c.unwrap_or_else(|| {
                 OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone())
             });
@@ -174,24 +177,32 @@ impl RowGroupEncoder {
 }
 
 /// Runs `work` on each numbered column on `threads` threads (the calling one among them), each
-/// taking every n-th column (columns differ widely in cost; striding spreads the heavy ones);
-/// the results come back in column order, or the first error in column order.
-fn in_lanes<C: Send, R: Send>(
+/// taking every n-th column (columns differ widely in cost; striding spreads the heavy ones)
+/// with a state of its own (scratch space reused column after column); the results come back
+/// in column order, or the first error in column order.
+fn in_lanes<S: Default, C: Send, R: Send>(
     columns: impl Iterator<Item = (usize, C)>,
     threads: usize,
-    work: &(dyn Fn(usize, C) -> Result<R> + Sync),
+    work: &(dyn Fn(&mut S, usize, C) -> Result<R> + Sync),
 ) -> Result<Vec<R>> {
     let columns: Vec<(usize, C)> = columns.collect();
     let threads = threads.min(columns.len()).max(1);
     if threads == 1 {
-        return columns.into_iter().map(|(i, c)| work(i, c)).collect();
+        let mut state = S::default();
+        return columns
+            .into_iter()
+            .map(|(i, c)| work(&mut state, i, c))
+            .collect();
     }
     let mut lanes: Vec<Vec<(usize, C)>> = (0..threads).map(|_| Vec::new()).collect();
     for (n, column) in columns.into_iter().enumerate() {
         lanes[n % threads].push(column);
     }
     let run = |lane: Vec<(usize, C)>| -> Vec<(usize, Result<R>)> {
-        lane.into_iter().map(|(i, c)| (i, work(i, c))).collect()
+        let mut state = S::default();
+        lane.into_iter()
+            .map(|(i, c)| (i, work(&mut state, i, c)))
+            .collect()
     };
     let done: Vec<Vec<(usize, Result<R>)>> = std::thread::scope(|scope| {
         let mut lanes = lanes.into_iter();

@@ -33,7 +33,7 @@ pub use encoder::{ColumnEncoder, EncodedRowGroup, RowGroupEncoder};
 pub use row_groups::{BatchClock, RowGroupWriter, BATCH_BYTES};
 
 use crate::error::{Error, Result};
-use crate::leaf::LeafBuffer;
+use crate::leaf::Columns;
 use crate::schema::Schema;
 use crate::staged::{StagedFile, StagedPath};
 
@@ -82,9 +82,9 @@ impl ParquetFileWriter {
     }
 
     /// Encodes the first `rows` rows of a batch (see [`RowGroupWriter::write`]).
-    pub fn write(&mut self, leaves: &[LeafBuffer], rows: usize) -> Result<()> {
+    pub fn write<'a>(&mut self, columns: impl Into<Columns<'a>>, rows: usize) -> Result<()> {
         self.writer
-            .write(leaves, rows)
+            .write(columns, rows)
             .map_err(|e| io_on(&self.target, e))
     }
 

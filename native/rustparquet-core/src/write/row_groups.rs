@@ -17,7 +17,7 @@ use parquet::file::writer::SerializedFileWriter;
 use super::encoder::{append_row_group, open_serialized, ColumnEncoder, RowGroupEncoder};
 use super::FileStats;
 use crate::error::Result;
-use crate::leaf::LeafBuffer;
+use crate::leaf::Columns;
 use crate::options::WriterOptions;
 use crate::schema::Schema;
 
@@ -83,15 +83,16 @@ impl<W: Write + Send> RowGroupWriter<W> {
         })
     }
 
-    /// Encodes the first `rows` rows of a batch (`leaves` in schema order), closing row
-    /// groups as they fill.
-    pub fn write(&mut self, leaves: &[LeafBuffer], rows: usize) -> Result<()> {
+    /// Encodes the first `rows` rows of a batch (columns in schema order: filled leaf buffers,
+    /// or a shredder's [`Columns`]), closing row groups as they fill.
+    pub fn write<'a>(&mut self, columns: impl Into<Columns<'a>>, rows: usize) -> Result<()> {
+        let columns = columns.into();
         let mut start = 0;
         while start < rows {
             let encoder = &self.encoder;
             let group = self.open.get_or_insert_with(|| encoder.open_row_group());
             let end = rows.min(start + (self.row_group_rows - group.rows()));
-            group.write(leaves, start..end, self.encode_threads)?;
+            group.write(columns, start..end, self.encode_threads)?;
             self.rows += (end - start) as u64;
             start = end;
             if group.rows() >= self.row_group_rows || group.raw_bytes() >= self.row_group_bytes {
