@@ -3,6 +3,9 @@
 
 use std::process::ExitCode;
 
+mod allocator;
+
 fn main() -> ExitCode {
+    allocator::configure();
     rustparquet_cli::run(std::env::args_os())
 }

@@ -575,11 +575,34 @@ pub(crate) fn run_chunks<S, T: Send>(
     let chunk_bytes = BATCH_BYTES;
     let threads = options.threads.max(1);
     let stop = AtomicBool::new(false);
-    // Rendezvous: the reader holds at most the chunk it is reading.
-    let (job_tx, job_rx) = sync_channel::<(u64, Chunk)>(0);
-    let job_rx = Mutex::new(job_rx);
-    // Workers give each chunk's buffer back for the reader to fill again.
+    // Workers give each chunk's buffer back for the chunker to fill again.
     let spares = SpareBuffers::default();
+    // Each worker reads its next chunk itself, one worker at a time: a reader thread of its
+    // own read one chunk ahead and held it while both workers parsed theirs (a third 8 MiB
+    // buffer in the peak, for no measured speed: reading a chunk takes a few ms of a worker's
+    // tens). The sequence number goes with the chunk; `None` once the inputs are done.
+    let chunker = Mutex::new(Some((
+        Chunker::new(inputs, &settings, chunk_bytes, &spares),
+        0u64,
+    )));
+    // The next chunk (or the error reading it) and its sequence number.
+    let next_chunk = || -> Option<(u64, Result<Chunk>)> {
+        let mut guard = chunker.lock().ok()?;
+        let (chunker, seq) = guard.as_mut()?;
+        let n = *seq;
+        *seq += 1;
+        match chunker.next_chunk() {
+            Ok(Some(chunk)) => Some((n, Ok(chunk))),
+            Ok(None) => {
+                *guard = None;
+                None
+            }
+            Err(e) => {
+                *guard = None;
+                Some((n, Err(e)))
+            }
+        }
+    };
     std::thread::scope(|scope| {
         // A rendezvous, so that finished chunks cannot pile up when consuming them is the slower
         // side: each worker holds at most the chunk it finished (a queue of one more held another
@@ -587,52 +610,33 @@ pub(crate) fn run_chunks<S, T: Send>(
         let (result_tx, result_rx) = sync_channel::<(u64, Result<ChunkOutcome<T>>)>(0);
         for _ in 0..threads {
             let result_tx = result_tx.clone();
-            let (job_rx, stop, init, work, spares) = (&job_rx, &stop, &init, &work, &spares);
+            let (next_chunk, stop, init, work, spares) = (&next_chunk, &stop, &init, &work, &spares);
             // Workers walk documents `max_depth` deep: they get the conversion thread's stack
             // size, not the 2 MiB default (a 5,000-deep document overflowed it).
             let worker = Recursion::documents(options.max_depth).thread("rustparquet-chunk");
             let spawned = worker.spawn_scoped(scope, move || {
                 let mut state = init();
-                loop {
-                    let job = match job_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => break,
+                while !stop.load(Ordering::Relaxed) {
+                    let Some((seq, chunk)) = next_chunk() else {
+                        break;
                     };
-                    let Ok((seq, chunk)) = job else { break };
-                    if stop.load(Ordering::Relaxed) {
-                        continue;
-                    }
-                    let outcome = work(&mut state, &chunk);
-                    spares.give(chunk.data);
+                    let outcome = chunk.and_then(|chunk| {
+                        let outcome = work(&mut state, &chunk);
+                        spares.give(chunk.data);
+                        outcome
+                    });
                     if result_tx.send((seq, outcome)).is_err() {
                         break;
                     }
                 }
             });
             if let Err(e) = spawned {
-                // Ends the workers already started (they wait for jobs).
-                drop(job_tx);
+                // Ends the workers already started (the results' receiver goes too).
+                stop.store(true, Ordering::Relaxed);
                 return Err(Error::Other(format!("cannot start a worker thread: {e}")));
             }
         }
         drop(result_tx);
-        let settings = &settings;
-        let stop_ref = &stop;
-        let spares = &spares;
-        let reader = scope.spawn(move || -> Result<()> {
-            let mut chunker = Chunker::new(inputs, settings, chunk_bytes, spares);
-            let mut seq = 0;
-            while !stop_ref.load(Ordering::Relaxed) {
-                let Some(chunk) = chunker.next_chunk()? else {
-                    break;
-                };
-                if job_tx.send((seq, chunk)).is_err() {
-                    break;
-                }
-                seq += 1;
-            }
-            Ok(())
-        });
         let mut pending = BTreeMap::new();
         let mut next = 0u64;
         let mut outcome: Result<bool> = Ok(true);
@@ -658,13 +662,7 @@ pub(crate) fn run_chunks<S, T: Send>(
                 }
             }
         }
-        let read = reader
-            .join()
-            .map_err(|_| Error::Other("internal error: the reader thread panicked".into()))?;
-        match (outcome, read) {
-            (Ok(true), Err(e)) => Err(e),
-            (outcome, _) => outcome,
-        }
+        outcome
     })
 }
 

@@ -33,7 +33,7 @@ pub(crate) struct Chunk {
 /// of several MB per chunk is new memory each time: a page fault per 4 KiB page and the page
 /// zeroed by the kernel (profiled on `read_json`, activedata: page faults and zeroing about 5%
 /// of the run, in both the inference and the conversion pass); a buffer that comes back is
-/// already mapped. Only buffers in flight come back (the reader's and the workers'), and
+/// already mapped. Only buffers in flight come back (the workers'), and
 /// [`SpareBuffers::MOST`] keeps few of them: each kept buffer is memory held for the whole run.
 #[derive(Default)]
 pub(crate) struct SpareBuffers(Mutex<Vec<Vec<u8>>>);
