@@ -6,8 +6,10 @@
 //! resident: a conversion frees 8 MiB chunks and column buffers of every size, batch after
 //! batch, on four threads. Setting the trim threshold (to its default, 128 KiB) turns that
 //! adjustment off, so blocks of 128 KiB and more are mapped and unmapped on their own and
-//! freed heap tops are given back. Measured (`convert`, peak RSS): heterogeneous
-//! 193 -> 159 MiB, three times heterogeneous 236 -> 204, eventlog 208 -> 172.
+//! freed heap tops are given back. Measured (`convert`, peak RSS, one run each, the setting
+//! given through the environment): heterogeneous 193 -> 159 MiB, three times heterogeneous
+//! 241 -> 208, eventlog 213 -> 176; activedata about 4% slower for it alone (large blocks are
+//! mapped anew), which the same commit's other changes made up.
 
 /// Applies the settings; call once, first thing in `main`.
 pub fn configure() {
