@@ -610,7 +610,8 @@ pub(crate) fn run_chunks<S, T: Send>(
         let (result_tx, result_rx) = sync_channel::<(u64, Result<ChunkOutcome<T>>)>(0);
         for _ in 0..threads {
             let result_tx = result_tx.clone();
-            let (next_chunk, stop, init, work, spares) = (&next_chunk, &stop, &init, &work, &spares);
+            let (next_chunk, stop, init, work, spares) =
+                (&next_chunk, &stop, &init, &work, &spares);
             // Workers walk documents `max_depth` deep: they get the conversion thread's stack
             // size, not the 2 MiB default (a 5,000-deep document overflowed it).
             let worker = Recursion::documents(options.max_depth).thread("rustparquet-chunk");

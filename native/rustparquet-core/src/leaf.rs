@@ -461,7 +461,6 @@ impl LeafColumn<'_> {
     }
 }
 
-
 /// Scratch levels a column missing slots is filled into while it is read
 /// ([`Columns::column`]); one per thread that reads columns, reused column after column.
 #[derive(Debug, Default)]

@@ -229,8 +229,8 @@ impl Shredder {
 mod tests {
     use super::*;
     use crate::json::Parser;
-    use crate::shred::ShreddedBatch;
     use crate::schema::{Field, Schema};
+    use crate::shred::ShreddedBatch;
 
     type Triplet = (Option<String>, i16, i16);
 

@@ -25,8 +25,8 @@ mod walk;
 
 use crate::bad_document::{not_an_object, BadDocument};
 use crate::json::{Parser, ValueKind};
-pub use crate::leaf::{LeafBuffer, LeafValues};
 use crate::leaf::Columns;
+pub use crate::leaf::{LeafBuffer, LeafValues};
 use crate::path::ColumnPath;
 use crate::schema::{DataType, Field, Repetition, Schema};
 use compile::Node;

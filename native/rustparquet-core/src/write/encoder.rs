@@ -125,25 +125,23 @@ impl RowGroupEncoder {
         let whole = rows.start == 0 && rows.end >= columns.rows();
         let encoder = &self.encoder;
         let paths = &encoder.column_paths;
-        let write_one = |scratch: &mut Levels,
-                         i: usize,
-                         column: &mut Option<OpenColumn>|
-         -> Result<usize> {
-            let leaf = columns.column(i, scratch);
-            let slice = if whole {
-                leaf.all()
-            } else {
-                leaf.slice_rows(rows.clone())
+        let write_one =
+            |scratch: &mut Levels, i: usize, column: &mut Option<OpenColumn>| -> Result<usize> {
+                let leaf = columns.column(i, scratch);
+                let slice = if whole {
+                    leaf.all()
+                } else {
+                    leaf.slice_rows(rows.clone())
+                };
+                let column = column.get_or_insert_with(|| encoder.open_column(i, &leaf));
+                column.write(&leaf, &slice).map_err(|e| match e {
+                    Error::Parquet { source, .. } => Error::Parquet {
+                        column: Some(paths[i].clone()),
+                        source,
+                    },
+                    other => other,
+                })
             };
-            let column = column.get_or_insert_with(|| encoder.open_column(i, &leaf));
-            column.write(&leaf, &slice).map_err(|e| match e {
-                Error::Parquet { source, .. } => Error::Parquet {
-                    column: Some(paths[i].clone()),
-                    source,
-                },
-                other => other,
-            })
-        };
         let bytes: usize = in_lanes(self.columns.iter_mut().enumerate(), threads, &write_one)?
             .into_iter()
             .sum();
