@@ -45,6 +45,21 @@ def test_read_json_equals_the_parquet_route(tmp_path, options):
     same(table, via_parquet(tmp_path, path, **options))
 
 
+@pytest.mark.parametrize("late", [None, {"id": -1, "new": "key"}, {"id": "text"}, '{"id": tru}'])
+def test_read_json_in_one_parse_or_not_equals_the_parquet_route(tmp_path, late):
+    # 2,500 documents whose first 2,000 settle the schema; a late one may change it (a new
+    # key, a new type) or be bad: read_json then infers in full and reads again.
+    lines = [json.dumps({"id": i, "s": {"x": i * 0.5, "t": ["a"] * (i % 3)}}) for i in range(2500)]
+    if late is not None:
+        lines.insert(2200, late if isinstance(late, str) else json.dumps(late))
+    path = tmp_path / "late.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    options = {"on_error": "skip"} if isinstance(late, str) else {}
+    table = rustparquet.read_json(path, **options)
+    assert table.num_rows == (2500 if isinstance(late, str) or late is None else 2501)
+    same(table, via_parquet(tmp_path, path, **options))
+
+
 def test_empty_null_and_missing(tmp_path):
     path = write_ndjson(tmp_path / "d.ndjson", DRIFTING)
     rows = rustparquet.read_json(path, map="m").to_pylist()

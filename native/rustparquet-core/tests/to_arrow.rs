@@ -12,8 +12,8 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rustparquet_core::convert::infer_schema;
 use rustparquet_core::infer::MapRules;
 use rustparquet_core::input::{expand_inputs, OnError};
-use rustparquet_core::schema::Schema;
-use rustparquet_core::to_arrow::{read_batches, BatchLimits};
+use rustparquet_core::schema::{DataType, Schema};
+use rustparquet_core::to_arrow::{read_batches, read_table, BatchLimits};
 use rustparquet_core::{convert, ConvertOptions};
 
 fn testdata() -> PathBuf {
@@ -564,4 +564,186 @@ fn failing_and_cancelled_runs_end_alike_on_both_readers() {
     assert_eq!(run(3, false), error);
     let interrupted = run(1, true);
     assert_eq!(run(2, true), interrupted);
+}
+
+// `read_table`: inference and batches in one parse when the first documents' schema is
+// settled; always the two-pass reader's schema, batches and findings.
+
+/// The two-pass reader's schema, batches and summary (or error) for `input`.
+fn two_pass(
+    input: &Path,
+    options: &ConvertOptions,
+) -> Result<
+    (
+        Schema,
+        Vec<RecordBatch>,
+        rustparquet_core::to_arrow::ReadSummary,
+    ),
+    String,
+> {
+    let inputs = expand_inputs(&[input.display().to_string()]).unwrap();
+    let schema = infer_schema(&inputs, options).map_err(|e| e.to_string())?;
+    let mut batches = Vec::new();
+    let summary = read_batches(
+        &inputs,
+        &schema,
+        options,
+        BatchLimits::default(),
+        &mut |b| {
+            batches.push(b);
+            true
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok((schema, batches, summary))
+}
+
+/// Checks `read_table` on `input` against the two-pass reader; returns whether it read in one
+/// parse.
+fn table_as_two_pass(input: &Path, options: &ConvertOptions) -> bool {
+    let inputs = expand_inputs(&[input.display().to_string()]).unwrap();
+    let got = read_table(&inputs, None, options, BatchLimits::default());
+    let want = two_pass(input, options);
+    match (got, want) {
+        (Ok(table), Ok((schema, batches, summary))) => {
+            assert_eq!(table.schema, schema, "{}", input.display());
+            same_rows(&table.batches, &batches);
+            assert_eq!(table.batches.len(), batches.len());
+            assert_same_findings(&table.summary, &summary);
+            table.one_parse
+        }
+        (Err(got), Err(want)) => {
+            assert_eq!(got.to_string(), want, "{}", input.display());
+            false
+        }
+        (got, want) => panic!(
+            "{}: read_table gave {:?}, the two-pass reader {:?}",
+            input.display(),
+            got.map(|t| t.summary),
+            want.map(|w| w.2)
+        ),
+    }
+}
+
+/// `sample` documents of `{"id": i, "a": first}`, then one with `last` (JSON text of the
+/// document's members after `id`), then 10 more like the first ones.
+fn drifting(dir: &Path, name: &str, first: &str, last: &str) -> PathBuf {
+    let sample = rustparquet_core::to_arrow::SETTLE_SAMPLE_DOCUMENTS + 500;
+    let mut text = String::new();
+    for i in 0..sample {
+        text.push_str(&format!("{{\"id\": {i}, {first}}}\n"));
+    }
+    text.push_str(&format!("{{\"id\": -1, {last}}}\n"));
+    for i in 0..10 {
+        text.push_str(&format!("{{\"id\": {i}, {first}}}\n"));
+    }
+    write(dir, name, &text)
+}
+
+#[test]
+fn read_table_reads_settled_input_in_one_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three 8 MB chunks, nothing new after the first documents: one parse, on the parallel
+    // reader and on one thread.
+    let mut text = String::new();
+    generate(&mut text, 20 << 20, false, 0);
+    let big = write(dir.path(), "big.ndjson", &text);
+    for threads in [1, 2] {
+        let options = ConvertOptions {
+            threads,
+            ..ConvertOptions::default()
+        };
+        assert!(table_as_two_pass(&big, &options));
+    }
+    // Integers where the first documents had floats widen to the same double column.
+    let ints = drifting(dir.path(), "ints.ndjson", r#""a": 1.5"#, r#""a": 2"#);
+    assert!(table_as_two_pass(&ints, &ConvertOptions::default()));
+    // Under quarantine, a clean one-parse run leaves the same (empty) files as the two-pass.
+    let quarantine = dir.path().join("q.ndjson");
+    let options = ConvertOptions {
+        on_error: OnError::Quarantine(quarantine.clone()),
+        ..ConvertOptions::default()
+    };
+    assert!(table_as_two_pass(&ints, &options));
+    assert_eq!(std::fs::read(&quarantine).unwrap(), b"");
+}
+
+#[test]
+fn read_table_falls_back_when_later_documents_change_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, first, last) in [
+        ("key.ndjson", r#""a": 1"#, r#""a": 1, "b": "new""#),
+        ("union.ndjson", r#""a": 1"#, r#""a": "text""#),
+        ("double.ndjson", r#""a": 1"#, r#""a": 1.5"#),
+        (
+            "big.ndjson",
+            r#""a": 1"#,
+            r#""a": 123456789012345678901234"#,
+        ),
+        ("element.ndjson", r#""a": []"#, r#""a": [{"x": 1}]"#),
+        ("object.ndjson", r#""a": {}"#, r#""a": {"x": null}"#),
+        ("null.ndjson", r#""a": null"#, r#""a": false"#),
+    ] {
+        let input = drifting(dir.path(), name, first, last);
+        assert!(
+            !table_as_two_pass(&input, &ConvertOptions::default()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn read_table_falls_back_on_bad_documents_and_maps() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = drifting(dir.path(), "bad.ndjson", r#""a": 1"#, r#""a": tru"#);
+    // Failing: the two-pass reader's error, naming the line; skipping: the same findings.
+    assert!(!table_as_two_pass(&bad, &ConvertOptions::default()));
+    assert!(!table_as_two_pass(&bad, &skipping()));
+    // An object with enough keys to become a map: the counts decide, so no one parse. Its
+    // keys are in every object of the first documents (a struct there) and in few of the
+    // later ones, which makes it a map over the whole input.
+    let mut text = String::new();
+    let keys: Vec<String> = (0..25).map(|k| format!("\"k{k}\": {k}")).collect();
+    for i in 0..rustparquet_core::to_arrow::SETTLE_SAMPLE_DOCUMENTS + 100 {
+        text.push_str(&format!(
+            "{{\"id\": {i}, \"o\": {{{}}}}}\n",
+            keys.join(", ")
+        ));
+    }
+    for i in 0..5_000 {
+        text.push_str(&format!("{{\"id\": {i}, \"o\": {{\"k1\": {i}}}}}\n"));
+    }
+    let maps = write(dir.path(), "maps.ndjson", &text);
+    assert!(!table_as_two_pass(&maps, &ConvertOptions::default()));
+    let inputs = expand_inputs(&[maps.display().to_string()]).unwrap();
+    let schema = infer_schema(&inputs, &ConvertOptions::default()).unwrap();
+    assert!(
+        matches!(schema.fields[1].data_type, DataType::Map(_)),
+        "{schema:?}"
+    );
+    // A schema given: read as it is.
+    let inputs = expand_inputs(&[bad.display().to_string()]).unwrap();
+    let schema = infer_schema(&inputs, &skipping()).unwrap();
+    let table = read_table(&inputs, Some(&schema), &skipping(), BatchLimits::default()).unwrap();
+    assert!(!table.one_parse);
+    assert_eq!(table.summary.bad_documents, 1);
+}
+
+#[test]
+fn read_table_on_real_corpora() {
+    let dir = testdata().join("json-real");
+    let mut one_parse = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|e| e == "ndjson" || e == "json")
+        {
+            if table_as_two_pass(&path, &ConvertOptions::default()) {
+                one_parse.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+            table_as_two_pass(&path, &skipping());
+        }
+    }
+    eprintln!("one parse: {one_parse:?}");
 }

@@ -1,17 +1,19 @@
-//! `read_json` / `iter_batches`: JSON straight to Arrow record batches ([`rustparquet_core::to_arrow`])
-//! on a worker thread, handed to Python one batch at a time (the Arrow C data interface, as
-//! PyCapsules) or as a whole stream through the Arrow PyCapsule interface
+//! `read_json` / `iter_batches`: JSON straight to Arrow record batches
+//! ([`rustparquet_core::to_arrow`]), handed to Python one batch at a time (the Arrow C data
+//! interface, as PyCapsules) or as a whole stream through the Arrow PyCapsule interface
 //! (`__arrow_c_stream__`), which polars, DuckDB and pyarrow take without a copy.
 //!
-//! The worker shreds into a channel that holds one batch, so memory stays at about two or
-//! three batches whatever the input size. Iterating from Python waits with the GIL released
+//! `read_json` reads everything before its call returns ([`read_table`]: one parse where the
+//! first documents' schema is settled). For `iter_batches` a worker shreds into a channel
+//! that holds one batch, so memory stays at about two or three batches whatever the input
+//! size. Iterating from Python waits with the GIL released
 //! and checks for signals every 50 ms: Ctrl-C stops the worker and raises `KeyboardInterrupt`.
 //! A consumer of the exported stream pulls batches in its own code, where Python signals are
 //! not checked. Dropping the stream (or `close()`) stops the worker at its next batch.
 
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,8 +26,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
 use rustparquet_core::input::{open_inputs, Passes};
+use rustparquet_core::schema::Schema;
 use rustparquet_core::to_arrow::{self, BatchLimits};
-use rustparquet_core::Error as CoreError;
+use rustparquet_core::{ConvertOptions, Error as CoreError};
 
 use crate::errors::to_py;
 use crate::schema::PySchema;
@@ -56,20 +59,14 @@ pub fn read_batches(
     batch_rows: usize,
     batch_bytes: usize,
 ) -> PyResult<PyBatchStream> {
-    if batch_rows == 0 || batch_bytes == 0 {
-        return Err(PyValueError::new_err(
-            "batch_rows and batch_bytes must be at least 1",
-        ));
-    }
-    let mut opts = crate::options::read_options(&options)?;
-    let cancel = Arc::new(AtomicBool::new(false));
-    opts.cancel = Some(cancel.clone());
-    let given = schema.map(|s| s.inner.clone());
+    let Call {
+        limits,
+        opts,
+        cancel,
+        given,
+        passes,
+    } = Call::new(schema, &options, batch_rows, batch_bytes)?;
     let (inputs, schema) = crate::run::interruptible(py, &cancel, opts.max_depth, || {
-        let passes = match given {
-            Some(_) => Passes::Once,
-            None => Passes::Twice,
-        };
         let inputs = open_inputs(&inputs, passes)?;
         let schema = match given {
             Some(s) => s,
@@ -78,10 +75,6 @@ pub fn read_batches(
         Ok((inputs, schema))
     })?;
     let arrow = to_arrow::arrow_schema(&schema).map_err(|e| to_py(py, e))?;
-    let limits = BatchLimits {
-        rows: batch_rows,
-        bytes: batch_bytes,
-    };
     let (tx, rx) = sync_channel::<Message>(1);
     let worker_schema = schema.clone();
     std::thread::Builder::new()
@@ -112,6 +105,85 @@ pub fn read_batches(
         rx: Mutex::new(Some(rx)),
         cancel,
     })
+}
+
+/// Reads all of `inputs` (`read_json`) before returning, interruptibly, with
+/// [`to_arrow::read_table`]: without a schema, inference and batches share one parse when the
+/// first documents' schema is settled. The batches come back as a stream already filled.
+#[pyfunction]
+#[pyo3(signature = (inputs, schema, options, batch_rows, batch_bytes))]
+pub fn read_table(
+    py: Python<'_>,
+    inputs: Vec<String>,
+    schema: Option<PyRef<'_, PySchema>>,
+    options: Vec<(String, String)>,
+    batch_rows: usize,
+    batch_bytes: usize,
+) -> PyResult<PyBatchStream> {
+    let Call {
+        limits,
+        opts,
+        cancel,
+        given,
+        passes,
+    } = Call::new(schema, &options, batch_rows, batch_bytes)?;
+    let table = crate::run::interruptible(py, &cancel, opts.max_depth, || {
+        let inputs = open_inputs(&inputs, passes)?;
+        to_arrow::read_table(&inputs, given.as_ref(), &opts, limits)
+    })?;
+    let arrow = to_arrow::arrow_schema(&table.schema).map_err(|e| to_py(py, e))?;
+    let (tx, rx) = channel::<Message>();
+    for batch in table.batches {
+        // The receiver is still here: sending cannot fail.
+        let _ = tx.send(Ok(batch));
+    }
+    Ok(PyBatchStream {
+        schema: arrow,
+        document_schema: PySchema::from(table.schema),
+        rx: Mutex::new(Some(rx)),
+        cancel,
+    })
+}
+
+/// What both readers take from their arguments: the batch limits, the options with a cancel
+/// flag set, the given schema and how often the inputs will be read.
+struct Call {
+    limits: BatchLimits,
+    opts: ConvertOptions,
+    cancel: Arc<AtomicBool>,
+    given: Option<Schema>,
+    passes: Passes,
+}
+
+impl Call {
+    fn new(
+        schema: Option<PyRef<'_, PySchema>>,
+        options: &[(String, String)],
+        rows: usize,
+        bytes: usize,
+    ) -> PyResult<Self> {
+        if rows == 0 || bytes == 0 {
+            return Err(PyValueError::new_err(
+                "batch_rows and batch_bytes must be at least 1",
+            ));
+        }
+        let mut opts = crate::options::read_options(options)?;
+        let cancel = Arc::new(AtomicBool::new(false));
+        opts.cancel = Some(cancel.clone());
+        let given = schema.map(|s| s.inner.clone());
+        // Without a schema the inputs are read for inference too.
+        let passes = match given {
+            Some(_) => Passes::Once,
+            None => Passes::Twice,
+        };
+        Ok(Call {
+            limits: BatchLimits { rows, bytes },
+            opts,
+            cancel,
+            given,
+            passes,
+        })
+    }
 }
 
 impl PyBatchStream {

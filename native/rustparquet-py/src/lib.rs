@@ -110,6 +110,7 @@ fn _rustparquet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(infer_schema, m)?)?;
     m.add_function(wrap_pyfunction!(records::read_records, m)?)?;
     m.add_function(wrap_pyfunction!(batches::read_batches, m)?)?;
+    m.add_function(wrap_pyfunction!(batches::read_table, m)?)?;
     m.add_class::<batches::PyBatchStream>()?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add_class::<PySchema>()?;

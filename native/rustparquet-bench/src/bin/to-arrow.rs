@@ -1,13 +1,13 @@
-//! `to-arrow FILE [THREADS]`: JSON → Arrow record batches as `rustparquet.read_json` runs it
-//! (schema inferred, then [`rustparquet_core::to_arrow::read_batches`]), the batches dropped.
-//! Prints the time of each pass, so the Python path can be profiled and timed without Python.
+//! `to-arrow FILE [THREADS]`: JSON → Arrow record batches as `rustparquet.read_json` reads them
+//! ([`rustparquet_core::to_arrow::read_table`]), then dropped. Prints the time and whether
+//! inference and batches shared one parse, so the Python path can be profiled without Python.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rustparquet_core::convert::{infer_schema, ConvertOptions};
+use rustparquet_core::convert::ConvertOptions;
 use rustparquet_core::input::{open_inputs, Passes};
-use rustparquet_core::to_arrow::{read_batches, BatchLimits};
+use rustparquet_core::to_arrow::{read_table, BatchLimits};
 
 fn run(input: &str, threads: Option<usize>) -> Result<(), Box<dyn std::error::Error>> {
     let mut options = ConvertOptions::default();
@@ -16,27 +16,24 @@ fn run(input: &str, threads: Option<usize>) -> Result<(), Box<dyn std::error::Er
     }
     let start = Instant::now();
     let inputs = open_inputs(&[input.to_string()], Passes::Twice)?;
-    let schema = infer_schema(&inputs, &options)?;
-    let inferred = start.elapsed().as_secs_f64();
-    let (mut rows, mut arrays) = (0usize, 0usize);
-    let summary = read_batches(
-        &inputs,
-        &schema,
-        &options,
-        BatchLimits::default(),
-        &mut |b| {
-            rows += b.num_rows();
-            arrays += b.get_array_memory_size();
-            true
-        },
-    )?;
-    let total = start.elapsed().as_secs_f64();
+    let table = read_table(&inputs, None, &options, BatchLimits::default())?;
+    let secs = start.elapsed().as_secs_f64();
+    let rows: usize = table.batches.iter().map(|b| b.num_rows()).sum();
+    let arrays: usize = table
+        .batches
+        .iter()
+        .map(|b| b.get_array_memory_size())
+        .sum();
     println!(
-        "to-arrow: {} documents in {} batches ({rows} rows, {:.1} MB of arrays): infer {inferred:.3} s, batches {:.3} s, total {total:.3} s",
-        summary.documents,
-        summary.batches,
+        "to-arrow: {} documents in {} batches ({rows} rows, {:.1} MB of arrays), {} in {secs:.3} s",
+        table.summary.documents,
+        table.summary.batches,
         arrays as f64 / 1e6,
-        total - inferred
+        if table.one_parse {
+            "one parse"
+        } else {
+            "inferred, then read"
+        },
     );
     Ok(())
 }

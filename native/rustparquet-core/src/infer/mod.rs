@@ -23,10 +23,12 @@
 //! folds a document into them; [`merge`] merges observations (inferrers of parallel chunks,
 //! schemas of Spark partitions and dataset batches); [`types`] turns observations into the
 //! schema's types and column names; [`unit`] holds the rule that bad documents add nothing to
-//! the schema ([`fold_unit`]).
+//! the schema ([`fold_unit`]); [`settled`] says when a schema inferred from the first documents
+//! is already the whole input's, so that reading to Arrow can skip the inference pass.
 
 mod maps;
 mod merge;
+mod settled;
 mod shredding;
 mod types;
 mod unit;
@@ -37,6 +39,7 @@ pub use maps::{
     DEFAULT_MAP_MIN_NAMED_KEYS,
 };
 pub use merge::merge_schemas;
+pub use settled::settled;
 pub use shredding::{Share, Shredding, ShreddingMode, DEFAULT_MAX_FIELDS, DEFAULT_MIN_SHARE};
 pub use types::column_names;
 pub use unit::{fold_unit, DocumentFolder};

@@ -6,13 +6,15 @@
 //! levels; [`levels`] turns repetition and definition levels into list offsets and validity
 //! bitmaps, level by level, and leaf values into Arrow arrays; [`sink`] cuts batches
 //! bounded in rows and bytes; [`batches`] drives the shredder over inputs, and [`parallel`]
-//! reads chunks of newline-delimited files on several threads.
+//! reads chunks of newline-delimited files on several threads; [`table`] reads a whole input
+//! at once, in one parse when the first documents' schema is settled.
 
 mod batches;
 mod levels;
 mod parallel;
 mod plan;
 mod sink;
+mod table;
 
 use std::sync::Arc;
 
@@ -25,6 +27,7 @@ use crate::schema::Schema;
 
 pub use batches::read_batches;
 pub use sink::{BatchLimits, ReadSummary, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS};
+pub use table::{read_table, Table, SETTLE_SAMPLE_DOCUMENTS};
 
 /// The Arrow schema of documents read with `schema`: that of a Parquet file written with it,
 /// as the `parquet` crate's Arrow reader sees it (lists, maps, union groups as structs,

@@ -28,7 +28,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import IO, Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _rustparquet as _native
 from ._rustparquet import BadDocument, Error, Schema, SchemaConflict
@@ -258,18 +258,26 @@ def iter_batches(
     this call, the batches as they are taken. Raises as :func:`convert` does, the
     document errors when the batch they are in is taken.
     """
+    return _batch_stream(_native.read_batches, "iter_batches", inputs, schema, batch_rows,
+                         batch_bytes, options)
+
+
+def _batch_stream(reader: Any, caller: str, inputs: Inputs, schema: Any, batch_rows: Any,
+                  batch_bytes: Any, options: Dict[str, Any]) -> RecordBatchStream:
+    """The arguments of :func:`iter_batches` checked, then ``reader`` (the native
+    ``read_batches`` or ``read_table``) called on them."""
     schema_format = options.pop("schema_format", "auto")
     if schema is not None and not isinstance(schema, Schema):
         schema = Schema.from_file(schema, format=schema_format)
     elif schema_format != "auto":
-        raise TypeError("iter_batches(): schema_format is only for a schema file")
+        raise TypeError(f"{caller}(): schema_format is only for a schema file")
     if schema is not None and options.get("sample") is not None:
-        raise TypeError("iter_batches(): sample infers a schema; it cannot go with schema=")
+        raise TypeError(f"{caller}(): sample infers a schema; it cannot go with schema=")
     if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
         raise ValueError(f"batch_rows: must be a positive int, not {batch_rows!r}")
     given = _Inputs(inputs).__enter__()
     try:
-        native = _native.read_batches(
+        native = reader(
             given.paths,
             schema,
             _option_pairs(options),
@@ -298,8 +306,17 @@ def read_json(
     Without pyarrow installed, returns the :class:`RecordBatchStream` instead, which polars,
     DuckDB and other Arrow consumers take through ``__arrow_c_stream__``.
     Ctrl-C stops it with ``KeyboardInterrupt``.
+
+    Everything is read before the call returns, so without ``schema`` the input is usually
+    parsed once: when the schema of the first 2,000 documents cannot change any more but by new
+    keys or types (no map, no object with 20 or more keys below the top), the documents are
+    read against it, and only if one of them does not fit (or is bad) is the input inferred
+    in full and read again. The result is the same either way.
     """
-    stream = iter_batches(inputs, schema=schema, **options)
+    batch_rows = options.pop("batch_rows", 65536)
+    batch_bytes = options.pop("batch_bytes", "64MiB")
+    stream = _batch_stream(_native.read_table, "read_json", inputs, schema, batch_rows,
+                           batch_bytes, options)
     try:
         import pyarrow  # noqa: F401
     except ImportError:

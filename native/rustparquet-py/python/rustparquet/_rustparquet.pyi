@@ -77,4 +77,12 @@ def read_batches(
     batch_rows: int,
     batch_bytes: int,
 ) -> BatchStream: ...
+def read_table(
+    inputs: List[str],
+    schema: Optional[Schema],
+    options: Sequence[Tuple[str, str]],
+    batch_rows: int,
+    batch_bytes: int,
+) -> BatchStream:
+    """All batches read before returning (rustparquet.read_json)."""
 def cli_main(argv: List[str]) -> int: ...
