@@ -47,7 +47,7 @@ def test_read_json_equals_the_parquet_route(tmp_path, options):
 
 @pytest.mark.parametrize("late", [None, {"id": -1, "new": "key"}, {"id": "text"}, '{"id": tru}'])
 def test_read_json_in_one_parse_or_not_equals_the_parquet_route(tmp_path, late):
-    # 2,500 documents whose first 2,000 settle the schema; a late one may change it (a new
+    # 2,500 documents whose first 1,000 settle the schema; a late one may change it (a new
     # key, a new type) or be bad: read_json then infers in full and reads again.
     lines = [json.dumps({"id": i, "s": {"x": i * 0.5, "t": ["a"] * (i % 3)}}) for i in range(2500)]
     if late is not None:

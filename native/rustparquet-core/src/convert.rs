@@ -24,6 +24,7 @@ use crate::input::{
 };
 use crate::json::Parser;
 use crate::locator::Locator;
+use crate::one_parse::try_one_parse;
 use crate::option_key::OptionKey;
 use crate::schema::Schema;
 use crate::shred::{ShreddedBatch, Shredder};
@@ -101,6 +102,8 @@ pub struct ConvertSummary {
     pub schema: Schema,
     /// Whether the parallel pipeline wrote the file (newline-delimited files, 2+ threads).
     pub parallel: bool,
+    /// Whether inference and conversion shared one parse ([`crate::one_parse`]).
+    pub one_parse: bool,
 }
 
 /// Stops a run that was asked to stop (Ctrl-C) before its file is finished.
@@ -136,6 +139,7 @@ impl ConvertSummary {
             output_bytes: stats.bytes,
             schema: schema.clone(),
             parallel,
+            one_parse: false,
         }
     }
 }
@@ -415,6 +419,12 @@ fn convert_on_this_thread(
         None => Passes::Twice,
     };
     let inputs = open_inputs(inputs, passes)?;
+    if let Some(mut summary) = try_one_parse(&inputs, options, |schema, strict| {
+        convert_with_schema(&inputs, output, schema, strict)
+    })? {
+        summary.one_parse = true;
+        return Ok(summary);
+    }
     let schema = match &options.schema {
         Some(s) => s.clone(),
         None => infer_on_this_thread(&inputs, options)?,

@@ -445,3 +445,80 @@ fn bad_documents_add_nothing_to_the_inferred_schema() {
         }
     }
 }
+
+/// `documents(n)` with `late` (JSON text) put in after the first 2,500.
+fn with_late_line(n: usize, late: &str) -> String {
+    let mut lines: Vec<String> = documents(n).iter().map(Value::to_string).collect();
+    lines.insert(2_500, late.to_string());
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn settled_input_is_converted_in_one_parse_to_the_same_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = documents(6_000);
+    let src = write(dir.path(), "docs.ndjson", &ndjson(&docs));
+    let inputs = [src.display().to_string()];
+    for threads in [1, 2] {
+        let one = dir.path().join(format!("one{threads}.parquet"));
+        let summary = convert(&inputs, &one, &options(threads)).unwrap();
+        assert!(summary.one_parse, "{threads} threads");
+        // A sample as large as the input: full inference, then the conversion pass.
+        let two = dir.path().join(format!("two{threads}.parquet"));
+        let full = ConvertOptions {
+            sample: Some(u64::MAX),
+            ..options(threads)
+        };
+        let summary = convert(&inputs, &two, &full).unwrap();
+        assert!(!summary.one_parse);
+        assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(&two).unwrap());
+        assert_same_docs(&read_back(&one), &docs);
+    }
+}
+
+#[test]
+fn a_late_document_that_does_not_fit_falls_back_to_two_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = documents(6_000);
+    // A new key, and a bad line under skip and under quarantine: the two-pass results.
+    let src = write(
+        dir.path(),
+        "key.ndjson",
+        &with_late_line(6_000, r#"{"id": -1, "late": {"x": [1]}}"#),
+    );
+    let out = dir.path().join("key.parquet");
+    let summary = convert(&[src.display().to_string()], &out, &options(2)).unwrap();
+    assert!(!summary.one_parse);
+    assert_eq!(summary.documents, 6_001);
+    let back = read_back(&out);
+    assert_eq!(back[2_500], json!({"id": -1, "late": {"x": [1]}}));
+    let src = write(
+        dir.path(),
+        "bad.ndjson",
+        &with_late_line(6_000, r#"{"id": tru}"#),
+    );
+    let quarantine = dir.path().join("q.ndjson");
+    for on_error in [OnError::Skip, OnError::Quarantine(quarantine.clone())] {
+        let summary = convert(
+            &[src.display().to_string()],
+            &out,
+            &ConvertOptions {
+                on_error,
+                ..options(2)
+            },
+        )
+        .unwrap();
+        assert!(!summary.one_parse);
+        assert_eq!(summary.bad_documents, 1);
+        assert_same_docs(&read_back(&out), &docs);
+    }
+    assert_eq!(
+        std::fs::read_to_string(&quarantine).unwrap(),
+        "{\"id\": tru}\n"
+    );
+    // Failing: the error names the bad line, as the two-pass run does, and no file is left.
+    let failed = dir.path().join("failed.parquet");
+    let error = convert(&[src.display().to_string()], &failed, &options(2)).unwrap_err();
+    assert!(error.to_string().contains("bad.ndjson:2501:"), "{error}");
+    assert!(!failed.exists());
+}

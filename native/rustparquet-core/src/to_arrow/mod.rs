@@ -27,7 +27,7 @@ use crate::schema::Schema;
 
 pub use batches::read_batches;
 pub use sink::{BatchLimits, ReadSummary, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS};
-pub use table::{read_table, Table, SETTLE_SAMPLE_DOCUMENTS};
+pub use table::{read_table, Table};
 
 /// The Arrow schema of documents read with `schema`: that of a Parquet file written with it,
 /// as the `parquet` crate's Arrow reader sees it (lists, maps, union groups as structs,

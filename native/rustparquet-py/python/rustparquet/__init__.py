@@ -308,10 +308,10 @@ def read_json(
     Ctrl-C stops it with ``KeyboardInterrupt``.
 
     Everything is read before the call returns, so without ``schema`` the input is usually
-    parsed once: when the schema of the first 2,000 documents cannot change any more but by new
-    keys or types (no map, no object with 20 or more keys below the top), the documents are
-    read against it, and only if one of them does not fit (or is bad) is the input inferred
-    in full and read again. The result is the same either way.
+    parsed once: when the schema of the first 1,000 documents cannot change any more but by new
+    keys or types (no map, no object below the top that counts of its keys could make one),
+    the documents are read against it, and only if one of them does not fit (or is bad) is
+    the input inferred in full and read again. The result is the same either way.
     """
     batch_rows = options.pop("batch_rows", 65536)
     batch_bytes = options.pop("batch_bytes", "64MiB")
