@@ -628,7 +628,7 @@ fn table_as_two_pass(input: &Path, options: &ConvertOptions) -> bool {
 /// `sample` documents of `{"id": i, "a": first}`, then one with `last` (JSON text of the
 /// document's members after `id`), then 10 more like the first ones.
 fn drifting(dir: &Path, name: &str, first: &str, last: &str) -> PathBuf {
-    let sample = rustparquet_core::one_parse::SETTLE_SAMPLE_DOCUMENTS + 500;
+    let sample = rustparquet_core::convert::SETTLE_SAMPLE_DOCUMENTS + 500;
     let mut text = String::new();
     for i in 0..sample {
         text.push_str(&format!("{{\"id\": {i}, {first}}}\n"));
@@ -719,7 +719,7 @@ fn read_table_falls_back_on_bad_documents_and_maps() {
     // later ones, which makes it a map over the whole input.
     let mut text = String::new();
     let keys: Vec<String> = (0..25).map(|k| format!("\"k{k}\": {k}")).collect();
-    for i in 0..rustparquet_core::one_parse::SETTLE_SAMPLE_DOCUMENTS + 100 {
+    for i in 0..rustparquet_core::convert::SETTLE_SAMPLE_DOCUMENTS + 100 {
         text.push_str(&format!(
             "{{\"id\": {i}, \"o\": {{{}}}}}\n",
             keys.join(", ")

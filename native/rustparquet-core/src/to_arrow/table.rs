@@ -2,7 +2,7 @@
 //! one parse where that gives the same result. A streaming reader must know the schema before
 //! its first batch leaves, so [`super::read_batches`] needs a full inference pass first. A
 //! reader that hands everything out at the end need not: [`read_table`] reads in one parse
-//! when the first documents' schema is settled ([`crate::one_parse`]), and the batches are
+//! when the first documents' schema is settled ([`crate::convert::try_one_parse`]), and the batches are
 //! then those [`super::read_batches`] builds with the schema full inference gives; otherwise
 //! it infers, then reads. Results, errors and findings are always those of the two-pass
 //! reader; only the time differs.
@@ -10,10 +10,10 @@
 use arrow_array::RecordBatch;
 
 use super::{read_batches, BatchLimits, ReadSummary};
+use crate::convert::try_one_parse;
 use crate::convert::{infer_schema, ConvertOptions};
 use crate::error::Result;
 use crate::input::Input;
-use crate::one_parse::try_one_parse;
 use crate::schema::Schema;
 
 /// What [`read_table`] read.
