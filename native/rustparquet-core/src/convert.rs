@@ -8,9 +8,9 @@
 //! buffered column data reaches `row_group_bytes` (or `row_group_rows`), which bounds memory by
 //! about two row groups whatever the input size. The output appears only when complete.
 //!
-//! **One parse** ([`try_one_parse`], for `convert` and [`crate::to_arrow::read_table`]): when
+//! **One parse** (`try_one_parse`, for `convert` and [`crate::to_arrow::read_table`]): when
 //! the schema of the first documents is already the whole input's, the inference pass is
-//! wasted. [`try_one_parse`] infers from the first [`SETTLE_SAMPLE_DOCUMENTS`] documents and,
+//! wasted. `try_one_parse` infers from the first [`SETTLE_SAMPLE_DOCUMENTS`] documents and,
 //! when that schema is the same as that of a first look at fewer (it has stopped growing) and
 //! [`settled`](crate::infer::settled) (the map and variant rules cannot change it), runs the
 //! driver's pass against it strictly (any bad document stops it): if every document fits,

@@ -7,7 +7,7 @@
 //! appears only when complete. The drivers above ([`convert`], [`stream`], [`dataset`]) share
 //! one row-group writer ([`write::RowGroupWriter`]) and one thread and stack policy
 //! ([`threads`]); inference and conversion share one parse where the first documents' schema
-//! is settled ([`convert::try_one_parse`]).
+//! is settled (`convert::try_one_parse`).
 //! Reading goes back: Parquet → record assembly → JSON documents.
 //!
 //! ```no_run
