@@ -1,6 +1,6 @@
 //! Bad documents: the one type every stage reports a document it cannot take with
 //! ([`BadDocument`]: not JSON, or JSON that does not fit), and the one rule that says what a bad
-//! document's fault is and where the document ends ([`judge`]).
+//! document's fault is and where the document ends (`judge`).
 //!
 //! The rule: a document's fault is its first JSON fault in byte order (a syntax error, a number
 //! no column type holds, nesting deeper than the limit); only a document that is valid JSON

@@ -113,7 +113,7 @@ pub struct ConvertSummary {
     pub schema: Schema,
     /// Whether the parallel pipeline wrote the file (newline-delimited files, 2+ threads).
     pub parallel: bool,
-    /// Whether inference and conversion shared one parse ([`crate::convert::try_one_parse`]).
+    /// Whether inference and conversion shared one parse (the module docs, one parse).
     pub one_parse: bool,
 }
 
