@@ -71,6 +71,47 @@ fn clean_message(mut text: &str) -> &str {
     text
 }
 
+/// A file as the decoder reads it: the `parquet` crate's own `ChunkReader` for a `File`, with
+/// one difference: a read at the end of the file is an error instead of 0 bytes. The crate's
+/// Thrift reader skips unknown binary fields of a page header with `io::copy`, which stops
+/// quietly at the end of the input, so a corrupt header that lists two billion such fields made
+/// one read system call each: a 10 KB file took 37 s to fail (found by fuzzing `cat`).
+pub(crate) struct DecoderFile(pub std::fs::File);
+
+impl parquet::file::reader::Length for DecoderFile {
+    fn len(&self) -> u64 {
+        parquet::file::reader::Length::len(&self.0)
+    }
+}
+
+impl parquet::file::reader::ChunkReader for DecoderFile {
+    type T = EndIsAnError<std::io::BufReader<std::fs::File>>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        Ok(EndIsAnError(self.0.get_read(start)?))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        self.0.get_bytes(start, length)
+    }
+}
+
+/// A reader whose end is an `UnexpectedEof` error (see [`DecoderFile`]).
+pub(crate) struct EndIsAnError<R>(R);
+
+impl<R: std::io::Read> std::io::Read for EndIsAnError<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file ends inside a page",
+            ));
+        }
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +136,19 @@ mod tests {
             clean_message("EOF: Invalid page header"),
             "EOF: Invalid page header"
         );
+    }
+
+    #[test]
+    fn reading_at_the_end_is_an_error() {
+        let mut r = super::EndIsAnError(&b"ab"[..]);
+        let mut buf = [0u8; 4];
+        assert_eq!(std::io::Read::read(&mut r, &mut buf).unwrap(), 2);
+        assert_eq!(
+            std::io::Read::read(&mut r, &mut buf).unwrap_err().kind(),
+            std::io::ErrorKind::UnexpectedEof
+        );
+        // `io::copy` stops there instead of going on quietly.
+        let mut r = super::EndIsAnError(&b"ab"[..]);
+        assert!(std::io::copy(&mut std::io::Read::take(&mut r, 10), &mut std::io::sink()).is_err());
     }
 }

@@ -38,9 +38,9 @@ use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader, RowGroupMe
 use parquet::schema::types::ColumnDescriptor;
 
 use columns::{collect_leaf_paths, hint_field, is_byte_array, is_dictionary_chunk};
-pub(crate) use guard::guarded;
 pub use guard::panic_is_caught;
 use guard::read_err;
+pub(crate) use guard::{guarded, DecoderFile};
 
 use crate::assemble::{AssembleOptions, Assembler, LegacyCalendar, Shape, VariantGroups};
 use crate::error::{Error, Result};
@@ -439,10 +439,11 @@ impl ParquetFile {
                 )
                 .map_err(|e| read_err(path, &format!("row group {rg}"), e))?;
                 let file = self.file.try_clone().map_err(|e| Error::io(path, e))?;
-                let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta)
-                    .with_row_groups(vec![rg])
-                    .with_projection(ProjectionMask::leaves(&descr, leaves.iter().copied()))
-                    .with_batch_size(batch_rows);
+                let mut builder =
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(DecoderFile(file), meta)
+                        .with_row_groups(vec![rg])
+                        .with_projection(ProjectionMask::leaves(&descr, leaves.iter().copied()))
+                        .with_batch_size(batch_rows);
                 if let Some(r) = remaining {
                     builder = builder.with_limit(usize::try_from(r).unwrap_or(usize::MAX));
                 }

@@ -29,7 +29,7 @@ pub fn read_variant_column(
     let file = ParquetFile::open(path)?;
     let handle = file.file.try_clone().map_err(|e| Error::io(path, e))?;
     guarded(path, || {
-        let reader = ParquetRecordBatchReaderBuilder::try_new(handle)
+        let reader = ParquetRecordBatchReaderBuilder::try_new(super::DecoderFile(handle))
             .and_then(|b| b.build())
             .map_err(|e| read_err(path, "", e))?;
         let descr = file.metadata().file_metadata().schema_descr_ptr();
