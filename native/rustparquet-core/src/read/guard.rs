@@ -74,8 +74,9 @@ fn clean_message(mut text: &str) -> &str {
 /// A file as the decoder reads it: the `parquet` crate's own `ChunkReader` for a `File`, with
 /// one difference: a read at the end of the file is an error instead of 0 bytes. The crate's
 /// Thrift reader skips unknown binary fields of a page header with `io::copy`, which stops
-/// quietly at the end of the input, so a corrupt header that lists two billion such fields made
-/// one read system call each: a 10 KB file took 37 s to fail (found by fuzzing `cat`).
+/// quietly at the end of the input, so a corrupt header whose list of such fields runs past the
+/// end made one read system call per field: a 10 KB file took 37 s to fail (found by fuzzing
+/// `cat`).
 pub(crate) struct DecoderFile(pub std::fs::File);
 
 impl parquet::file::reader::Length for DecoderFile {
