@@ -260,19 +260,11 @@ impl LeafBuffer {
     }
 
     fn rep_at(&self, i: usize) -> i16 {
-        if self.max_rep > 0 {
-            self.rep_levels[i]
-        } else {
-            0
-        }
+        level_at(&self.rep_levels, self.max_rep, i)
     }
 
     fn def_at(&self, i: usize) -> i16 {
-        if self.max_def > 0 {
-            self.def_levels[i]
-        } else {
-            0
-        }
+        level_at(&self.def_levels, self.max_def, i)
     }
 
     /// Drops entries from index `from` on (a mark taken with [`LeafBuffer::entries`]).
@@ -372,19 +364,11 @@ impl LeafColumn<'_> {
     }
 
     fn rep_at(&self, i: usize) -> i16 {
-        if self.max_rep > 0 {
-            self.rep_levels[i]
-        } else {
-            0
-        }
+        level_at(&self.rep_levels, self.max_rep, i)
     }
 
     fn def_at(&self, i: usize) -> i16 {
-        if self.max_def > 0 {
-            self.def_levels[i]
-        } else {
-            0
-        }
+        level_at(&self.def_levels, self.max_def, i)
     }
 
     /// All entries and values.
@@ -547,5 +531,15 @@ impl<'a> From<&'a [LeafBuffer]> for Columns<'a> {
 impl<'a> From<&'a Vec<LeafBuffer>> for Columns<'a> {
     fn from(leaves: &'a Vec<LeafBuffer>) -> Self {
         leaves.as_slice().into()
+    }
+}
+
+/// Entry `i`'s level in `levels`, which are not kept when the column's maximum level is 0.
+#[inline]
+fn level_at(levels: &[i16], max: i16, i: usize) -> i16 {
+    if max > 0 {
+        levels[i]
+    } else {
+        0
     }
 }
