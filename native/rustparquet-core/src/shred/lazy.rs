@@ -266,13 +266,15 @@ mod tests {
 
     #[test]
     fn gaps_are_filled_at_the_end_of_a_batch() {
-        let mut s = Shredder::new(&nested());
-        for doc in [
+        // Present, absent and empty members at each level of `nested()`.
+        const DOCS: [&str; 4] = [
             r#"{"a": 1}"#,
             r#"{"s": {}}"#,
             r#"{"s": {"t": {}}}"#,
             r#"{}"#,
-        ] {
+        ];
+        let mut s = Shredder::new(&nested());
+        for doc in DOCS {
             assert!(shred(&mut s, doc));
         }
         let bytes = s.buffered_bytes();
@@ -297,12 +299,7 @@ mod tests {
         // A batch handed out unfilled reads as the filled columns; a new batch starts with
         // no gap carried over.
         let mut s2 = Shredder::new(&nested());
-        for doc in [
-            r#"{"a": 1}"#,
-            r#"{"s": {}}"#,
-            r#"{"s": {"t": {}}}"#,
-            r#"{}"#,
-        ] {
+        for doc in DOCS {
             assert!(shred(&mut s2, doc));
         }
         let taken = s2.take_batch(None);
