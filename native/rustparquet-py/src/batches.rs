@@ -6,8 +6,8 @@
 //! `read_json` reads everything before its call returns ([`read_table`]: one parse where the
 //! first documents' schema is settled). For `iter_batches` a worker shreds into a channel
 //! that holds one batch, so memory stays at about two or three batches whatever the input
-//! size. Iterating from Python waits with the GIL released
-//! and checks for signals every 50 ms: Ctrl-C stops the worker and raises `KeyboardInterrupt`.
+//! size. Iterating from Python waits with the GIL released and checks for signals every
+//! 50 ms: Ctrl-C stops the worker and raises `KeyboardInterrupt`.
 //! A consumer of the exported stream pulls batches in its own code, where Python signals are
 //! not checked. Dropping the stream (or `close()`) stops the worker at its next batch.
 

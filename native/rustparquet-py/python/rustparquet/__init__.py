@@ -233,12 +233,17 @@ class RecordBatchStream:
             pass
 
 
+# The batch limits of iter_batches and read_json (the core's defaults).
+_BATCH_ROWS = 65536
+_BATCH_BYTES = "64MiB"
+
+
 def iter_batches(
     inputs: Inputs,
     *,
     schema: Union[Schema, PathLike, None] = None,
-    batch_rows: int = 65536,
-    batch_bytes: Union[int, str] = "64MiB",
+    batch_rows: int = _BATCH_ROWS,
+    batch_bytes: Union[int, str] = _BATCH_BYTES,
     **options: Any,
 ) -> RecordBatchStream:
     """Reads JSON documents straight into Arrow record batches, streaming: the same inference,
@@ -313,8 +318,8 @@ def read_json(
     the documents are read against it, and only if one of them does not fit (or is bad) is
     the input inferred in full and read again. The result is the same either way.
     """
-    batch_rows = options.pop("batch_rows", 65536)
-    batch_bytes = options.pop("batch_bytes", "64MiB")
+    batch_rows = options.pop("batch_rows", _BATCH_ROWS)
+    batch_bytes = options.pop("batch_bytes", _BATCH_BYTES)
     stream = _batch_stream(_native.read_table, "read_json", inputs, schema, batch_rows,
                            batch_bytes, options)
     try:
