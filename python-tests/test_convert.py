@@ -31,6 +31,18 @@ def test_convert_a_file_and_read_it_back(tmp_path, events):
     assert back[1]["user"]["tags"] == []
 
 
+def test_summary_is_read_only_and_shows_its_figures(tmp_path, events):
+    path, _ = events
+    summary = rustparquet.convert(path, tmp_path / "events.parquet")
+    with pytest.raises(AttributeError, match="read-only"):
+        summary.documents = 4
+    shown = repr(summary)
+    assert shown.startswith("Summary(output=") and "documents=3" in shown
+    assert "added_columns=[]" in shown and "schema=" not in shown
+    again = rustparquet.convert(path, tmp_path / "events.parquet")
+    assert again == summary and again != "Summary"
+
+
 def test_inputs_as_glob_list_and_file_object(tmp_path):
     a = write_ndjson(tmp_path / "a.json", [{"x": 1}, {"x": 2}])
     b = write_ndjson(tmp_path / "b.json", [{"x": 3}])

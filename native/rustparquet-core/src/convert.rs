@@ -670,7 +670,7 @@ pub(crate) fn run_chunks<S, T: Send>(
     // buffer in the peak, for no measured speed: reading a chunk takes a few ms of a worker's
     // tens). The sequence number goes with the chunk; `None` once the inputs are done.
     let chunker = Mutex::new(Some((
-        Chunker::new(inputs, &settings, chunk_bytes, &spares),
+        Chunker::new(inputs, &settings, chunk_bytes, threads, &spares),
         0u64,
     )));
     // The next chunk (or the error reading it) and its sequence number.

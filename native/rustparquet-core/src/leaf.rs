@@ -44,7 +44,7 @@ impl LeafValues {
     }
 
     /// Values of the same type, none, without allocations.
-    fn emptied(&self) -> Self {
+    pub(crate) fn emptied(&self) -> Self {
         match self {
             LeafValues::Boolean(_) => LeafValues::Boolean(Vec::new()),
             LeafValues::Int64(_) => LeafValues::Int64(Vec::new()),

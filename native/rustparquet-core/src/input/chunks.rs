@@ -25,6 +25,8 @@ pub(crate) struct Chunk {
     pub start: usize,
     /// Line number of `data[0]`.
     pub base_line: u64,
+    /// Line number of the byte after `data` (where the next chunk of the input starts).
+    pub next_line: u64,
     /// Whether the input ends with this chunk.
     pub last: bool,
 }
@@ -63,14 +65,23 @@ impl SpareBuffers {
     }
 }
 
+/// The smallest chunk the tail of a run is cut into (see [`Chunker::next_size`]).
+const SMALLEST_TAIL_CHUNK: usize = 1 << 20;
+
 /// Cuts inputs into [`Chunk`]s of about `chunk_bytes`, at line ends.
 pub(crate) struct Chunker<'a> {
     inputs: &'a [Input],
     settings: &'a ReadSettings<'a>,
     chunk_bytes: usize,
+    /// How many threads parse the chunks.
+    threads: usize,
     spares: &'a SpareBuffers,
     next_input: usize,
     reader: Option<Box<dyn Read + Send>>,
+    /// The bytes the current input holds, when known (an uncompressed file).
+    input_bytes: Option<u64>,
+    /// The bytes of the current input handed out in chunks so far.
+    consumed: u64,
     carry: Vec<u8>,
     base_line: u64,
     first: bool,
@@ -98,23 +109,45 @@ fn append_up_to(
 }
 
 impl<'a> Chunker<'a> {
-    /// A chunker that fills the buffers given back to `spares` first.
+    /// A chunker for `threads` threads that fills the buffers given back to `spares` first.
     pub fn new(
         inputs: &'a [Input],
         settings: &'a ReadSettings<'a>,
         chunk_bytes: usize,
+        threads: usize,
         spares: &'a SpareBuffers,
     ) -> Self {
         Chunker {
             inputs,
             settings,
             chunk_bytes,
+            threads,
             spares,
             next_input: 0,
             reader: None,
+            input_bytes: None,
+            consumed: 0,
             carry: Vec::new(),
             base_line: 1,
             first: true,
+        }
+    }
+
+    /// The size of the next chunk: `chunk_bytes`, but smaller towards the end of the last
+    /// input when its size is known, a share of what is left per thread, down to
+    /// [`SMALLEST_TAIL_CHUNK`]. The run ends when its last chunk is parsed, while the other
+    /// threads have nothing left to take: with 8 MiB chunks that left one core idle for up
+    /// to a chunk's time (tens of ms); small last chunks make the threads finish together.
+    fn next_size(&self) -> usize {
+        let last_input = self.next_input == self.inputs.len();
+        match self.input_bytes {
+            Some(bytes) if last_input && self.threads > 1 => {
+                let left = bytes.saturating_sub(self.consumed);
+                let share = left / (2 * self.threads as u64);
+                let share = usize::try_from(share).unwrap_or(usize::MAX);
+                share.clamp(SMALLEST_TAIL_CHUNK.min(self.chunk_bytes), self.chunk_bytes)
+            }
+            _ => self.chunk_bytes,
         }
     }
 
@@ -134,7 +167,10 @@ impl<'a> Chunker<'a> {
             let Some(input) = self.inputs.get(self.next_input) else {
                 return Ok(None);
             };
-            self.reader = Some(input.open()?);
+            let (reader, input_bytes) = input.open_sized()?;
+            self.reader = Some(reader);
+            self.input_bytes = input_bytes;
+            self.consumed = 0;
             self.next_input += 1;
             self.carry.clear();
             self.base_line = 1;
@@ -146,14 +182,11 @@ impl<'a> Chunker<'a> {
         data.extend_from_slice(&self.carry);
         self.carry.clear();
         let mut searched = 0;
+        let size = self.next_size();
         let cut = loop {
             let filled = data.len();
             // A full chunk, or (one line longer than a chunk) another chunk's worth more.
-            let want = if filled < self.chunk_bytes {
-                self.chunk_bytes
-            } else {
-                filled + self.chunk_bytes
-            };
+            let want = if filled < size { size } else { filled + size };
             if let Some(reader) = self.reader.as_mut() {
                 append_up_to(&mut **reader, &mut data, want, name)?;
             }
@@ -189,6 +222,7 @@ impl<'a> Chunker<'a> {
         self.first = false;
         let base_line = self.base_line;
         self.base_line += count_lines(&data);
+        self.consumed += data.len() as u64;
         if let Some(p) = self.settings.progress {
             p.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         }
@@ -197,6 +231,7 @@ impl<'a> Chunker<'a> {
             data,
             start,
             base_line,
+            next_line: self.base_line,
             last: cut.is_none(),
         }))
     }
@@ -230,4 +265,61 @@ pub(crate) fn chunkable(inputs: &[Input], format: InputFormat) -> Result<bool> {
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chunks of a file on `threads` threads with chunks of `chunk_bytes`.
+    fn chunks_of(text: &[u8], threads: usize, chunk_bytes: usize) -> Vec<Chunk> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.ndjson");
+        std::fs::write(&path, text).unwrap();
+        let inputs = [Input {
+            name: "in.ndjson".into(),
+            source: Source::File(path),
+        }];
+        let settings = ReadSettings::default();
+        let spares = SpareBuffers::default();
+        let mut chunker = Chunker::new(&inputs, &settings, chunk_bytes, threads, &spares);
+        std::iter::from_fn(|| chunker.next_chunk().unwrap()).collect()
+    }
+
+    #[test]
+    fn the_tail_of_the_last_input_is_cut_smaller_for_the_threads_to_finish_together() {
+        // 40 MiB of 100-byte lines, chunks of 8 MiB on 2 threads.
+        let line = format!("{{\"a\":\"{}\"}}\n", "x".repeat(91));
+        let text = line.repeat((40 << 20) / line.len());
+        let chunks = chunks_of(text.as_bytes(), 2, 8 << 20);
+        let sizes: Vec<usize> = chunks.iter().map(|c| c.data.len()).collect();
+        // Whole lines, in order, all of the file, each chunk's lines where the last one's end.
+        let all: Vec<u8> = chunks.iter().flat_map(|c| c.data.clone()).collect();
+        assert_eq!(all, text.as_bytes());
+        assert!(sizes.iter().all(|s| s % line.len() == 0), "{sizes:?}");
+        let mut line_no = 1;
+        for c in &chunks {
+            assert_eq!(c.base_line, line_no);
+            line_no += (c.data.len() / line.len()) as u64;
+            assert_eq!(c.next_line, line_no);
+        }
+        assert!(chunks.last().unwrap().last);
+        // Full chunks first; then a quarter of what is left each time, down to 1 MiB.
+        assert!(sizes[0] > (8 << 20) - line.len());
+        assert!(
+            sizes.windows(2).all(|w| w[1] <= w[0] + line.len()),
+            "{sizes:?}"
+        );
+        assert!(*sizes.last().unwrap() <= 1 << 20, "{sizes:?}");
+        assert!(
+            sizes
+                .iter()
+                .filter(|&&s| s < (8 << 20) - line.len())
+                .count()
+                >= 4
+        );
+        // On one thread (or a file of unknown size) chunks keep their size.
+        let one = chunks_of(text.as_bytes(), 1, 8 << 20);
+        assert_eq!(one.len(), 5);
+    }
 }

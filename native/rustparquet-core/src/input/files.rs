@@ -108,31 +108,36 @@ pub fn expand_inputs(args: &[String]) -> Result<Vec<Input>> {
 impl Input {
     /// Opens the input, decompressing gzip or zstd when its first bytes say so.
     pub fn open(&self) -> Result<Box<dyn Read + Send>> {
-        let (raw, path): (Box<dyn Read + Send>, PathBuf) = match &self.source {
-            Source::Stdin => (Box::new(std::io::stdin()), PathBuf::from("<stdin>")),
-            Source::File(p) => (
-                Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
-                p.clone(),
+        Ok(self.open_sized()?.0)
+    }
+
+    /// [`Input::open`], with the number of bytes the reader will give when that is known
+    /// beforehand: an uncompressed file's size (not standard input, not compressed data).
+    pub fn open_sized(&self) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
+        let file = |p: &Path| -> Result<(Box<dyn Read + Send>, PathBuf, Option<u64>)> {
+            let f = File::open(p).map_err(|e| Error::io(p, e))?;
+            let len = f.metadata().map_err(|e| Error::io(p, e))?.len();
+            Ok((Box::new(f), p.to_path_buf(), Some(len)))
+        };
+        let (raw, path, len) = match &self.source {
+            Source::Stdin => (
+                Box::new(std::io::stdin()) as Box<dyn Read + Send>,
+                PathBuf::from("<stdin>"),
+                None,
             ),
-            Source::Spilled(staged, _) => {
-                let p = staged.temp_path();
-                (
-                    Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
-                    p.to_path_buf(),
-                )
-            }
+            Source::File(p) => file(p)?,
+            Source::Spilled(staged, _) => file(staged.temp_path())?,
         };
         let mut reader = BufReader::with_capacity(1 << 16, raw);
         let head = reader.fill_buf().map_err(|e| Error::io(&path, e))?;
         Ok(if head.starts_with(&[0x1f, 0x8b]) {
-            Box::new(flate2::read::MultiGzDecoder::new(reader))
+            (Box::new(flate2::read::MultiGzDecoder::new(reader)), None)
         } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-            Box::new(
-                zstd::stream::read::Decoder::with_buffer(reader)
-                    .map_err(|e| Error::io(&path, e))?,
-            )
+            let decoder = zstd::stream::read::Decoder::with_buffer(reader)
+                .map_err(|e| Error::io(&path, e))?;
+            (Box::new(decoder), None)
         } else {
-            Box::new(reader)
+            (Box::new(reader), len)
         })
     }
 }

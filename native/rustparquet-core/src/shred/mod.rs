@@ -147,6 +147,13 @@ impl Shredder {
         &self.leaves
     }
 
+    /// [`Shredder::leaves`], for a caller that moves whole value buffers out (the Arrow batch
+    /// builder) and then calls [`Shredder::clear_buffers`].
+    pub fn leaves_mut(&mut self) -> &mut [LeafBuffer] {
+        self.fill_all();
+        &mut self.leaves
+    }
+
     /// Complete documents buffered.
     pub fn buffered_rows(&self) -> usize {
         self.rows

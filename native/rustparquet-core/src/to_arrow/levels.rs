@@ -13,7 +13,8 @@ use arrow_array::{
     StructArray,
 };
 use arrow_buffer::{
-    BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer,
+    ArrowNativeType, BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer,
+    ScalarBuffer,
 };
 use arrow_schema::DataType as ArrowType;
 
@@ -21,19 +22,22 @@ use super::plan::{Kind, Levels, Plan};
 use crate::error::{Error, Result};
 use crate::leaf::{LeafBuffer, LeafValues};
 
-/// The Arrow array of `plan`'s slots in `leaves`.
-pub(super) fn build(plan: &Plan, leaves: &[LeafBuffer]) -> Result<ArrayRef> {
+/// The Arrow array of `plan`'s slots in `leaves` (taking the value buffers an array holds
+/// whole: see [`leaf_array`]).
+pub(super) fn build(plan: &Plan, leaves: &mut [LeafBuffer]) -> Result<ArrayRef> {
     let levels = &plan.levels;
     match &plan.kind {
-        Kind::Leaf { leaf } => leaf_array(plan, &leaves[*leaf]),
+        Kind::Leaf { leaf } => leaf_array(plan, &mut leaves[*leaf]),
         Kind::Struct { fields, children } => {
-            let defs = slot_defs(&leaves[levels.first_leaf], levels);
-            let nulls = validity(&defs, levels);
+            let (nulls, len) = {
+                let defs = slot_defs(&leaves[levels.first_leaf], levels);
+                (validity(&defs, levels), defs.len())
+            };
             let arrays = children
                 .iter()
                 .map(|c| build(c, leaves))
                 .collect::<Result<Vec<_>>>()?;
-            let array = StructArray::try_new_with_length(fields.clone(), arrays, nulls, defs.len())
+            let array = StructArray::try_new_with_length(fields.clone(), arrays, nulls, len)
                 .map_err(internal)?;
             Ok(Arc::new(array))
         }
@@ -151,8 +155,11 @@ fn nulls_of(valid: BooleanBuffer, nullable: bool) -> Option<NullBuffer> {
     (nulls.null_count() > 0).then_some(nulls)
 }
 
-/// A leaf's array: its slots, the non-null ones filled with its values in order.
-fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
+/// A leaf's array: its slots, the non-null ones filled with its values in order. A buffer
+/// the array holds as it is (string bytes; numbers when every slot has one) is moved into the
+/// array rather than copied: a batch is tens of MB, most of it such buffers. The leaf keeps an
+/// empty buffer of the same capacity, so that the next batch grows no more than this one did.
+fn leaf_array(plan: &Plan, leaf: &mut LeafBuffer) -> Result<ArrayRef> {
     let levels = &plan.levels;
     if levels.def != leaf.max_def {
         return Err(internal(format!(
@@ -160,6 +167,9 @@ fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
             levels.first_leaf, levels.def, leaf.max_def
         )));
     }
+    // The values come out for the array; what the array does not take goes back below.
+    let emptied = leaf.values.emptied();
+    let mut values = std::mem::replace(&mut leaf.values, emptied);
     let defs = slot_defs(leaf, levels);
     // A slot holds a value when its definition level is the leaf's maximum (the nulls of a
     // required leaf are slots under a null parent). As a leaf's `def` is that maximum, the
@@ -169,7 +179,7 @@ fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
         max_def: leaf.max_def,
     };
     let nulls = validity(&defs, levels);
-    let array: ArrayRef = match (&leaf.values, &plan.data_type) {
+    let array: ArrayRef = match (&mut values, &plan.data_type) {
         (LeafValues::Boolean(v), ArrowType::Boolean) => {
             let mut next = 0;
             let values = BooleanBuffer::collect_bool(defs.len(), |i| {
@@ -182,10 +192,9 @@ fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
         (LeafValues::Int64(v), ArrowType::Int64) => primitive::<Int64Type>(v, present, nulls),
         (LeafValues::Double(v), ArrowType::Float64) => primitive::<Float64Type>(v, present, nulls),
         (LeafValues::Decimal(v), ArrowType::Decimal128(p, s)) => {
-            let a =
-                PrimitiveArray::<Decimal128Type>::new(ScalarBuffer::from(present.spread(v)), nulls)
-                    .with_precision_and_scale(*p, *s)
-                    .map_err(internal)?;
+            let a = PrimitiveArray::<Decimal128Type>::new(slot_values(v, present), nulls)
+                .with_precision_and_scale(*p, *s)
+                .map_err(internal)?;
             Arc::new(a)
         }
         (LeafValues::Bytes { data, ends }, ArrowType::Utf8) => {
@@ -207,7 +216,7 @@ fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
             }
             let a = StringArray::try_new(
                 OffsetBuffer::new(ScalarBuffer::from(offsets)),
-                Buffer::from(data.as_slice()),
+                Buffer::from_vec(take_whole(data)),
                 nulls,
             )
             .map_err(internal)?;
@@ -221,18 +230,43 @@ fn leaf_array(plan: &Plan, leaf: &LeafBuffer) -> Result<ArrayRef> {
             )))
         }
     };
+    drop(defs);
+    leaf.values = values;
     Ok(array)
 }
 
 fn primitive<T: ArrowPrimitiveType>(
-    values: &[T::Native],
+    values: &mut Vec<T::Native>,
     present: Present<'_>,
     nulls: Option<NullBuffer>,
 ) -> ArrayRef {
     Arc::new(PrimitiveArray::<T>::new(
-        ScalarBuffer::from(present.spread(values)),
+        slot_values(values, present),
         nulls,
     ))
+}
+
+/// A value per slot: `values` themselves when every slot holds one (moved), else spread.
+fn slot_values<T: ArrowNativeType + Default>(
+    values: &mut Vec<T>,
+    present: Present<'_>,
+) -> ScalarBuffer<T> {
+    if values.len() == present.defs.len() {
+        ScalarBuffer::from(take_whole(values))
+    } else {
+        ScalarBuffer::from(present.spread(values))
+    }
+}
+
+/// `values` moved out, with no spare capacity, for an array to hold; an empty buffer of the
+/// same size stays behind (the batches of a run are of about one size, and a buffer that grows
+/// by doubling copies what it holds each time).
+fn take_whole<T>(values: &mut Vec<T>) -> Vec<T> {
+    let mut whole = std::mem::replace(values, Vec::with_capacity(values.len()));
+    // Spare capacity would be held as long as the array lives (up to as much again, as a
+    // vector grows by doubling); giving it back shrinks the block in place.
+    whole.shrink_to_fit();
+    whole
 }
 
 /// Which slots of a leaf hold a value: those whose definition level is the leaf's maximum.
@@ -251,9 +285,6 @@ impl Present<'_> {
     /// The values spread over the slots, a default value in each empty one.
     fn spread<T: Copy + Default>(&self, values: &[T]) -> Vec<T> {
         let slots = self.defs.len();
-        if values.len() == slots {
-            return values.to_vec();
-        }
         if values.is_empty() {
             // A column of nulls only (common in wide, sparse documents): zeroed memory.
             return vec![T::default(); slots];

@@ -68,8 +68,9 @@ impl BatchBuilder {
     }
 
     /// The batch of the `rows` complete documents in `leaves` (a shredder's buffers, in schema
-    /// order).
-    pub fn build(&self, leaves: &[LeafBuffer], rows: usize) -> Result<RecordBatch> {
+    /// order). Value buffers that an array takes whole are moved into it, not copied, leaving
+    /// empty ones of the same capacity behind: the buffers are to be cleared next.
+    pub fn build(&self, leaves: &mut [LeafBuffer], rows: usize) -> Result<RecordBatch> {
         if leaves.len() != self.leaves {
             return Err(Error::Other(format!(
                 "internal error: {} leaf buffers for a schema of {} columns",

@@ -17,7 +17,6 @@ use super::BatchBuilder;
 use crate::convert::{parse_chunk, run_chunks, ChunkOutcome, ConvertOptions};
 use crate::error::{Error, Result};
 use crate::input::{BadRecordPolicy, Input};
-use crate::locator::count_lines;
 use crate::schema::Schema;
 use crate::shred::Shredder;
 
@@ -98,7 +97,7 @@ pub(super) fn read_parallel(
             Ok(ChunkOutcome::Done(ChunkBatches {
                 input: chunk.input,
                 bytes: chunk.data.len() as u64,
-                next_line: chunk.base_line + count_lines(&chunk.data),
+                next_line: chunk.next_line,
                 last: chunk.last,
                 batches: batches
                     .into_iter()

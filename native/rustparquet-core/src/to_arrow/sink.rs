@@ -101,7 +101,7 @@ impl<'a, E: FnMut(RecordBatch, Mark) -> bool> ArrowSink<'a, E> {
         if rows == 0 || self.stopped {
             return Ok(());
         }
-        let batch = self.builder.build(self.shredder.leaves(), rows)?;
+        let batch = self.builder.build(self.shredder.leaves_mut(), rows)?;
         self.shredder.clear_buffers();
         self.since_look = 0;
         self.batches += 1;

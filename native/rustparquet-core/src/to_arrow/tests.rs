@@ -30,7 +30,7 @@ fn list_offsets_and_validity_from_levels() {
     let rows = shredder.buffered_rows();
     let batch = BatchBuilder::new(&schema)
         .unwrap()
-        .build(shredder.leaves(), rows)
+        .build(shredder.leaves_mut(), rows)
         .unwrap();
     let tags = batch.column(0).as_list::<i32>();
     assert_eq!(tags.value_offsets(), [0, 2, 2, 2]);
@@ -47,5 +47,5 @@ fn list_offsets_and_validity_from_levels() {
 fn a_batch_of_the_wrong_width_is_refused() {
     let schema = Schema::new(vec![Field::list("tags", DataType::String)]);
     let builder = BatchBuilder::new(&schema).unwrap();
-    assert!(builder.build(&[], 0).is_err());
+    assert!(builder.build(&mut [], 0).is_err());
 }
