@@ -221,3 +221,15 @@ def test_dataset_append(tmp_path):
     assert s2.added_columns == ["b"]
     rows = rustparquet.read_records(ds)
     assert sorted(r["a"] for r in rows) == [1, 2]
+
+
+def test_sort_by_writes_documents_in_key_order(tmp_path):
+    docs = [{"id": i, "user": {"name": n}} for i, n in enumerate(["carol", "alice", None, "bob"])]
+    path = write_ndjson(tmp_path / "in.json", docs)
+    out = tmp_path / "sorted.parquet"
+    summary = rustparquet.convert(path, out, sort_by="user.name")
+    assert summary.documents == 4
+    assert [d["id"] for d in rustparquet.read_records(out)] == [1, 3, 0, 2]
+    with pytest.raises(ValueError, match="sort-by `user`"):
+        rustparquet.convert(path, tmp_path / "no.parquet", sort_by="user")
+    assert not (tmp_path / "no.parquet").exists()

@@ -39,6 +39,7 @@ use crate::locator::Locator;
 use crate::option_key::OptionKey;
 use crate::schema::Schema;
 use crate::shred::{ShreddedBatch, Shredder};
+use crate::sort::{sort_keys, SortedDocuments};
 use crate::threads::{encode_threads, Recursion};
 use crate::write::{BatchClock, FileStats, ParquetFileWriter, WriterOptions, BATCH_BYTES};
 
@@ -70,6 +71,8 @@ pub struct ConvertOptions {
     pub progress: Option<Arc<Progress>>,
     /// Set to stop the run (Ctrl-C): it ends with [`Error::Interrupted`] and no output.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Write the documents in the order of this column (a user's path; [`crate::sort`]).
+    pub sort_by: Option<String>,
 }
 
 impl Default for ConvertOptions {
@@ -87,6 +90,7 @@ impl Default for ConvertOptions {
             threads: 2,
             progress: None,
             cancel: None,
+            sort_by: None,
         }
     }
 }
@@ -523,7 +527,13 @@ pub fn convert_with_schema(
     options: &ConvertOptions,
 ) -> Result<ConvertSummary> {
     options.check_columns(schema)?;
-    if options.threads >= 2 && chunkable(inputs, options.input_format)? {
+    let sort_keys = match &options.sort_by {
+        Some(text) => Some(sort_keys(schema, text)?),
+        None => None,
+    };
+    // Sorted output reads the documents in key order, one parser (the parallel pipeline
+    // cuts the input in its own order).
+    if sort_keys.is_none() && options.threads >= 2 && chunkable(inputs, options.input_format)? {
         if let Some(summary) = convert_parallel(inputs, output, schema, options)? {
             return Ok(summary);
         }
@@ -543,6 +553,18 @@ pub fn convert_with_schema(
     let mut policy = BadRecordPolicy::new(&options.on_error)?;
     let progress = options.progress.clone();
     let settings = options.read_settings(progress.as_deref());
+    let sorted = match &sort_keys {
+        Some(keys) => {
+            let sorted = SortedDocuments::read(inputs, keys, &mut policy, &settings)?;
+            // The progress counters describe the writing pass.
+            if let Some(p) = &options.progress {
+                p.bytes.store(0, Ordering::Relaxed);
+                p.documents.store(0, Ordering::Relaxed);
+            }
+            Some(sorted)
+        }
+        None => None,
+    };
     let summary = |documents,
                    (duplicate_keys, first_duplicate),
                    stats: FileStats,
@@ -561,10 +583,14 @@ pub fn convert_with_schema(
     };
     let shred_all = |sink: &mut ShredSink, policy: &mut BadRecordPolicy| -> Result<u64> {
         let mut documents = 0;
-        for input in inputs {
-            documents += read_documents(input, sink, policy, &settings)?;
-            if sink.writer_gone() {
-                break;
+        if let Some(sorted) = &sorted {
+            documents = sorted.feed(sink, policy, &settings)?;
+        } else {
+            for input in inputs {
+                documents += read_documents(input, sink, policy, &settings)?;
+                if sink.writer_gone() {
+                    break;
+                }
             }
         }
         policy.finish()?;

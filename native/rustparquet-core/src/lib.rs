@@ -35,6 +35,7 @@ pub mod read;
 pub mod schema;
 pub mod settings;
 pub mod shred;
+pub mod sort;
 pub mod staged;
 pub mod stream;
 pub mod threads;

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::infer::UnionMode;
 use crate::input::{InputFormat, OnError};
 use crate::options::parse_size;
+use crate::path::ColumnPath;
 use crate::ConvertOptions;
 
 /// Options of schema inference (`rustparquet schema`).
@@ -46,6 +47,8 @@ pub const WRITER_OPTIONS: &[&str] = &[
     "bloom_filter",
     "bloom_filter_fpp",
 ];
+/// Options of a conversion besides reading and writing.
+pub const CONVERT_OPTIONS: &[&str] = &["sort_by"];
 /// Options that may be given more than once (each value adds to the list).
 pub const REPEATABLE_OPTIONS: &[&str] = &["map", "variant", "bloom_filter"];
 
@@ -164,6 +167,10 @@ impl ConvertOptions {
             }
             "maxcolumns" => self.max_columns = at_least_one(count()?)?,
             "threads" => self.threads = at_least_one(count()?)?,
+            "sortby" => {
+                ColumnPath::parse(value.trim()).map_err(Error::Options)?;
+                self.sort_by = Some(value.trim().to_string());
+            }
             "bloomfilter" => {
                 let columns = value.split(',').map(str::trim).filter(|s| !s.is_empty());
                 self.writer
@@ -188,9 +195,10 @@ mod tests {
 
     #[test]
     fn every_listed_option_is_known_and_bad_values_name_the_option() {
-        let all = [INFER_OPTIONS, READ_OPTIONS, WRITER_OPTIONS].concat();
+        let all = [INFER_OPTIONS, READ_OPTIONS, WRITER_OPTIONS, CONVERT_OPTIONS].concat();
         // Any text is a path or a column.
-        for name in all.iter().filter(|n| !REPEATABLE_OPTIONS.contains(n)) {
+        let paths = [REPEATABLE_OPTIONS, CONVERT_OPTIONS].concat();
+        for name in all.iter().filter(|n| !paths.contains(n)) {
             let e = ConvertOptions::default().set(name, "~bad~").unwrap_err();
             assert!(matches!(e, Error::Options(_)), "{name}: {e}");
             // Named first, in the caller's spelling or the process's (`max-depth must be ...`).

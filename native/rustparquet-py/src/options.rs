@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::PyResult;
 
-use rustparquet_core::settings::{INFER_OPTIONS, READ_OPTIONS, REPEATABLE_OPTIONS, WRITER_OPTIONS};
+use rustparquet_core::settings::{
+    CONVERT_OPTIONS, INFER_OPTIONS, READ_OPTIONS, REPEATABLE_OPTIONS, WRITER_OPTIONS,
+};
 use rustparquet_core::ConvertOptions;
 
 /// Options of `infer_schema` (those of `rustparquet schema`).
@@ -28,7 +30,7 @@ pub fn read_options(pairs: &[(String, String)]) -> PyResult<ConvertOptions> {
 pub fn convert_options(pairs: &[(String, String)]) -> PyResult<ConvertOptions> {
     build(
         pairs,
-        &[INFER_OPTIONS, READ_OPTIONS, WRITER_OPTIONS],
+        &[INFER_OPTIONS, READ_OPTIONS, WRITER_OPTIONS, CONVERT_OPTIONS],
         "convert",
     )
 }

@@ -136,6 +136,15 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "P", default_value_t = writer_default("bloomFilterFpp"))]
     pub bloom_filter_fpp: String,
 
+    /// Write the documents in the order of this column (ascending, nulls and missing last,
+    /// equal values in input order), so that readers skip row groups and pages by its
+    /// statistics: one scalar column outside arrays and maps, as a JSON or Parquet path.
+    /// Documents are read one more time and copied to TMPDIR; memory holds one entry per
+    /// document (about 48 bytes plus a string key). Parses on one thread (docs/format.md,
+    /// "Sorted output").
+    #[arg(long, value_name = "PATH")]
+    pub sort_by: Option<String>,
+
     /// Threads. With 2 or more, newline-delimited files are cut into chunks that are parsed,
     /// shredded and encoded in parallel (row groups keep input order); other inputs (stdin
     /// with --schema, a top-level array, pretty-printed documents) parse on one thread and
@@ -203,6 +212,7 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions, CliError> {
         return Err(CliError::Usage("--threads: must be at least 1".into()));
     }
     o.threads = args.threads;
+    o.sort_by = args.sort_by.clone();
     Ok(o)
 }
 
