@@ -99,7 +99,10 @@ mod tests {
                 .map_err(|_| Error::Other("shred".into()))?;
         }
         let leaves = shredder.leaves();
-        Ok((chunk_start(&leaves[0].column()), chunk_start(&leaves[1].column())))
+        Ok((
+            chunk_start(&leaves[0].column()),
+            chunk_start(&leaves[1].column()),
+        ))
     }
 
     #[test]
@@ -122,7 +125,10 @@ mod tests {
             (ChunkStart::Dictionary, ChunkStart::Plain)
         );
         let few = (0..3000).map(|i| (format!("os-{}", i % 5), i % 50));
-        assert_eq!(starts(few)?, (ChunkStart::Dictionary, ChunkStart::Dictionary));
+        assert_eq!(
+            starts(few)?,
+            (ChunkStart::Dictionary, ChunkStart::Dictionary)
+        );
         Ok(())
     }
 

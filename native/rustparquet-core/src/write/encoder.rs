@@ -282,7 +282,9 @@ pub(super) fn open_serialized<W: Write + Send>(
     };
     let props_plain = properties(&plain, schema)?;
     let probation = WriterOptions {
-        dictionary_page_bytes: options.dictionary_page_bytes.min(PROBATION_DICTIONARY_BYTES),
+        dictionary_page_bytes: options
+            .dictionary_page_bytes
+            .min(PROBATION_DICTIONARY_BYTES),
         ..options.clone()
     };
     let props_probation = properties(&probation, schema)?;
@@ -365,7 +367,10 @@ mod tests {
             for row in batch * batch_rows..(batch + 1) * batch_rows {
                 // `sparse`: one row in ten, 300 values, all new in the first batch only.
                 let doc = if row % 10 == 0 {
-                    format!(r#"{{"id": "id{row:010}", "sparse": "s{:05}"}}"#, row / 10 % 300)
+                    format!(
+                        r#"{{"id": "id{row:010}", "sparse": "s{:05}"}}"#,
+                        row / 10 % 300
+                    )
                 } else {
                     format!(r#"{{"id": "id{row:010}"}}"#)
                 };
@@ -384,7 +389,10 @@ mod tests {
         let id = &encodings[0];
         assert_eq!(id.first(), Some(&Encoding::RLE_DICTIONARY), "{id:?}");
         assert_eq!(id.last(), Some(&Encoding::PLAIN), "{id:?}");
-        let dictionary_pages = id.iter().filter(|e| **e == Encoding::RLE_DICTIONARY).count();
+        let dictionary_pages = id
+            .iter()
+            .filter(|e| **e == Encoding::RLE_DICTIONARY)
+            .count();
         assert!(dictionary_pages < id.len() / 2, "{id:?}");
         let sparse = &encodings[1];
         assert!(
