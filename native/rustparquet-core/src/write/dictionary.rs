@@ -18,7 +18,7 @@
 //! Sizes are parquet-mr's: PLAIN byte arrays cost their length plus 4, fixed-width values their
 //! width; a dictionary entry costs what its PLAIN value costs.
 //!
-//! The CLI's own encoder does not use this rule (it keeps its own, see `encoder`); the Spark data
+//! The CLI's own encoder does not use this rule (it keeps its own, `chunk_start`); the Spark data
 //! source's typed path does, so its files come out the size of Spark's (`rustparquet-jni`'s
 //! `dictionary` module feeds it a held prefix of the rows).
 

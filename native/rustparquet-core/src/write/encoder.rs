@@ -14,10 +14,11 @@ use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
 
+use super::chunk_start::{chunk_start, ChunkStart, PROBATION_DICTIONARY_BYTES};
 use super::column::OpenColumn;
 use super::VERSION;
 use crate::error::{Error, Result};
-use crate::leaf::{Columns, LeafColumn, LeafValues, Levels};
+use crate::leaf::{Columns, LeafColumn, Levels};
 use crate::options::WriterOptions;
 use crate::path::ColumnPath;
 use crate::schema::{Schema, SCHEMA_KEY, VERSION_KEY};
@@ -33,8 +34,10 @@ pub struct ColumnEncoder {
     columns: Vec<ColumnDescPtr>,
     column_paths: Vec<ColumnPath>,
     props: WriterPropertiesPtr,
-    /// `props` without dictionary encoding, for columns whose values are nearly all distinct.
+    /// `props` without dictionary encoding ([`ChunkStart::Plain`]).
     props_plain: WriterPropertiesPtr,
+    /// `props` with the probation dictionary page limit ([`ChunkStart::Probation`]).
+    props_probation: WriterPropertiesPtr,
 }
 
 impl ColumnEncoder {
@@ -53,36 +56,16 @@ impl ColumnEncoder {
         }
     }
 
-    /// Opens column `i`'s writer for a row group whose first values are in `leaf`. Numbers
-    /// that are nearly all distinct (timestamps, ids, measurements) are written plain:
-    /// a dictionary of unique values plus indices is larger than the values (measured on the
-    /// benchmark corpora: about 25% larger after snappy), and the `parquet` crate only falls
-    /// back to plain once the dictionary page is full, after most values went in encoded.
+    /// Opens column `i`'s writer for a row group whose first values are in `leaf`, started as
+    /// [`chunk_start`] says.
     fn open_column(&self, i: usize, leaf: &LeafColumn<'_>) -> OpenColumn {
-        let props = if mostly_distinct_values(leaf) {
-            &self.props_plain
-        } else {
-            &self.props
+        let props = match chunk_start(leaf) {
+            ChunkStart::Dictionary => &self.props,
+            ChunkStart::Plain => &self.props_plain,
+            ChunkStart::Probation => &self.props_probation,
         };
         OpenColumn::new(self.columns[i].clone(), props.clone())
     }
-}
-
-/// Whether a sample of the leaf's numbers is at least 90% distinct. (Strings are left to the
-/// dictionary and its fallback: identifiers that are distinct within a sample often repeat
-/// across a row group, and a dictionary then wins by far; measured on activedata.)
-fn mostly_distinct_values(leaf: &LeafColumn<'_>) -> bool {
-    const SAMPLE: usize = 4096;
-    let bits: Vec<u64> = match leaf.values {
-        LeafValues::Int64(v) => v.iter().take(SAMPLE).map(|x| *x as u64).collect(),
-        LeafValues::Double(v) => v.iter().take(SAMPLE).map(|x| x.to_bits()).collect(),
-        _ => return false,
-    };
-    if bits.len() < 256 {
-        return false;
-    }
-    let distinct: std::collections::HashSet<u64> = bits.iter().copied().collect();
-    distinct.len() * 10 >= bits.len() * 9
 }
 
 /// A row group being encoded: batches of shredded columns stream into the open column
@@ -298,6 +281,13 @@ pub(super) fn open_serialized<W: Write + Send>(
         ..options.clone()
     };
     let props_plain = properties(&plain, schema)?;
+    let probation = WriterOptions {
+        dictionary_page_bytes: options
+            .dictionary_page_bytes
+            .min(PROBATION_DICTIONARY_BYTES),
+        ..options.clone()
+    };
+    let props_probation = properties(&probation, schema)?;
     let message = schema.to_parquet()?;
     let descriptor = SchemaDescriptor::new(message.clone());
     let columns = descriptor.columns().to_vec();
@@ -307,6 +297,7 @@ pub(super) fn open_serialized<W: Write + Send>(
         columns,
         column_paths,
         props_plain,
+        props_probation,
         props,
     });
     Ok((writer, encoder))
@@ -333,6 +324,83 @@ mod tests {
     use parquet::schema::types::ColumnPath as ParquetPath;
 
     use super::*;
+
+    /// The data page encodings of each column of a file's first row group, in page order.
+    fn data_page_encodings(file: Vec<u8>) -> Result<Vec<Vec<parquet::basic::Encoding>>> {
+        use parquet::column::page::Page;
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let reader = SerializedFileReader::new(Bytes::from(file))?;
+        let group = reader.get_row_group(0)?;
+        (0..group.num_columns())
+            .map(|i| {
+                let mut pages = group.get_column_page_reader(i)?;
+                let mut encodings = Vec::new();
+                while let Some(page) = pages.get_next_page()? {
+                    if !matches!(page, Page::DictionaryPage { .. }) {
+                        encodings.push(page.encoding());
+                    }
+                }
+                Ok(encodings)
+            })
+            .collect()
+    }
+
+    /// A string column distinct in its first batch goes on probation: unique throughout, it
+    /// falls back to plain pages within the chunk once its dictionary passes the probation
+    /// limit; sparse and distinct at first but repeating after, it keeps its dictionary.
+    #[test]
+    fn strings_on_probation_fall_back_within_the_chunk_unless_they_repeat() -> Result<()> {
+        use parquet::basic::Encoding;
+        let schema = Schema::from_json_str(
+            r#"{"fields":[{"name":"id","type":"string"},{"name":"sparse","type":"string"}]}"#,
+            None,
+        )?;
+        let options = WriterOptions {
+            compression: parquet::basic::Compression::UNCOMPRESSED,
+            data_page_bytes: 16 << 10,
+            ..WriterOptions::default()
+        };
+        let mut writer = super::super::RowGroupWriter::new(Vec::new(), &schema, &options, 1)?;
+        let batch_rows = 3000;
+        for batch in 0..4 {
+            let mut shredder = crate::shred::Shredder::new(&schema);
+            for row in batch * batch_rows..(batch + 1) * batch_rows {
+                // `sparse`: one row in ten, 300 values, all new in the first batch only.
+                let doc = if row % 10 == 0 {
+                    format!(
+                        r#"{{"id": "id{row:010}", "sparse": "s{:05}"}}"#,
+                        row / 10 % 300
+                    )
+                } else {
+                    format!(r#"{{"id": "id{row:010}"}}"#)
+                };
+                let mut p = crate::json::Parser::new(doc.as_bytes(), 0, 8);
+                shredder
+                    .shred_document(&mut p)
+                    .map_err(|_| Error::Other("shred".into()))?;
+            }
+            writer.write(shredder.leaves(), batch_rows)?;
+        }
+        writer.finish()?;
+        let encodings = data_page_encodings(std::mem::take(writer.sink_mut()?))?;
+
+        // 12,000 ids of 16 bytes (with the length): the probation limit is reached after
+        // about 2,000, the default 1 MiB would never be.
+        let id = &encodings[0];
+        assert_eq!(id.first(), Some(&Encoding::RLE_DICTIONARY), "{id:?}");
+        assert_eq!(id.last(), Some(&Encoding::PLAIN), "{id:?}");
+        let dictionary_pages = id
+            .iter()
+            .filter(|e| **e == Encoding::RLE_DICTIONARY)
+            .count();
+        assert!(dictionary_pages < id.len() / 2, "{id:?}");
+        let sparse = &encodings[1];
+        assert!(
+            sparse.iter().all(|e| *e == Encoding::RLE_DICTIONARY),
+            "{sparse:?}"
+        );
+        Ok(())
+    }
 
     #[test]
     fn variant_metadata_columns_get_a_dictionary_that_holds_a_row_groups_key_sets() -> Result<()> {

@@ -7,6 +7,8 @@
 //! - [`encoder`]: one column writer open per leaf column while a row group fills; batches
 //!   stream into them (columns spread over threads), so only encoded pages stay in memory, and
 //!   the finished column chunks are spliced into the stream in schema order.
+//! - `chunk_start`: the CLI encoder's rule for how a column chunk starts (dictionary, plain,
+//!   or dictionary on probation), from the column's first values in the row group.
 //! - `column`: one open column writer and the page buffer it owns.
 //! - [`dictionary`]: parquet-mr's first-page rule for dictionary vs PLAIN, as Spark's writer
 //!   applies it; the Spark data source's typed path uses it (the CLI's encoder keeps its own).
@@ -18,6 +20,7 @@
 //! once the footer is written and synced, so a reader never sees a partial file at the target
 //! path.
 
+mod chunk_start;
 mod column;
 pub mod dictionary;
 pub mod encoder;
