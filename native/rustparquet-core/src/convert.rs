@@ -195,6 +195,14 @@ impl ConvertOptions {
         }
     }
 
+    /// Sets the progress counters back to zero, for a pass that reads the input again.
+    pub(crate) fn reset_progress(&self) {
+        if let Some(p) = &self.progress {
+            p.bytes.store(0, Ordering::Relaxed);
+            p.documents.store(0, Ordering::Relaxed);
+        }
+    }
+
     pub(crate) fn check(&self) -> Result<()> {
         check_max_depth(self.max_depth)?;
         check_max_document_bytes(self.max_document_bytes)?;
@@ -445,10 +453,7 @@ fn convert_on_this_thread(
         None => infer_on_this_thread(&inputs, options)?,
     };
     // The progress counters describe the conversion pass.
-    if let Some(p) = &options.progress {
-        p.bytes.store(0, Ordering::Relaxed);
-        p.documents.store(0, Ordering::Relaxed);
-    }
+    options.reset_progress();
     convert_with_schema(&inputs, output, &schema, options)
 }
 
@@ -510,10 +515,7 @@ pub(crate) fn try_one_parse<T>(
         Err(e @ (Error::Interrupted | Error::Io { .. })) => Err(e),
         Err(_) => {
             // What the attempt counted is read again.
-            if let Some(progress) = &options.progress {
-                progress.bytes.store(0, Ordering::Relaxed);
-                progress.documents.store(0, Ordering::Relaxed);
-            }
+            options.reset_progress();
             Ok(None)
         }
     }
@@ -538,10 +540,7 @@ pub fn convert_with_schema(
             return Ok(summary);
         }
         // A document spans lines (pretty-printed input): redo it with one parser.
-        if let Some(p) = &options.progress {
-            p.bytes.store(0, Ordering::Relaxed);
-            p.documents.store(0, Ordering::Relaxed);
-        }
+        options.reset_progress();
     }
     // One thread does everything; otherwise this one shreds and the others encode.
     let threads = if options.threads <= 1 {
@@ -557,10 +556,7 @@ pub fn convert_with_schema(
         Some(keys) => {
             let sorted = SortedDocuments::read(inputs, keys, &mut policy, &settings)?;
             // The progress counters describe the writing pass.
-            if let Some(p) = &options.progress {
-                p.bytes.store(0, Ordering::Relaxed);
-                p.documents.store(0, Ordering::Relaxed);
-            }
+            options.reset_progress();
             Some(sorted)
         }
         None => None,

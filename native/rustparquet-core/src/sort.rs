@@ -8,7 +8,7 @@
 //! it was in the input. Bad documents meet the run's policy here, with their own places. The
 //! entries are sorted by key, stably (equal keys keep input order), nulls and missing values
 //! last, numbers by value, strings by their UTF-8 bytes (the order of Parquet's statistics),
-//! `false` before `true`. [`SortedDocuments::read`] then hands the copies to a sink in that
+//! `false` before `true`. [`SortedDocuments::feed`] then hands the copies to a sink in that
 //! order, each located at its place in the input. Memory holds one entry per document (about
 //! 48 bytes plus a string key); the temporary file takes about the input's size.
 
@@ -139,6 +139,8 @@ struct Entry {
 /// The documents of the inputs, copied aside, in key order.
 pub struct SortedDocuments {
     copies: File,
+    /// Where the copies are (named in I/O errors; the file itself has no name).
+    temp_dir: PathBuf,
     entries: Vec<Entry>,
     names: Vec<Arc<str>>,
 }
@@ -245,7 +247,7 @@ impl SortedDocuments {
         policy: &mut BadRecordPolicy,
         settings: &ReadSettings<'_>,
     ) -> Result<SortedDocuments> {
-        let temp = PathBuf::from(std::env::temp_dir());
+        let temp = std::env::temp_dir();
         let copies = tempfile::tempfile().map_err(|e| Error::io(&temp, e))?;
         let mut sink = KeySink {
             keys,
@@ -271,19 +273,10 @@ impl SortedDocuments {
         entries.sort_by(|a, b| a.key.order(&b.key));
         Ok(SortedDocuments {
             copies,
+            temp_dir: temp,
             entries,
             names: inputs.iter().map(|i| i.name.clone()).collect(),
         })
-    }
-
-    /// Documents in the key pass (bad ones left out).
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether no document was read.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// Hands the documents to `sink` in key order, each located at its place in its input;
@@ -294,7 +287,6 @@ impl SortedDocuments {
         policy: &mut BadRecordPolicy,
         settings: &ReadSettings<'_>,
     ) -> Result<u64> {
-        let temp = PathBuf::from(std::env::temp_dir());
         let mut buf = Vec::new();
         let mut taken = 0;
         for entry in &self.entries {
@@ -312,7 +304,7 @@ impl SortedDocuments {
             }
             self.copies
                 .read_exact_at(&mut buf, entry.copy_at)
-                .map_err(|e| Error::io(&temp, e))?;
+                .map_err(|e| Error::io(&self.temp_dir, e))?;
             let locator = Locator::new(&self.names[entry.input], &buf, entry.line);
             // Offsets on the document's first line count from its first column.
             let locate = |offset: usize| {
