@@ -79,8 +79,14 @@ impl OpenColumn {
         }
     }
 
-    /// Writes a slice of a leaf buffer; returns its unencoded size.
-    pub(super) fn write(&mut self, leaf: &LeafColumn<'_>, slice: &LeafSlice) -> Result<usize> {
+    /// Writes a slice of a leaf buffer; returns its unencoded size. `byte_arrays` is scratch
+    /// space for a string column's values, left empty.
+    pub(super) fn write(
+        &mut self,
+        leaf: &LeafColumn<'_>,
+        slice: &LeafSlice,
+        byte_arrays: &mut Vec<ByteArray>,
+    ) -> Result<usize> {
         let writer = &mut self.writer;
         let levels = slice.entries.clone();
         let def = (leaf.max_def > 0).then(|| &leaf.def_levels[levels.clone()]);
@@ -110,11 +116,11 @@ impl OpenColumn {
                 } else {
                     ends[v.end - 1] as usize
                 };
-                w.write_batch(
-                    &byte_arrays(&data[start..end], &ends[v.clone()], start),
-                    def,
-                    rep,
-                )?;
+                byte_arrays_into(byte_arrays, &data[start..end], &ends[v.clone()], start);
+                let written = w.write_batch(byte_arrays, def, rep);
+                // Drops the values' hold on this batch's copy of the bytes.
+                byte_arrays.clear();
+                written?;
                 end - start + v.len() * 4
             }
             (ColumnWriter::FixedLenByteArrayColumnWriter(w), LeafValues::Decimal(x)) => {
@@ -142,19 +148,18 @@ impl OpenColumn {
     }
 }
 
-/// `ByteArray`s over `data` (the bytes of values ending at `ends`, offsets relative to
-/// `base`), sharing one buffer.
-fn byte_arrays(data: &[u8], ends: &[u32], base: usize) -> Vec<ByteArray> {
+/// Appends to `values` the `ByteArray`s over `data` (the bytes of values ending at `ends`,
+/// offsets relative to `base`), sharing one copy of it: the column writer keeps some values
+/// (its dictionary, its statistics) past the batch whose buffer they came from.
+fn byte_arrays_into(values: &mut Vec<ByteArray>, data: &[u8], ends: &[u32], base: usize) {
     let data = Bytes::copy_from_slice(data);
     let mut start = 0usize;
-    ends.iter()
-        .map(|&end| {
-            let end = end as usize - base;
-            let v = ByteArray::from(data.slice(start..end));
-            start = end;
-            v
-        })
-        .collect()
+    values.extend(ends.iter().map(|&end| {
+        let end = end as usize - base;
+        let v = ByteArray::from(data.slice(start..end));
+        start = end;
+        v
+    }));
 }
 
 #[cfg(test)]
@@ -215,13 +220,16 @@ mod tests {
         let props = small_pages();
 
         let mut ours = OpenColumn::new(descr.column(0), props.clone());
-        ours.write(&leaf.column(), &leaf.column().all())?;
+        let mut scratch = Vec::new();
+        ours.write(&leaf.column(), &leaf.column().all(), &mut scratch)?;
+        assert!(scratch.is_empty(), "the scratch values are left empty");
         let (chunk, close) = ours.finish()?;
 
         let LeafValues::Bytes { data, ends } = &leaf.values else {
             return Err(Error::Other("not a string leaf".into()));
         };
-        let values = byte_arrays(data, ends, 0);
+        let mut values = Vec::new();
+        byte_arrays_into(&mut values, data, ends, 0);
         let mut file = SerializedFileWriter::new(Vec::new(), message, props)?;
         let mut group = file.next_row_group()?;
         let mut column = group
@@ -265,7 +273,7 @@ mod tests {
         let mut zstd = ZstdPages::new(ZstdLevel::try_new(3)?)?;
 
         let mut plain = OpenColumn::new(descr.column(0), props.clone());
-        plain.write(&leaf.column(), &leaf.column().all())?;
+        plain.write(&leaf.column(), &leaf.column().all(), &mut Vec::new())?;
         let (plain, plain_close) = plain.finish()?;
         let (zstd, zstd_close) = zstd.compress_chunk(plain.clone(), plain_close.clone())?;
 

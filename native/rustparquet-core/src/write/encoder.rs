@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use parquet::column::writer::ColumnCloseResult;
+use parquet::data_type::ByteArray;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::SerializedFileWriter;
@@ -53,6 +54,7 @@ impl ColumnEncoder {
             encoder: self.clone(),
             rows: 0,
             raw_bytes: 0,
+            lanes: Vec::new(),
         }
     }
 
@@ -77,6 +79,18 @@ pub struct RowGroupEncoder {
     encoder: Arc<ColumnEncoder>,
     rows: usize,
     raw_bytes: usize,
+    /// Each encoding thread's scratch, kept from batch to batch.
+    lanes: Vec<LaneScratch>,
+}
+
+/// What one encoding thread reuses column after column and batch after batch: a fresh
+/// buffer of a batch's size is new memory each time ([`crate::spares`] says what that costs).
+#[derive(Default)]
+struct LaneScratch {
+    /// A column's levels with its missed slots filled in ([`Columns::column`]).
+    levels: Levels,
+    /// A string column's values as the `parquet` crate takes them.
+    byte_arrays: Vec<ByteArray>,
 }
 
 impl RowGroupEncoder {
@@ -108,26 +122,35 @@ impl RowGroupEncoder {
         let whole = rows.start == 0 && rows.end >= columns.rows();
         let encoder = &self.encoder;
         let paths = &encoder.column_paths;
-        let write_one =
-            |scratch: &mut Levels, i: usize, column: &mut Option<OpenColumn>| -> Result<usize> {
-                let leaf = columns.column(i, scratch);
-                let slice = if whole {
-                    leaf.all()
-                } else {
-                    leaf.slice_rows(rows.clone())
-                };
-                let column = column.get_or_insert_with(|| encoder.open_column(i, &leaf));
-                column.write(&leaf, &slice).map_err(|e| match e {
+        let write_one = |scratch: &mut LaneScratch,
+                         i: usize,
+                         column: &mut Option<OpenColumn>|
+         -> Result<usize> {
+            let leaf = columns.column(i, &mut scratch.levels);
+            let slice = if whole {
+                leaf.all()
+            } else {
+                leaf.slice_rows(rows.clone())
+            };
+            let column = column.get_or_insert_with(|| encoder.open_column(i, &leaf));
+            column
+                .write(&leaf, &slice, &mut scratch.byte_arrays)
+                .map_err(|e| match e {
                     Error::Parquet { source, .. } => Error::Parquet {
                         column: Some(paths[i].clone()),
                         source,
                     },
                     other => other,
                 })
-            };
-        let bytes: usize = in_lanes(self.columns.iter_mut().enumerate(), threads, &write_one)?
-            .into_iter()
-            .sum();
+        };
+        self.lanes.resize_with(threads.max(1), LaneScratch::default);
+        let bytes: usize = in_lanes(
+            self.columns.iter_mut().enumerate(),
+            &mut self.lanes,
+            &write_one,
+        )?
+        .into_iter()
+        .sum();
         self.rows += rows.len();
         self.raw_bytes += bytes;
         Ok(())
@@ -152,44 +175,53 @@ impl RowGroupEncoder {
                 other => other,
             })
         };
-        let chunks = in_lanes(self.columns.into_iter().enumerate(), threads, &finish_one)?;
+        let mut lanes = vec![(); threads.max(1)];
+        let chunks = in_lanes(
+            self.columns.into_iter().enumerate(),
+            &mut lanes,
+            &finish_one,
+        )?;
         Ok(EncodedRowGroup { rows, chunks })
     }
 }
 
-/// Runs `work` on each numbered column on `threads` threads (the calling one among them), each
-/// taking every n-th column (columns differ widely in cost; striding spreads the heavy ones)
-/// with a state of its own (scratch space reused column after column); the results come back
-/// in column order, or the first error in column order.
-fn in_lanes<S: Default, C: Send, R: Send>(
+/// Runs `work` on each numbered column on one thread per state in `states` (the calling
+/// one among them), each taking every n-th column (columns differ widely in cost; striding
+/// spreads the heavy ones) with its state (scratch space reused column after column); the
+/// results come back in column order, or the first error in column order.
+fn in_lanes<S: Send, C: Send, R: Send>(
     columns: impl Iterator<Item = (usize, C)>,
-    threads: usize,
+    states: &mut [S],
     work: &(dyn Fn(&mut S, usize, C) -> Result<R> + Sync),
 ) -> Result<Vec<R>> {
     let columns: Vec<(usize, C)> = columns.collect();
-    let threads = threads.min(columns.len()).max(1);
+    let threads = states.len().min(columns.len()).max(1);
+    let Some((state, others)) = states.split_first_mut() else {
+        return Err(Error::Other("internal error: no encoding thread".into()));
+    };
     if threads == 1 {
-        let mut state = S::default();
         return columns
             .into_iter()
-            .map(|(i, c)| work(&mut state, i, c))
+            .map(|(i, c)| work(state, i, c))
             .collect();
     }
     let mut lanes: Vec<Vec<(usize, C)>> = (0..threads).map(|_| Vec::new()).collect();
     for (n, column) in columns.into_iter().enumerate() {
         lanes[n % threads].push(column);
     }
-    let run = |lane: Vec<(usize, C)>| -> Vec<(usize, Result<R>)> {
-        let mut state = S::default();
+    let run = |state: &mut S, lane: Vec<(usize, C)>| -> Vec<(usize, Result<R>)> {
         lane.into_iter()
-            .map(|(i, c)| (i, work(&mut state, i, c)))
+            .map(|(i, c)| (i, work(state, i, c)))
             .collect()
     };
     let done: Vec<Vec<(usize, Result<R>)>> = std::thread::scope(|scope| {
         let mut lanes = lanes.into_iter();
         let mine = lanes.next().unwrap_or_default();
-        let handles: Vec<_> = lanes.map(|lane| scope.spawn(move || run(lane))).collect();
-        let mut done = vec![run(mine)];
+        let handles: Vec<_> = lanes
+            .zip(others.iter_mut())
+            .map(|(lane, state)| scope.spawn(move || run(state, lane)))
+            .collect();
+        let mut done = vec![run(state, mine)];
         for h in handles {
             done.push(h.join().unwrap_or_else(|_| {
                 vec![(
