@@ -33,7 +33,6 @@ use crate::infer::{fold_unit, settled, DocumentFolder, InferOptions, SchemaInfer
 use crate::input::{
     chunkable, open_inputs, parse_window, read_documents, BadRecordPolicy, Chunk, Chunker,
     DocumentSink, Input, InputFormat, OnError, Passes, Progress, ReadSettings, SpareBuffers,
-    SPARE_BUFFERS_KEPT,
 };
 use crate::json::Parser;
 use crate::locator::Locator;
@@ -41,7 +40,6 @@ use crate::option_key::OptionKey;
 use crate::schema::Schema;
 use crate::shred::{ShreddedBatch, Shredder};
 use crate::sort::{sort_keys, SortedDocuments};
-use crate::spares::Spares;
 use crate::threads::{encode_threads, Recursion};
 use crate::write::{BatchClock, FileStats, ParquetFileWriter, WriterOptions, BATCH_BYTES};
 
@@ -688,7 +686,7 @@ pub(crate) fn run_chunks<S, T: Send>(
     let threads = options.threads.max(1);
     let stop = AtomicBool::new(false);
     // Workers give each chunk's buffer back for the chunker to fill again.
-    let spares = SpareBuffers::new(SPARE_BUFFERS_KEPT);
+    let spares = SpareBuffers::default();
     // Each worker reads its next chunk itself, one worker at a time: a reader thread of its
     // own read one chunk ahead and held it while both workers parsed theirs (a third 8 MiB
     // buffer in the peak, for no measured speed: reading a chunk takes a few ms of a worker's
@@ -867,9 +865,6 @@ fn convert_parallel(
     let settings = options.read_settings(progress.as_deref());
     let (mut documents, mut duplicate_keys) = (0u64, 0u64);
     let mut first_duplicate = None;
-    // Written batches go back to the workers, whose next chunks fill their buffers again
-    // ([`crate::spares`]): one per worker is all that can be in use at once.
-    let spare_batches = Spares::new(options.threads.max(1));
     let complete = run_chunks(
         inputs,
         options,
@@ -884,7 +879,7 @@ fn convert_parallel(
             };
             let rows = shredder.buffered_rows();
             Ok(ChunkOutcome::Done(ShreddedChunk {
-                batch: shredder.take_batch(spare_batches.take()),
+                batch: shredder.take_batch(None),
                 rows,
                 documents: end.taken,
                 bad: chunk_policy.take_deferred(),
@@ -894,7 +889,6 @@ fn convert_parallel(
         },
         |chunk| {
             writer.write(chunk.batch.columns(), chunk.rows)?;
-            spare_batches.give(chunk.batch);
             for (error, text) in chunk.bad {
                 policy.record(error, &text)?;
             }

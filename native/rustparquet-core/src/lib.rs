@@ -36,7 +36,6 @@ pub mod schema;
 pub mod settings;
 pub mod shred;
 pub mod sort;
-pub(crate) mod spares;
 pub mod staged;
 pub mod stream;
 pub mod threads;

@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::blocks::fill;
 use super::files::{Input, Source};
@@ -14,7 +14,6 @@ use super::layout::starts_with_array;
 use super::{too_large, InputFormat, ReadSettings};
 use crate::error::{Error, Location, Result};
 use crate::locator::count_lines;
-use crate::spares::Spares;
 
 /// A piece of one input that ends at a line end (or at the input's end), so that in
 /// newline-delimited input it holds whole documents and can be parsed on its own.
@@ -32,13 +31,39 @@ pub(crate) struct Chunk {
     pub last: bool,
 }
 
-/// Chunk buffers given back once parsed, for the [`Chunker`] to fill again ([`crate::spares`]).
-/// Measured (`convert`, heterogeneous, peak RSS): 8 kept 223 MiB, 2 kept 202 MiB, none
-/// (before reuse) 208 MiB.
-pub(crate) type SpareBuffers = Spares<Vec<u8>>;
+/// Chunk buffers handed back once parsed, for the [`Chunker`] to fill again. A fresh buffer
+/// of several MB per chunk is new memory each time: a page fault per 4 KiB page and the page
+/// zeroed by the kernel (profiled on `read_json`, activedata: page faults and zeroing about 5%
+/// of the run, in both the inference and the conversion pass); a buffer that comes back is
+/// already mapped. Only buffers in flight come back (the workers'), and
+/// [`SpareBuffers::MOST`] keeps few of them: each kept buffer is memory held for the whole run.
+#[derive(Default)]
+pub(crate) struct SpareBuffers(Mutex<Vec<Vec<u8>>>);
 
-/// The most chunk buffers kept for reuse.
-pub(crate) const SPARE_BUFFERS_KEPT: usize = 2;
+impl SpareBuffers {
+    /// The most spare buffers kept. Measured (`convert`, heterogeneous, peak RSS): 8 kept
+    /// 223 MiB, 2 kept 202 MiB, none (before reuse) 208 MiB.
+    const MOST: usize = 2;
+
+    /// Keeps `buffer` (emptied) for a later chunk.
+    pub fn give(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        if let Ok(mut spares) = self.0.lock() {
+            if spares.len() < Self::MOST {
+                spares.push(buffer);
+            }
+        }
+    }
+
+    /// A spare buffer (empty), or a new one.
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut spares| spares.pop())
+            .unwrap_or_default()
+    }
+}
 
 /// The smallest chunk the tail of a run is cut into (see [`Chunker::next_size`]).
 const SMALLEST_TAIL_CHUNK: usize = 1 << 20;
@@ -153,8 +178,7 @@ impl<'a> Chunker<'a> {
         };
         let name = &self.inputs[input].name;
         // The unfinished line the last chunk left starts this one (in a buffer given back).
-        let mut data = self.spares.take().unwrap_or_default();
-        data.clear();
+        let mut data = self.spares.take();
         data.extend_from_slice(&self.carry);
         self.carry.clear();
         let mut searched = 0;
@@ -257,7 +281,7 @@ mod tests {
             source: Source::File(path),
         }];
         let settings = ReadSettings::default();
-        let spares = SpareBuffers::new(SPARE_BUFFERS_KEPT);
+        let spares = SpareBuffers::default();
         let mut chunker = Chunker::new(&inputs, &settings, chunk_bytes, threads, &spares);
         std::iter::from_fn(|| chunker.next_chunk().unwrap()).collect()
     }

@@ -25,7 +25,7 @@ pub mod stdin;
 
 pub use blocks::read_documents;
 pub(crate) use blocks::read_documents_from;
-pub(crate) use chunks::{chunkable, Chunk, Chunker, SpareBuffers, SPARE_BUFFERS_KEPT};
+pub(crate) use chunks::{chunkable, Chunk, Chunker, SpareBuffers};
 pub use files::{expand_inputs, open_inputs, Input, Passes, Source};
 pub(crate) use layout::{parse_window, WindowEnd};
 pub use policy::{errors_path, BadRecordPolicy, OnError};

@@ -84,7 +84,7 @@ pub struct RowGroupEncoder {
 }
 
 /// What one encoding thread reuses column after column and batch after batch: a fresh
-/// buffer of a batch's size is new memory each time ([`crate::spares`] says what that costs).
+/// buffer of a batch's size is new memory each time (a page fault per 4 KiB page).
 #[derive(Default)]
 struct LaneScratch {
     /// A column's levels with its missed slots filled in ([`Columns::column`]).
