@@ -19,7 +19,7 @@ mod strings;
 
 use std::borrow::Cow;
 
-pub use strings::{find_key_near, same_key};
+pub use strings::{find_key_near, plain_key, same_key};
 
 /// What the next value is, judged from its first byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +214,48 @@ impl<'a> Parser<'a> {
     #[inline]
     pub fn begin_array(&mut self) -> ParseResult<()> {
         self.enter()
+    }
+
+    /// Consumes the next member's key and its `:` if the key is `expected` written as it is
+    /// (a [`plain_key`], unescaped in the text), and says so; otherwise consumes nothing but
+    /// whitespace, and [`Parser::next_key`] reads whatever comes. Documents mostly repeat one
+    /// key order, so the shredder tries the key the schema's order predicts first: a match
+    /// skips scanning the key and looking it up. `first` is as for [`Parser::next_key`].
+    #[inline]
+    pub fn next_key_is(&mut self, first: bool, expected: &[u8]) -> bool {
+        debug_assert!(plain_key(expected));
+        self.skip_whitespace();
+        let buf = self.buf;
+        let mut i = self.pos;
+        if !first {
+            if buf.get(i) != Some(&b',') {
+                return false;
+            }
+            i += 1;
+            while matches!(buf.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+                i += 1;
+            }
+        }
+        // `expected` has no quote or backslash, so a quote right after it ends the key.
+        let start = i + 1;
+        let end = start + expected.len();
+        let Some(text) = buf.get(start..end) else {
+            return false;
+        };
+        // `same_key` compares short keys in a word or two, where slice equality calls memcmp.
+        if buf.get(i) != Some(&b'"') || !same_key(text, expected) || buf.get(end) != Some(&b'"') {
+            return false;
+        }
+        let mut colon = end + 1;
+        while matches!(buf.get(colon), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            colon += 1;
+        }
+        if buf.get(colon) != Some(&b':') {
+            return false;
+        }
+        self.key_start = i;
+        self.pos = colon + 1;
+        true
     }
 
     /// The next key of the current object (consuming it and its `:`), or `None` at `}`.
@@ -422,6 +464,72 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `next_key_is` agrees with `next_key`, its oracle: a match is exactly the key and
+    /// position `next_key` reaches; a miss consumes nothing `next_key` then needs.
+    #[test]
+    fn next_key_is_matches_exactly_what_next_key_reads() {
+        let members = [
+            r#""ab": 1"#,
+            r#""ab":1"#,
+            r#" "ab" :	1"#,
+            r#""abc": 1"#,
+            r#""a": 1"#,
+            r#""ab": 1"#,
+            r#""a\b": 1"#,
+            r#""": 1"#,
+            r#""ab" 1"#,
+            r#""ab"#,
+            r#"ab: 1"#,
+        ];
+        for expected in [&b"ab"[..], b"a", b"abc", b""] {
+            for member in members {
+                for first in [true, false] {
+                    let text = if first {
+                        format!("{{{member}}}")
+                    } else {
+                        format!("{{\"z\": 0 ,{member}}}")
+                    };
+                    let mut fast = Parser::new(text.as_bytes(), 0, 64);
+                    fast.begin_object().unwrap();
+                    if !first {
+                        let mut scratch = Vec::new();
+                        fast.next_key(true, &mut scratch).unwrap();
+                        fast.skip_value().unwrap();
+                    }
+                    let mut slow = fast.clone();
+                    let mut scratch = Vec::new();
+                    let oracle = slow
+                        .next_key(first, &mut scratch)
+                        .map(|k| k.map(<[u8]>::to_vec));
+                    if fast.next_key_is(first, expected) {
+                        assert_eq!(oracle, Ok(Some(expected.to_vec())), "{text}");
+                        assert_eq!(fast.pos(), slow.pos(), "{text}");
+                        assert_eq!(fast.last_key_offset(), slow.last_key_offset(), "{text}");
+                    } else {
+                        let plain_match = matches!(&oracle, Ok(Some(k)) if k == expected)
+                            && !member.contains('\\');
+                        assert!(!plain_match, "missed a plain {expected:?} in {text}");
+                        let again = fast
+                            .next_key(first, &mut scratch)
+                            .map(|k| k.map(<[u8]>::to_vec));
+                        assert_eq!(again, oracle, "{text}");
+                        assert_eq!(fast.pos(), slow.pos(), "{text}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_keys_are_those_written_without_escapes() {
+        assert!(plain_key(b"task.id"));
+        assert!(plain_key("é".as_bytes()));
+        assert!(plain_key(b""));
+        assert!(!plain_key(b"a\"b"));
+        assert!(!plain_key(b"a\\b"));
+        assert!(!plain_key(b"a\nb"));
+    }
 
     #[test]
     fn skip_value_walks_nested_documents_and_bounds_depth() {

@@ -79,6 +79,12 @@ pub fn same_key(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// Whether a decoded key is written the same in JSON text: no quote, backslash or control
+/// byte, which a document could only write escaped ([`Parser::next_key_is`]).
+pub fn plain_key(key: &[u8]) -> bool {
+    key.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
 /// Where `key` is in `keys`, looking first at `hint` and the few keys after it (documents
 /// mostly repeat one key order, some members missing), before the caller's hash lookup.
 #[inline(always)]

@@ -36,6 +36,11 @@ pub(super) enum NodeKind {
         /// The children that are required (their absence is a mismatch).
         required: Vec<usize>,
         keys: Vec<Box<[u8]>>,
+        /// Whether each key is written the same in JSON text, without escapes
+        /// ([`crate::json::plain_key`]): those are matched in place ([`Parser::next_key_is`]).
+        ///
+        /// [`Parser::next_key_is`]: crate::json::Parser::next_key_is
+        plain: Vec<bool>,
         index: HashMap<Box<[u8]>, usize>,
     },
     List {
@@ -140,6 +145,7 @@ impl Shredder {
                     .enumerate()
                     .map(|(i, k)| (k, i))
                     .collect();
+                let plain = keys.iter().map(|k| crate::json::plain_key(k)).collect();
                 self.end_log(log);
                 let required = (0..children.len())
                     .filter(|&i| self.nodes[children[i]].repetition == Repetition::Required)
@@ -150,6 +156,7 @@ impl Shredder {
                         children,
                         required,
                         keys,
+                        plain,
                         index,
                     },
                     rep,

@@ -239,25 +239,38 @@ impl Shredder {
         let mut scratch = Vec::new();
         let mut first = true;
         let mut hint = 0;
-        while let Some(key) = p.next_key(first, &mut scratch)? {
-            first = false;
-            let NodeKind::Struct { keys, index, .. } = &self.nodes[node].kind else {
+        loop {
+            let NodeKind::Struct {
+                keys, plain, index, ..
+            } = &self.nodes[node].kind
+            else {
                 unreachable!()
             };
-            let found =
-                crate::json::find_key_near(keys, key, hint).or_else(|| index.get(key).copied());
-            let Some(i) = found else {
-                if self.lenient {
-                    p.skip_value()?;
-                    continue;
-                }
-                let key = String::from_utf8_lossy(key).into_owned();
-                return Err(BadDocument::Mismatch {
-                    offset: p.last_key_offset(),
-                    path: self.paths[node].key(&key),
-                    reason: "is not in the schema".into(),
-                });
+            // The key the schema's order predicts, matched in place; else whatever comes.
+            let i = if plain.get(hint) == Some(&true) && p.next_key_is(first, &keys[hint]) {
+                hint
+            } else {
+                let Some(key) = p.next_key(first, &mut scratch)? else {
+                    break;
+                };
+                let found =
+                    crate::json::find_key_near(keys, key, hint).or_else(|| index.get(key).copied());
+                let Some(i) = found else {
+                    if self.lenient {
+                        first = false;
+                        p.skip_value()?;
+                        continue;
+                    }
+                    let key = String::from_utf8_lossy(key).into_owned();
+                    return Err(BadDocument::Mismatch {
+                        offset: p.last_key_offset(),
+                        path: self.paths[node].key(&key),
+                        reason: "is not in the schema".into(),
+                    });
+                };
+                i
             };
+            first = false;
             hint = i + 1;
             let NodeKind::Struct { children, .. } = &self.nodes[node].kind else {
                 unreachable!()
@@ -269,7 +282,10 @@ impl Shredder {
                 self.undo_slot(child);
                 self.duplicate_keys += 1;
                 if self.first_duplicate.is_none() && self.pending_duplicate.is_none() {
-                    let key = String::from_utf8_lossy(key).into_owned();
+                    let NodeKind::Struct { keys, .. } = &self.nodes[node].kind else {
+                        unreachable!()
+                    };
+                    let key = String::from_utf8_lossy(&keys[i]).into_owned();
                     self.pending_duplicate =
                         Some((p.last_key_offset(), self.paths[node].key(&key)));
                 }
