@@ -170,6 +170,27 @@ def main(argv):
         json.dump(result, f, indent=1)
 
 
+def query_set(task_id):
+    """The Spark queries timed on each file: name -> (label, function of a DataFrame returning an
+    answer that compares equal across files). TASK_ID: the `task.id` the point lookup looks for."""
+    from pyspark.sql import functions as F
+
+    return {
+        "explode_filter": ("explode `result.subtests`, keep FAIL, count",
+                           lambda t: t.selectExpr("explode(result.subtests) as st")
+                           .where("st.status = 'FAIL'").count()),
+        "group_nested": ("group by `build.platform`, `run.machine.os`: count, sum `run.stats.lines`",
+                         lambda t: sorted(tuple(r) for r in t.groupBy("build.platform", "run.machine.os")
+                                          .agg(F.count("*"), F.sum("run.stats.lines")).collect())),
+        "point_lookup": ("`task.id` = one id (high cardinality)",
+                         lambda t: t.where(f"task.id = '{task_id}'").select("_id").collect()),
+        "projection": ("3 of 107 columns: sum `run.stats.bytes`, max `task.timing.duration`, "
+                       "count distinct `build.revision`",
+                       lambda t: tuple(t.selectExpr("sum(run.stats.bytes)", "max(task.timing.duration)",
+                                                    "count(distinct build.revision)").collect()[0])),
+    }
+
+
 def run_queries(spark, args, data, work, rows, say):
     """Spark's query time on our files against its own files of the same documents: the file
     Spark's `read.json().write.parquet()` made, the one our raw JSON path made (both from the
@@ -177,7 +198,6 @@ def run_queries(spark, args, data, work, rows, say):
     in alternating rounds; their answers must agree. Returns (queries, times, file facts)."""
     import subprocess
     import pyarrow.parquet as pq
-    from pyspark.sql import functions as F
 
     cli_dir = os.path.join(work, "cli")
     shutil.rmtree(cli_dir, ignore_errors=True)
@@ -196,20 +216,7 @@ def run_queries(spark, args, data, work, rows, say):
             if i == rows // 2:
                 task_id = json.loads(line)["task"]["id"]
                 break
-    queries = {
-        "explode_filter": ("explode `result.subtests`, keep FAIL, count",
-                           lambda t: t.selectExpr("explode(result.subtests) as st")
-                           .where("st.status = 'FAIL'").count()),
-        "group_nested": ("group by `build.platform`, `run.machine.os`: count, sum `run.stats.lines`",
-                         lambda t: sorted(tuple(r) for r in t.groupBy("build.platform", "run.machine.os")
-                                          .agg(F.count("*"), F.sum("run.stats.lines")).collect())),
-        "point_lookup": ("`task.id` = one id (high cardinality)",
-                         lambda t: t.where(f"task.id = '{task_id}'").select("_id").collect()),
-        "projection": ("3 of 107 columns: sum `run.stats.bytes`, max `task.timing.duration`, "
-                       "count distinct `build.revision`",
-                       lambda t: tuple(t.selectExpr("sum(run.stats.bytes)", "max(task.timing.duration)",
-                                                    "count(distinct build.revision)").collect()[0])),
-    }
+    queries = query_set(task_id)
     facts = {}
     for name, path in files.items():
         parts = sorted(glob.glob(os.path.join(path, "*.parquet")))
