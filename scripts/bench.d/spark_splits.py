@@ -10,7 +10,8 @@ Files (bench-out/spark-splits/, deleted at the end unless --keep):
 
   ours    `rustparquet convert` of bench-data/activedata-141000.ndjson given COPIES times (31 by
           default: 9.6 GB of JSON, 4,371,000 documents, each distinct one 31 times) into one file,
-          the CLI's default layout (256 MB of shredded data per row group, at most 1,000,000 rows).
+          the CLI's default layout (`--row-group-size` as `convert --help` gives it, 1 GiB of
+          shredded data per row group since 2026-12-07, 256 MiB before; at most 1,000,000 rows).
   spark   that file read by Spark and written back by Spark's own `df.coalesce(1).write.parquet`
           (default settings: parquet.block.size 128 MB, snappy) as one file. Written once, by the
           first Spark line run (3.5 by default), and read by both lines; --spark-file-per-line has
@@ -39,6 +40,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -55,6 +57,13 @@ PROG = "spark-splits"
 
 def say(msg):
     _say(PROG, msg)
+
+
+def default_row_group_size(cli):
+    """The CLI's default `--row-group-size`, from its help."""
+    text = subprocess.run([cli, "convert", "--help"], check=True, capture_output=True, text=True).stdout
+    m = re.search(r"--row-group-size <SIZE>.*?\[default: ([^\]]+)\]", text, re.S)
+    return m.group(1) if m else "?"
 
 
 def mb(n):
@@ -282,7 +291,8 @@ def render(meta, results):
         f"times, one of {rows_per_rg('ours'):,.0f} about {rows_per_rg('ours') * o['copies'] / o['rows']:.1f} times, "
         "so the repeats help the dictionaries of Spark's larger row groups more than ours: the file sizes "
         "favour Spark's), the CLI's default "
-        f"layout (256 MB of shredded data per row group); {o['convert_time']:.0f} s, 2 threads. "
+        f"layout (`--row-group-size {o['default_row_group_size']}` of shredded data per row group); "
+        f"{o['convert_time']:.0f} s, 2 threads. "
         + "".join(f"Also ours with `convert --row-group-size {size}` (a candidate default), from the same input. "
                   for size in o["also"])
         + "Spark's "
@@ -460,6 +470,7 @@ def main(argv):
         "copies": args.copies,
         "rows": results[0]["facts"]["ours"]["rows"],
         "convert_time": convert_time,
+        "default_row_group_size": default_row_group_size(args.cli),
         "per_line": args.spark_file_per_line,
         "also": args.also,
         "wall": time.perf_counter() - wall,

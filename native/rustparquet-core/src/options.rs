@@ -6,7 +6,7 @@
 //! them as `name=value` text (names case-insensitive, `-`, `_` and camelCase alike), with
 //! [`parse_size`] the only size parser and [`parse_compression`] the only codec parser. Two
 //! named profiles hold the defaults: [`Profile::Standalone`] (the CLI and [`Default`]: one
-//! process owning the machine, 256 MiB row groups) and [`Profile::Spark`] (a writer per
+//! process owning the machine, 1 GiB row groups) and [`Profile::Spark`] (a writer per
 //! executor core, parquet-mr's 128 MiB `parquet.block.size` and no row cap, as Spark users
 //! expect). Messages name the option as the caller spelled it and never a CLI flag, so a
 //! Spark user sees `rowGroupSize: ...` and a CLI user `--row-group-size: ...`.
@@ -33,9 +33,11 @@ pub enum Statistics {
 /// and row cap; everything else is the same everywhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
-    /// The CLI and library callers: 256 MiB of shredded data or 1,000,000 rows per row
-    /// group. One process owns the machine and holds about two row groups at a time; larger
-    /// row groups compress better and are what BENCHMARKS.md measured.
+    /// The CLI and library callers: 1 GiB of shredded data or 1,000,000 rows per row group.
+    /// Finished pages wait on disk ([`crate::write`]'s spill), so memory does not grow with
+    /// the row group's encoded size; on disk a row group is then about the 128 MiB of a
+    /// Spark split (activedata: about 130 MB), which Spark queries faster than many small
+    /// ones (BENCHMARKS.md, Spark splits), and larger row groups compress better.
     Standalone,
     /// Inside Spark: 128 MiB and no row cap, parquet-mr's `parquet.block.size` default. Each
     /// executor core holds an open file, so docs/spark.md sizes memory by this.
@@ -239,7 +241,7 @@ impl WriterOptions {
     /// The defaults of a profile (see [`Profile`]).
     pub fn for_profile(profile: Profile) -> Self {
         let (row_group_bytes, row_group_rows) = match profile {
-            Profile::Standalone => (256 << 20, 1_000_000),
+            Profile::Standalone => (1 << 30, 1_000_000),
             Profile::Spark => (128 << 20, u32::MAX as usize),
         };
         WriterOptions {
@@ -532,7 +534,7 @@ mod tests {
             }
             assert_eq!(back, options);
         }
-        assert_eq!(WriterOptions::default().setting("rowGroupSize"), "256MiB");
+        assert_eq!(WriterOptions::default().setting("rowGroupSize"), "1GiB");
         assert_eq!(size_text(1536), "1536");
         assert_eq!(size_text(3 << 30), "3GiB");
     }
@@ -541,7 +543,7 @@ mod tests {
     fn profiles_differ_only_in_row_group_size() {
         let standalone = WriterOptions::default();
         let spark = WriterOptions::for_profile(Profile::Spark);
-        assert_eq!(standalone.row_group_bytes, 256 << 20);
+        assert_eq!(standalone.row_group_bytes, 1 << 30);
         assert_eq!(standalone.row_group_rows, 1_000_000);
         assert_eq!(spark.row_group_bytes, 128 << 20);
         assert_eq!(

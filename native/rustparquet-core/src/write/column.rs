@@ -1,5 +1,6 @@
 //! One open column writer of the `parquet` crate, fed slices of a shredded leaf buffer and
-//! writing its pages into memory, from which the finished column chunk is taken.
+//! writing its pages into the row group's spill file ([`super::spill`]), from which the
+//! finished column chunk is read back.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -11,44 +12,50 @@ use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
+use super::spill::{Spill, SpilledChunk};
 use crate::error::{Error, Result};
 use crate::leaf::{LeafColumn, LeafSlice, LeafValues};
 
-/// A column writer of the `parquet` crate writing its pages into a buffer it owns (through
-/// a [`PageBuffer`] it shares with it).
+/// A column writer of the `parquet` crate writing its pages into the row group's [`Spill`]
+/// (through a [`PageBuffer`] it shares with it).
 pub(super) struct OpenColumn {
     writer: ColumnWriter<'static>,
     pages: PageBuffer,
 }
 
-/// The pages of one column chunk, in memory: the column writer's page writer holds one handle
-/// and [`OpenColumn`] another, through which the chunk is taken once the writer is closed.
-/// Pages are serialized by the `parquet` crate's own [`SerializedPageWriter`] exactly as into
-/// a file, so the chunk's bytes are what a file writer would have written. Its sink (a
+/// Where one column chunk's pages went: the column writer's page writer holds one handle and
+/// [`OpenColumn`] another, through which the chunk is taken once the writer is closed. Pages
+/// are serialized by the `parquet` crate's own [`SerializedPageWriter`] exactly as into a
+/// file, so the chunk's bytes are what a file writer would have written. Its sink (a
 /// [`TrackedWrite`], which buffers 8 KiB) is made for each page rather than kept: kept, it was
 /// 8 KiB per open column for the whole row group (9 MB on heterogeneous's 1,161 columns).
 #[derive(Clone)]
-struct PageBuffer(Arc<Mutex<Vec<u8>>>);
+struct PageBuffer {
+    chunk: Arc<Mutex<SpilledChunk>>,
+    spill: Arc<Spill>,
+}
 
 impl PageBuffer {
-    fn new() -> Self {
-        PageBuffer(Arc::new(Mutex::new(Vec::new())))
+    fn new(spill: &Arc<Spill>) -> Self {
+        PageBuffer {
+            chunk: Arc::new(Mutex::new(SpilledChunk::default())),
+            spill: spill.clone(),
+        }
     }
 
-    fn lock(&self) -> parquet::errors::Result<MutexGuard<'_, Vec<u8>>> {
+    fn lock(&self) -> parquet::errors::Result<MutexGuard<'_, SpilledChunk>> {
         // Poisoned only if a page write panicked, after which the chunk is not used.
-        self.0.lock().map_err(|_| {
+        self.chunk.lock().map_err(|_| {
             parquet::errors::ParquetError::General("internal error: a page writer panicked".into())
         })
     }
 
-    /// The chunk's bytes, once the column writer (the other handle) is gone.
-    fn into_bytes(self) -> Result<Bytes> {
-        let chunk = Arc::try_unwrap(self.0)
+    /// Where the chunk's pages went, once the column writer (the other handle) is gone.
+    fn into_chunk(self) -> Result<SpilledChunk> {
+        Arc::try_unwrap(self.chunk)
             .map_err(|_| Error::Other("internal error: a column's pages are still shared".into()))?
             .into_inner()
-            .map_err(|_| Error::Other("internal error: a page writer panicked".into()))?;
-        Ok(Bytes::from(chunk))
+            .map_err(|_| Error::Other("internal error: a page writer panicked".into()))
     }
 }
 
@@ -56,23 +63,34 @@ impl PageWriter for PageBuffer {
     fn write_page(&mut self, page: CompressedPage) -> parquet::errors::Result<PageWriteSpec> {
         let mut chunk = self.lock()?;
         let start = chunk.len() as u64;
-        let mut sink = TrackedWrite::new(&mut *chunk);
-        let mut spec = SerializedPageWriter::new(&mut sink).write_page(page)?;
-        sink.into_inner()?;
+        let mut spec = self
+            .spill
+            .append(&mut chunk, |file| {
+                let mut sink = TrackedWrite::new(file);
+                let spec = SerializedPageWriter::new(&mut sink).write_page(page)?;
+                let written = sink.bytes_written();
+                sink.into_inner()?;
+                Ok((spec, written))
+            })
+            .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
         // Offsets in the chunk, as one sink kept for the whole chunk would count them.
         spec.offset += start;
         Ok(spec)
     }
 
     fn close(&mut self) -> parquet::errors::Result<()> {
-        // Every page was flushed into the chunk as it was written.
+        // Every page was flushed into the spill as it was written.
         Ok(())
     }
 }
 
 impl OpenColumn {
-    pub(super) fn new(descr: ColumnDescPtr, props: WriterPropertiesPtr) -> Self {
-        let pages = PageBuffer::new();
+    pub(super) fn new(
+        descr: ColumnDescPtr,
+        props: WriterPropertiesPtr,
+        spill: &Arc<Spill>,
+    ) -> Self {
+        let pages = PageBuffer::new(spill);
         OpenColumn {
             writer: get_column_writer(descr, props, Box::new(pages.clone())),
             pages,
@@ -141,10 +159,10 @@ impl OpenColumn {
         Ok(value_bytes + levels.len() * 4)
     }
 
-    pub(super) fn finish(self) -> Result<(Bytes, ColumnCloseResult)> {
+    pub(super) fn finish(self) -> Result<(SpilledChunk, ColumnCloseResult)> {
         // Closing drops the writer and with it the page writer's handle.
         let close = self.writer.close()?;
-        Ok((self.pages.into_bytes()?, close))
+        Ok((self.pages.into_chunk()?, close))
     }
 }
 
@@ -219,11 +237,13 @@ mod tests {
         let descr = SchemaDescriptor::new(message.clone());
         let props = small_pages();
 
-        let mut ours = OpenColumn::new(descr.column(0), props.clone());
+        let spill = Arc::new(Spill::new());
+        let mut ours = OpenColumn::new(descr.column(0), props.clone(), &spill);
         let mut scratch = Vec::new();
         ours.write(&leaf.column(), &leaf.column().all(), &mut scratch)?;
         assert!(scratch.is_empty(), "the scratch values are left empty");
         let (chunk, close) = ours.finish()?;
+        let chunk = spill.read(&chunk)?;
 
         let LeafValues::Bytes { data, ends } = &leaf.values else {
             return Err(Error::Other("not a string leaf".into()));
@@ -272,9 +292,11 @@ mod tests {
         let props = small_pages();
         let mut zstd = ZstdPages::new(ZstdLevel::try_new(3)?)?;
 
-        let mut plain = OpenColumn::new(descr.column(0), props.clone());
+        let spill = Arc::new(Spill::new());
+        let mut plain = OpenColumn::new(descr.column(0), props.clone(), &spill);
         plain.write(&leaf.column(), &leaf.column().all(), &mut Vec::new())?;
         let (plain, plain_close) = plain.finish()?;
+        let plain = spill.read(&plain)?;
         let (zstd, zstd_close) = zstd.compress_chunk(plain.clone(), plain_close.clone())?;
 
         assert!(zstd.len() < plain.len());

@@ -1,13 +1,13 @@
 //! Encoding shredded columns: a [`ColumnEncoder`] holds a file's column descriptors and writer
 //! properties; a [`RowGroupEncoder`] keeps one column writer open per leaf column while
-//! batches of shredded data stream into it (columns spread over threads), so only encoded
-//! pages stay in memory; [`RowGroupEncoder::finish`] closes them into an [`EncodedRowGroup`]
-//! whose column chunks are spliced into the file by [`super::RowGroupWriter`].
+//! batches of shredded data stream into it (columns spread over threads) and finished pages go
+//! to the writer's spill file ([`super::spill`]); [`RowGroupEncoder::finish`] closes them into
+//! an [`EncodedRowGroup`] whose column chunks are spliced into the file by
+//! [`super::RowGroupWriter`].
 
 use std::io::Write;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use parquet::column::writer::ColumnCloseResult;
 use parquet::data_type::ByteArray;
 use parquet::file::metadata::KeyValue;
@@ -17,6 +17,7 @@ use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
 
 use super::chunk_start::{chunk_start, ChunkStart, PROBATION_DICTIONARY_BYTES};
 use super::column::OpenColumn;
+use super::spill::{Spill, SpilledChunk};
 use super::VERSION;
 use crate::error::{Error, Result};
 use crate::leaf::{Columns, LeafColumn, Levels};
@@ -24,10 +25,12 @@ use crate::options::WriterOptions;
 use crate::path::ColumnPath;
 use crate::schema::{Schema, SCHEMA_KEY, VERSION_KEY};
 
-/// One row group's column chunks, encoded in memory and ready to be spliced into a file.
+/// One row group's column chunks, encoded (their pages in the writer's [`Spill`]) and ready to
+/// be spliced into a file.
 pub struct EncodedRowGroup {
     rows: usize,
-    chunks: Vec<(Bytes, ColumnCloseResult)>,
+    chunks: Vec<(SpilledChunk, ColumnCloseResult)>,
+    spill: Arc<Spill>,
 }
 
 /// The schema and settings of one file's columns; shareable between threads.
@@ -47,10 +50,12 @@ impl ColumnEncoder {
         self.columns.len()
     }
 
-    /// Starts a row group: one open column writer per leaf column.
-    pub fn open_row_group(self: &Arc<Self>) -> RowGroupEncoder {
+    /// Starts a row group: one open column writer per leaf column, their pages going to
+    /// `spill` until the row group is closed.
+    pub(super) fn open_row_group(self: &Arc<Self>, spill: &Arc<Spill>) -> RowGroupEncoder {
         RowGroupEncoder {
             columns: self.columns.iter().map(|_| None).collect(),
+            spill: spill.clone(),
             encoder: self.clone(),
             rows: 0,
             raw_bytes: 0,
@@ -60,22 +65,25 @@ impl ColumnEncoder {
 
     /// Opens column `i`'s writer for a row group whose first values are in `leaf`, started as
     /// [`chunk_start`] says.
-    fn open_column(&self, i: usize, leaf: &LeafColumn<'_>) -> OpenColumn {
+    fn open_column(&self, i: usize, leaf: &LeafColumn<'_>, spill: &Arc<Spill>) -> OpenColumn {
         let props = match chunk_start(leaf) {
             ChunkStart::Dictionary => &self.props,
             ChunkStart::Plain => &self.props_plain,
             ChunkStart::Probation => &self.props_probation,
         };
-        OpenColumn::new(self.columns[i].clone(), props.clone())
+        OpenColumn::new(self.columns[i].clone(), props.clone(), spill)
     }
 }
 
 /// A row group being encoded: batches of shredded columns stream into the open column
-/// writers (only encoded pages stay in memory, so a row group may hold far more data than
-/// memory), and [`RowGroupEncoder::finish`] closes them into an [`EncodedRowGroup`].
+/// writers (memory holds the pages being filled, finished ones are spilled, so a row group
+/// may hold far more data than memory), and [`RowGroupEncoder::finish`] closes them into an
+/// [`EncodedRowGroup`].
 pub struct RowGroupEncoder {
     /// Opened at their first values.
     columns: Vec<Option<OpenColumn>>,
+    /// Where the columns' finished pages wait for the row group's end.
+    spill: Arc<Spill>,
     encoder: Arc<ColumnEncoder>,
     rows: usize,
     raw_bytes: usize,
@@ -121,6 +129,7 @@ impl RowGroupEncoder {
         }
         let whole = rows.start == 0 && rows.end >= columns.rows();
         let encoder = &self.encoder;
+        let spill = &self.spill;
         let paths = &encoder.column_paths;
         let write_one = |scratch: &mut LaneScratch,
                          i: usize,
@@ -132,7 +141,7 @@ impl RowGroupEncoder {
             } else {
                 leaf.slice_rows(rows.clone())
             };
-            let column = column.get_or_insert_with(|| encoder.open_column(i, &leaf));
+            let column = column.get_or_insert_with(|| encoder.open_column(i, &leaf, spill));
             column
                 .write(&leaf, &slice, &mut scratch.byte_arrays)
                 .map_err(|e| match e {
@@ -162,10 +171,11 @@ impl RowGroupEncoder {
     pub fn finish(self, threads: usize) -> Result<EncodedRowGroup> {
         let rows = self.rows;
         let encoder = self.encoder;
+        let spill = self.spill;
         let paths = &encoder.column_paths;
         let finish_one = |_: &mut (), i: usize, c: Option<OpenColumn>| {
             let c = c.unwrap_or_else(|| {
-                OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone())
+                OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone(), &spill)
             });
             c.finish().map_err(|e| match e {
                 Error::Parquet { source, .. } => Error::Parquet {
@@ -181,7 +191,11 @@ impl RowGroupEncoder {
             &mut lanes,
             &finish_one,
         )?;
-        Ok(EncodedRowGroup { rows, chunks })
+        Ok(EncodedRowGroup {
+            rows,
+            chunks,
+            spill,
+        })
     }
 }
 
@@ -344,15 +358,18 @@ pub(super) fn append_row_group<W: Write + Send>(
         return Ok(false);
     }
     let mut group = writer.next_row_group()?;
-    for (bytes, close) in row_group.chunks {
-        group.append_column(&bytes, close)?;
+    // One column chunk in memory at a time.
+    for (chunk, close) in row_group.chunks {
+        group.append_column(&row_group.spill.read(&chunk)?, close)?;
     }
     group.close()?;
+    row_group.spill.clear()?;
     Ok(true)
 }
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
     use parquet::schema::types::ColumnPath as ParquetPath;
 
     use super::*;

@@ -5,8 +5,9 @@
 //! - [`row_groups`]: [`RowGroupWriter`], the one row-group writer every driver uses: it cuts
 //!   row groups (rows exactly, bytes at a batch boundary) and owns the batch size.
 //! - [`encoder`]: one column writer open per leaf column while a row group fills; batches
-//!   stream into them (columns spread over threads), so only encoded pages stay in memory, and
-//!   the finished column chunks are spliced into the stream in schema order.
+//!   stream into them (columns spread over threads), and the finished column chunks are
+//!   spliced into the stream in schema order.
+//! - `spill`: the open row group's finished pages, on disk until the row group is closed.
 //! - `chunk_start`: the CLI encoder's rule for how a column chunk starts (dictionary, plain,
 //!   or dictionary on probation), from the column's first values in the row group.
 //! - `column`: one open column writer and the page buffer it owns.
@@ -25,6 +26,7 @@ mod column;
 pub mod dictionary;
 pub mod encoder;
 pub mod row_groups;
+mod spill;
 pub mod zstd_stream;
 
 use std::fs::File;

@@ -5,8 +5,9 @@
 //!
 //! A row group ends after exactly `row_group_rows` rows, or at the first batch boundary past
 //! `row_group_bytes` of shredded (unencoded) data. Each batch is encoded into the open row
-//! group as it comes, so memory holds one batch of shredded data plus the open row group's
-//! encoded pages, whatever the row group's size.
+//! group as it comes and finished pages go to the spill file, so memory holds one batch of
+//! shredded data plus the column writers' state (the pages being filled, dictionaries),
+//! whatever the row group's size.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::writer::SerializedFileWriter;
 
 use super::encoder::{append_row_group, open_serialized, ColumnEncoder, RowGroupEncoder};
+use super::spill::Spill;
 use super::FileStats;
 use crate::error::Result;
 use crate::leaf::Columns;
@@ -53,6 +55,8 @@ pub struct RowGroupWriter<W: Write + Send> {
     file: SerializedFileWriter<W>,
     encoder: Arc<ColumnEncoder>,
     open: Option<RowGroupEncoder>,
+    /// The open row group's finished pages.
+    spill: Arc<Spill>,
     row_group_rows: usize,
     row_group_bytes: usize,
     encode_threads: usize,
@@ -75,6 +79,7 @@ impl<W: Write + Send> RowGroupWriter<W> {
             file,
             encoder,
             open: None,
+            spill: Arc::new(Spill::new()),
             row_group_rows: options.row_group_rows.max(1),
             row_group_bytes: options.row_group_bytes,
             encode_threads: encode_threads.max(1),
@@ -90,7 +95,10 @@ impl<W: Write + Send> RowGroupWriter<W> {
         let mut start = 0;
         while start < rows {
             let encoder = &self.encoder;
-            let group = self.open.get_or_insert_with(|| encoder.open_row_group());
+            let spill = &self.spill;
+            let group = self
+                .open
+                .get_or_insert_with(|| encoder.open_row_group(spill));
             let end = rows.min(start + (self.row_group_rows - group.rows()));
             group.write(columns, start..end, self.encode_threads)?;
             self.rows += (end - start) as u64;
