@@ -293,7 +293,7 @@ def render(meta, results):
         "favour Spark's), the CLI's default "
         f"layout (`--row-group-size {o['default_row_group_size']}` of shredded data per row group); "
         f"{o['convert_time']:.0f} s, 2 threads. "
-        + "".join(f"Also ours with `convert --row-group-size {size}` (a candidate default), from the same input. "
+        + "".join(f"Also ours with `convert --row-group-size {size}` (for comparison: the default before 2026-12-07), from the same input. "
                   for size in o["also"])
         + "Spark's "
         "file: ours read by Spark and written back with `df.coalesce(1).write.parquet()`, default settings "
