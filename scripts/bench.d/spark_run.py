@@ -227,21 +227,31 @@ def run_queries(spark, args, data, work, rows, say):
             "bytes": sum(os.path.getsize(p) for p in parts),
             "splits": spark.read.parquet(path).rdd.getNumPartitions(),
         }
+    times = timed_rounds(queries, list(files), lambda f: spark.read.parquet(files[f]), args.runs, say)
+    return {q: label for q, (label, _) in queries.items()}, times, facts
+
+
+def timed_rounds(queries, files, table, runs, say, alternate=False):
+    """Times each of QUERIES ({name: (label, run)}) on each of FILES (TABLE(f) gives its
+    DataFrame, made before the clock starts): a warm-up round that also checks that the files
+    answer alike, then RUNS counted rounds; with ALTERNATE the files' order flips every round.
+    Returns {query: {file: [seconds of each counted round]}}."""
     times = {q: {f: [] for f in files} for q in queries}
-    for r in range(args.runs + 1):  # the first round warms up and checks the answers
+    for r in range(runs + 1):  # round 0 warms up and checks the answers
+        order = list(reversed(files)) if alternate and r % 2 else list(files)
         for q, (_, run) in queries.items():
             answers = {}
-            for f, path in files.items():
-                table = spark.read.parquet(path)
+            for f in order:
+                frame = table(f)
                 t0 = time.perf_counter()
-                answers[f] = run(table)
+                answers[f] = run(frame)
                 t = time.perf_counter() - t0
                 if r > 0:
                     times[q][f].append(t)
                 say(f"query round {r}: {q} on {f}: {t:.2f} s")
             if len({repr(a) for a in answers.values()}) != 1:
                 raise SystemExit(f"query {q}: the files answer differently: {answers}")
-    return {q: label for q, (label, _) in queries.items()}, times, facts
+    return times
 
 
 if __name__ == "__main__":

@@ -191,7 +191,7 @@ def worker(args):
     import pyarrow.parquet as pq
 
     sys.path.insert(0, HERE)
-    from spark_run import query_set
+    from spark_run import query_set, timed_rounds
     from spark_common import start_spark
 
     work = os.path.dirname(args.ours)
@@ -233,21 +233,8 @@ def worker(args):
         raise SystemExit(f"the files differ in rows: { {n: f['rows'] for n, f in facts.items()} }")
 
     queries = {q: v for q, v in query_set(args.task_id).items() if q in args.queries.split(",")}
-    times = {q: {f: [] for f in files} for q in queries}
     tables = {f: spark.read.parquet(p) for f, p in files.items()}
-    for r in range(args.runs + 1):  # round 0 warms up and checks the answers
-        order = list(files) if r % 2 == 0 else list(reversed(files))
-        for q, (_, run) in queries.items():
-            answers = {}
-            for f in order:
-                t0 = time.perf_counter()
-                answers[f] = run(tables[f])
-                t = time.perf_counter() - t0
-                if r > 0:
-                    times[q][f].append(t)
-                say(f"round {r}: {q} on {f}: {t:.2f} s")
-            if len({repr(a) for a in answers.values()}) != 1:
-                raise SystemExit(f"query {q}: the files answer differently: {answers}")
+    times = timed_rounds(queries, list(files), tables.get, args.runs, say, alternate=True)
     spark.stop()
 
     result = {
