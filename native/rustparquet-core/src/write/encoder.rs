@@ -354,16 +354,19 @@ pub(super) fn append_row_group<W: Write + Send>(
     writer: &mut SerializedFileWriter<W>,
     row_group: EncodedRowGroup,
 ) -> Result<bool> {
+    let spill = row_group.spill;
     if row_group.rows == 0 {
+        // Whatever its empty columns wrote is not kept for the next row group.
+        spill.clear()?;
         return Ok(false);
     }
     let mut group = writer.next_row_group()?;
     // One column chunk in memory at a time.
     for (chunk, close) in row_group.chunks {
-        group.append_column(&row_group.spill.read(&chunk)?, close)?;
+        group.append_column(&spill.read(&chunk)?, close)?;
     }
     group.close()?;
-    row_group.spill.clear()?;
+    spill.clear()?;
     Ok(true)
 }
 

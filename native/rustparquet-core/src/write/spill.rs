@@ -83,10 +83,10 @@ impl Spill {
 
     /// A column chunk's pages, read back in order.
     pub fn read(&self, chunk: &SpilledChunk) -> Result<Bytes> {
-        let mut bytes = vec![0u8; chunk.len];
         if chunk.len == 0 {
             return Ok(Bytes::new());
         }
+        let mut bytes = vec![0u8; chunk.len];
         let mut guard = self.lock()?;
         let Some(file) = guard.as_mut() else {
             return Err(Error::Other(
