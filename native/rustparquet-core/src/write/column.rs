@@ -1,10 +1,21 @@
 //! One open column writer of the `parquet` crate, fed slices of a shredded leaf buffer and
 //! writing its pages into the row group's spill file ([`super::spill`]), from which the
 //! finished column chunk is read back.
+//!
+//! A dictionary-encoded chunk must start with its dictionary page, which is final only when
+//! the chunk is. By default the column writer keeps all of such a chunk's data pages in
+//! memory until then (activedata: most of a row group's output; heterogeneous: 25 MB of its
+//! peak). Our page writer says it orders the pages itself (`defers_dictionary_ordering`, the
+//! protocol the crate's own Arrow writer uses, hidden from its docs): data pages go to the
+//! spill as they are finished, the dictionary page is put first when it comes, and the
+//! offsets recorded for a data-pages-first layout are moved past it with the crate's public
+//! [`ColumnCloseResult::update_dictionary_location`]. The test that a chunk is byte for byte
+//! the crate's own file writer's guards this against a change of the protocol.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
+use parquet::basic::PageType;
 use parquet::column::page::{CompressedPage, PageWriteSpec, PageWriter};
 use parquet::column::writer::{get_column_writer, ColumnCloseResult, ColumnWriter};
 use parquet::data_type::{ByteArray, FixedLenByteArray};
@@ -63,6 +74,7 @@ impl PageWriter for PageBuffer {
     fn write_page(&mut self, page: CompressedPage) -> parquet::errors::Result<PageWriteSpec> {
         let mut chunk = self.lock()?;
         let start = chunk.len() as u64;
+        let dictionary = page.page_type() == PageType::DICTIONARY_PAGE;
         let mut spec = self
             .spill
             .append(&mut chunk, |file| {
@@ -73,9 +85,20 @@ impl PageWriter for PageBuffer {
                 Ok((spec, written))
             })
             .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
-        // Offsets in the chunk, as one sink kept for the whole chunk would count them.
+        if dictionary {
+            chunk
+                .put_last_first()
+                .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
+        }
+        // Offsets in the chunk as written (data pages first), as one sink kept for the whole
+        // chunk would count them; `finish` moves them past the dictionary page.
         spec.offset += start;
         Ok(spec)
+    }
+
+    fn defers_dictionary_ordering(&self) -> bool {
+        // The dictionary page is put first in the spill (the module docs).
+        true
     }
 
     fn close(&mut self) -> parquet::errors::Result<()> {
@@ -162,7 +185,9 @@ impl OpenColumn {
     pub(super) fn finish(self) -> Result<(SpilledChunk, ColumnCloseResult)> {
         // Closing drops the writer and with it the page writer's handle.
         let close = self.writer.close()?;
-        Ok((self.pages.into_chunk()?, close))
+        let chunk = self.pages.into_chunk()?;
+        let close = close.update_dictionary_location(chunk.first_len())?;
+        Ok((chunk, close))
     }
 }
 
@@ -216,60 +241,103 @@ mod tests {
         Ok((schema, shredder))
     }
 
-    /// Properties with small pages (several per chunk), no codec.
+    /// Properties with small pages (several per chunk), no codec, a dictionary that falls
+    /// back.
     fn small_pages() -> WriterPropertiesPtr {
+        small_pages_dictionary(256)
+    }
+
+    /// Properties with small pages (several per chunk), no codec, and a dictionary page
+    /// limit of `dictionary_bytes`.
+    fn small_pages_dictionary(dictionary_bytes: usize) -> WriterPropertiesPtr {
         Arc::new(
             WriterProperties::builder()
                 .set_data_page_size_limit(2048)
-                .set_dictionary_page_size_limit(256)
+                .set_dictionary_page_size_limit(dictionary_bytes)
                 .set_compression(parquet::basic::Compression::UNCOMPRESSED)
                 .build(),
         )
     }
 
-    /// A column chunk is byte for byte what the `parquet` crate's own file writer writes for
-    /// the same values and properties (dictionary and data pages, several of them).
+    /// A file of one row group of one column chunk, appended as the row group writer does.
+    fn file_of(
+        message: &parquet::schema::types::TypePtr,
+        props: &WriterPropertiesPtr,
+        chunk: &Bytes,
+        close: ColumnCloseResult,
+    ) -> Result<Vec<u8>> {
+        let mut file = SerializedFileWriter::new(Vec::new(), message.clone(), props.clone())?;
+        let mut group = file.next_row_group()?;
+        group.append_column(chunk, close)?;
+        group.close()?;
+        Ok(file.into_inner()?)
+    }
+
+    /// A column chunk, and the whole file made of it (footer, offset and column indexes), is
+    /// byte for byte what the `parquet` crate's own file writer writes for the same values and
+    /// properties: a dictionary that holds (its page written last, put first), one that
+    /// overflows (falls back to plain pages mid-chunk), and none. Data pages of a dictionary
+    /// column reach the spill before the chunk is closed (they are not held in memory).
     #[test]
     fn a_chunk_is_what_the_parquet_crates_file_writer_writes() -> Result<()> {
         let (schema, mut shredder) = tags_column()?;
         let leaf = &shredder.leaves()[0];
         let message = schema.to_parquet()?;
         let descr = SchemaDescriptor::new(message.clone());
-        let props = small_pages();
-
-        let spill = Arc::new(Spill::new());
-        let mut ours = OpenColumn::new(descr.column(0), props.clone(), &spill);
-        let mut scratch = Vec::new();
-        ours.write(&leaf.column(), &leaf.column().all(), &mut scratch)?;
-        assert!(scratch.is_empty(), "the scratch values are left empty");
-        let (chunk, close) = ours.finish()?;
-        let chunk = spill.read(&chunk)?;
-
         let LeafValues::Bytes { data, ends } = &leaf.values else {
             return Err(Error::Other("not a string leaf".into()));
         };
         let mut values = Vec::new();
         byte_arrays_into(&mut values, data, ends, 0);
-        let mut file = SerializedFileWriter::new(Vec::new(), message, props)?;
-        let mut group = file.next_row_group()?;
-        let mut column = group
-            .next_column()?
-            .ok_or_else(|| Error::Other("no column".into()))?;
-        column.typed::<ByteArrayType>().write_batch(
-            &values,
-            Some(&leaf.def_levels),
-            Some(&leaf.rep_levels),
-        )?;
-        column.close()?;
-        group.close()?;
-        let written = file.into_inner()?;
-
-        assert!(
-            close.metadata.data_page_offset() > 0,
-            "a dictionary page first"
+        let no_dictionary = Arc::new(
+            WriterProperties::builder()
+                .set_data_page_size_limit(2048)
+                .set_dictionary_enabled(false)
+                .set_compression(parquet::basic::Compression::UNCOMPRESSED)
+                .build(),
         );
-        assert_eq!(close.metadata.compressed_size() as usize, chunk.len());
-        assert_eq!(&written[4..4 + chunk.len()], &chunk[..]);
+        for (case, props) in [
+            ("held dictionary", small_pages_dictionary(1 << 20)),
+            ("dictionary fallback", small_pages_dictionary(256)),
+            ("no dictionary", no_dictionary),
+        ] {
+            let spill = Arc::new(Spill::new());
+            let mut ours = OpenColumn::new(descr.column(0), props.clone(), &spill);
+            let mut scratch = Vec::new();
+            ours.write(&leaf.column(), &leaf.column().all(), &mut scratch)?;
+            assert!(scratch.is_empty(), "the scratch values are left empty");
+            let spilled_before_close = ours.pages.lock()?.len();
+            assert!(spilled_before_close > 2048, "{case}: {spilled_before_close}");
+            let (chunk, close) = ours.finish()?;
+            let chunk = spill.read(&chunk)?;
+
+            let mut file = SerializedFileWriter::new(Vec::new(), message.clone(), props.clone())?;
+            let mut group = file.next_row_group()?;
+            let mut column = group
+                .next_column()?
+                .ok_or_else(|| Error::Other("no column".into()))?;
+            column.typed::<ByteArrayType>().write_batch(
+                &values,
+                Some(&leaf.def_levels),
+                Some(&leaf.rep_levels),
+            )?;
+            column.close()?;
+            group.close()?;
+            let written = file.into_inner()?;
+
+            let dictionary = close.metadata.dictionary_page_offset().is_some();
+            assert_eq!(dictionary, case != "no dictionary", "{case}");
+            assert_eq!(
+                close.metadata.compressed_size() as usize,
+                chunk.len(),
+                "{case}"
+            );
+            assert_eq!(&written[4..4 + chunk.len()], &chunk[..], "{case}");
+            assert!(
+                file_of(&message, &props, &chunk, close)? == written,
+                "{case}: the files differ"
+            );
+        }
         Ok(())
     }
 
@@ -328,11 +396,7 @@ mod tests {
         );
 
         let file = |chunk: &Bytes, close: ColumnCloseResult| -> Result<Bytes> {
-            let mut file = SerializedFileWriter::new(Vec::new(), message.clone(), props.clone())?;
-            let mut group = file.next_row_group()?;
-            group.append_column(chunk, close)?;
-            group.close()?;
-            Ok(Bytes::from(file.into_inner()?))
+            Ok(Bytes::from(file_of(&message, &props, chunk, close)?))
         };
         let read = |file: Bytes, selection: Option<RowSelection>| -> Result<Vec<RecordBatch>> {
             let options =

@@ -5,7 +5,9 @@
 //! small. Here every page is appended to one unnamed temporary file (in `TMPDIR`, gone with
 //! the process) as it is finished, each column remembers where its pages went, and closing
 //! the row group reads one column chunk back at a time into the output. The pages pass
-//! through the page cache twice more, which costs little beside encoding them.
+//! through the page cache twice more, which costs little beside encoding them. A page that
+//! must come first but is finished last (a dictionary page, final only once the chunk's
+//! values are all seen) is put first when it arrives ([`SpilledChunk::put_last_first`]).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -27,12 +29,35 @@ pub(super) struct Spill {
 pub(super) struct SpilledChunk {
     spans: Vec<(u64, usize)>,
     len: usize,
+    /// Bytes of the page [`SpilledChunk::put_last_first`] moved to the front (0 if none).
+    first_len: usize,
 }
 
 impl SpilledChunk {
     /// The chunk's size so far: where its next page starts, counted from the chunk's start.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// Makes the page appended last the chunk's first: it is read back before the others.
+    /// Once per chunk (there is one dictionary page).
+    pub fn put_last_first(&mut self) -> Result<()> {
+        let Some(last) = self.spans.pop() else {
+            return Err(Error::Other("internal error: no page to put first".into()));
+        };
+        if self.first_len != 0 {
+            return Err(Error::Other(
+                "internal error: a second page put first in a column chunk".into(),
+            ));
+        }
+        self.first_len = last.1;
+        self.spans.insert(0, last);
+        Ok(())
+    }
+
+    /// The size of the page put first, 0 if none was.
+    pub fn first_len(&self) -> usize {
+        self.first_len
     }
 }
 
@@ -141,6 +166,24 @@ mod tests {
         let mut c = SpilledChunk::default();
         spill.append(&mut c, page(b"c1"))?;
         assert_eq!(&spill.read(&c)?[..], b"c1");
+        Ok(())
+    }
+
+    #[test]
+    fn a_page_put_first_reads_back_before_the_pages_appended_before_it() -> Result<()> {
+        let spill = Spill::new();
+        let (mut a, mut b) = (SpilledChunk::default(), SpilledChunk::default());
+        spill.append(&mut a, page(b"d1"))?;
+        spill.append(&mut b, page(b"x"))?;
+        spill.append(&mut a, page(b"d2"))?;
+        spill.append(&mut a, page(b"DICT"))?;
+        a.put_last_first()?;
+        spill.append(&mut a, page(b"p3"))?;
+        assert_eq!((a.len(), a.first_len(), b.first_len()), (10, 4, 0));
+        assert_eq!(&spill.read(&a)?[..], b"DICTd1d2p3");
+        assert_eq!(&spill.read(&b)?[..], b"x");
+        assert!(a.put_last_first().is_err(), "one page first per chunk");
+        assert!(SpilledChunk::default().put_last_first().is_err());
         Ok(())
     }
 }
