@@ -307,7 +307,10 @@ mod tests {
             ours.write(&leaf.column(), &leaf.column().all(), &mut scratch)?;
             assert!(scratch.is_empty(), "the scratch values are left empty");
             let spilled_before_close = ours.pages.lock()?.len();
-            assert!(spilled_before_close > 2048, "{case}: {spilled_before_close}");
+            assert!(
+                spilled_before_close > 2048,
+                "{case}: {spilled_before_close}"
+            );
             let (chunk, close) = ours.finish()?;
             let chunk = spill.read(&chunk)?;
 

@@ -15,7 +15,7 @@ use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
 
-use super::chunk_start::{chunk_start, ChunkStart, PROBATION_DICTIONARY_BYTES};
+use super::chunk_start::{chunk_start, ChunkStart, MANY_COLUMNS, PROBATION_DICTIONARY_BYTES};
 use super::column::OpenColumn;
 use super::spill::{Spill, SpilledChunk};
 use super::VERSION;
@@ -66,7 +66,7 @@ impl ColumnEncoder {
     /// Opens column `i`'s writer for a row group whose first values are in `leaf`, started as
     /// [`chunk_start`] says.
     fn open_column(&self, i: usize, leaf: &LeafColumn<'_>, spill: &Arc<Spill>) -> OpenColumn {
-        let props = match chunk_start(leaf) {
+        let props = match chunk_start(leaf, self.columns.len() >= MANY_COLUMNS) {
             ChunkStart::Dictionary => &self.props,
             ChunkStart::Plain => &self.props_plain,
             ChunkStart::Probation => &self.props_probation,
