@@ -202,6 +202,9 @@ struct Node {
 #[derive(Debug, Clone, Default)]
 struct ObjectNode {
     keys: Vec<Box<[u8]>>,
+    /// Whether each key is a [`crate::json::plain_key`], which [`walk_object`] can match in
+    /// place.
+    plain: Vec<bool>,
     nodes: Vec<Node>,
     index: HashMap<Box<[u8]>, usize>,
     /// Set once the object is a map: every member's value folds in here, keys are not kept.
@@ -221,6 +224,7 @@ impl ObjectNode {
         }
         let i = self.keys.len();
         self.keys.push(key.into());
+        self.plain.push(crate::json::plain_key(key));
         self.nodes.push(Node::default());
         self.index.insert(key.into(), i);
         i
@@ -235,6 +239,7 @@ impl ObjectNode {
         }
         steps.pop();
         self.keys = Vec::new();
+        self.plain = Vec::new();
         self.index = HashMap::default();
         self.map_value = Some(Box::new(value));
         Ok(())
@@ -586,15 +591,24 @@ fn walk_object(
     let mut first = true;
     let mut hint = 0;
     loop {
-        let Some(key) = p.next_key(first, &mut scratch)? else {
-            return Ok(());
+        // The key after the last one found is first matched in place (as the shredder does):
+        // documents mostly repeat one key order, and a match needs no scan and no lookup. A
+        // map keeps no keys, so it never matches.
+        let i = if object.plain.get(hint) == Some(&true) && p.next_key_is(first, &object.keys[hint])
+        {
+            hint
+        } else {
+            let Some(key) = p.next_key(first, &mut scratch)? else {
+                return Ok(());
+            };
+            if let Some(value) = object.map_value.as_deref_mut() {
+                first = false;
+                walk_value(p, value, walk).map_err(|f| with_step(f, PathStep::MapValue))?;
+                continue;
+            }
+            object.member(key, hint)
         };
         first = false;
-        if let Some(value) = object.map_value.as_deref_mut() {
-            walk_value(p, value, walk).map_err(|f| with_step(f, PathStep::MapValue))?;
-            continue;
-        }
-        let i = object.member(key, hint);
         hint = i + 1;
         walk_value(p, &mut object.nodes[i], walk).map_err(|f| {
             with_step(
