@@ -581,3 +581,30 @@ fn places_are_located_only_where_a_conflict_can_name_them() {
         "{err}"
     );
 }
+
+#[test]
+fn keys_matched_in_place_infer_what_keys_looked_up_do() -> Result<()> {
+    // Spacing, an escaped spelling of a known key, another key order, a new key: the in-place
+    // match of the expected key (json::Parser::next_key_is) fails over to the lookup, and the
+    // schema is that of the same documents written plainly.
+    let varied = [
+        r#"{"a":1,"b":"x","c":[1]}"#,
+        r#"{ "a" : 2 ,"b"	:"y", "c":[2]}"#,
+        r#"{"\u0061":3.5,"b":null}"#,
+        r#"{"b":"z","a":4,"d":true}"#,
+        r#"{"a":5,"bb":1,"b":"w"}"#,
+    ];
+    let plain = [
+        r#"{"a":1,"b":"x","c":[1]}"#,
+        r#"{"a":2,"b":"y","c":[2]}"#,
+        r#"{"a":3.5,"b":null}"#,
+        r#"{"b":"z","a":4,"d":true}"#,
+        r#"{"a":5,"bb":1,"b":"w"}"#,
+    ];
+    assert!(varied[2].contains("\\u0061"), "the escape is in the text");
+    let schema = infer(&varied)?;
+    assert_eq!(schema.to_json_string(), infer(&plain)?.to_json_string());
+    let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c", "d", "bb"]);
+    Ok(())
+}
