@@ -28,7 +28,7 @@ pub(super) const PROBATION_DICTIONARY_BYTES: usize = 32 << 10;
 /// about 73 KB, allocated when the column opens) for the whole row group; with this many
 /// columns the tables are most of the writer's memory (heterogeneous's 1,161 columns: 70 MB),
 /// while a sparse column's few values gain little from a dictionary. Measured on
-/// heterogeneous: peak RSS 141 → 131 MiB, ×12 in one file 193 → 175 MiB, output −0.15% and
+/// heterogeneous: peak RSS 142 → 129 MiB, ×12 in one file 190 → 176 MiB, output −0.15% and
 /// +0.07%. Below it files keep those dictionaries (wide, 254 columns, would grow 0.26%).
 pub(super) const MANY_COLUMNS: usize = 512;
 
