@@ -75,6 +75,7 @@ impl PageWriter for PageBuffer {
         let mut chunk = self.lock()?;
         let start = chunk.len() as u64;
         let dictionary = page.page_type() == PageType::DICTIONARY_PAGE;
+        let external = |e: Error| parquet::errors::ParquetError::External(Box::new(e));
         let mut spec = self
             .spill
             .append(&mut chunk, |file| {
@@ -84,11 +85,9 @@ impl PageWriter for PageBuffer {
                 sink.into_inner()?;
                 Ok((spec, written))
             })
-            .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
+            .map_err(external)?;
         if dictionary {
-            chunk
-                .put_last_first()
-                .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
+            chunk.put_last_first().map_err(external)?;
         }
         // Offsets in the chunk as written (data pages first), as one sink kept for the whole
         // chunk would count them; `finish` moves them past the dictionary page.
@@ -244,18 +243,21 @@ mod tests {
     /// Properties with small pages (several per chunk), no codec, a dictionary that falls
     /// back.
     fn small_pages() -> WriterPropertiesPtr {
-        small_pages_dictionary(256)
+        small_pages_with(Some(256))
     }
 
-    /// Properties with small pages (several per chunk), no codec, and a dictionary page
-    /// limit of `dictionary_bytes`.
-    fn small_pages_dictionary(dictionary_bytes: usize) -> WriterPropertiesPtr {
+    /// Properties with small pages (several per chunk), no codec, and a dictionary page limit
+    /// (`None`: no dictionary).
+    fn small_pages_with(dictionary_bytes: Option<usize>) -> WriterPropertiesPtr {
+        let builder = WriterProperties::builder()
+            .set_data_page_size_limit(2048)
+            .set_compression(parquet::basic::Compression::UNCOMPRESSED);
         Arc::new(
-            WriterProperties::builder()
-                .set_data_page_size_limit(2048)
-                .set_dictionary_page_size_limit(dictionary_bytes)
-                .set_compression(parquet::basic::Compression::UNCOMPRESSED)
-                .build(),
+            match dictionary_bytes {
+                Some(bytes) => builder.set_dictionary_page_size_limit(bytes),
+                None => builder.set_dictionary_enabled(false),
+            }
+            .build(),
         )
     }
 
@@ -289,17 +291,10 @@ mod tests {
         };
         let mut values = Vec::new();
         byte_arrays_into(&mut values, data, ends, 0);
-        let no_dictionary = Arc::new(
-            WriterProperties::builder()
-                .set_data_page_size_limit(2048)
-                .set_dictionary_enabled(false)
-                .set_compression(parquet::basic::Compression::UNCOMPRESSED)
-                .build(),
-        );
         for (case, props) in [
-            ("held dictionary", small_pages_dictionary(1 << 20)),
-            ("dictionary fallback", small_pages_dictionary(256)),
-            ("no dictionary", no_dictionary),
+            ("held dictionary", small_pages_with(Some(1 << 20))),
+            ("dictionary fallback", small_pages_with(Some(256))),
+            ("no dictionary", small_pages_with(None)),
         ] {
             let spill = Arc::new(Spill::new());
             let mut ours = OpenColumn::new(descr.column(0), props.clone(), &spill);

@@ -10,7 +10,8 @@
 //! - `spill`: the open row group's finished pages, on disk until the row group is closed.
 //! - `chunk_start`: the CLI encoder's rule for how a column chunk starts (dictionary, plain,
 //!   or dictionary on probation), from the column's first values in the row group.
-//! - `column`: one open column writer and the page buffer it owns.
+//! - `column`: one open column writer and its page writer, which sends finished pages to the
+//!   spill (a dictionary page first in its chunk).
 //! - [`dictionary`]: parquet-mr's first-page rule for dictionary vs PLAIN, as Spark's writer
 //!   applies it; the Spark data source's typed path uses it (the CLI's encoder keeps its own).
 //! - [`zstd_stream`]: ZSTD pages compressed as one stream each, parquet-mr's way, for the Spark
