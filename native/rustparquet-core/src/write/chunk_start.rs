@@ -4,10 +4,11 @@
 //! dictionary page limit past which the `parquet` crate falls back to plain pages within the
 //! same chunk (the dictionary page and the pages encoded with it stay; readers take both).
 
-use std::collections::HashSet;
 use std::hash::Hash;
 
 use crate::leaf::{LeafColumn, LeafValues};
+
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// How many of a column's first values are looked at.
 const SAMPLE: usize = 4096;
@@ -86,7 +87,10 @@ pub(super) fn chunk_start(leaf: &LeafColumn<'_>, many_columns: bool) -> ChunkSta
 /// (distinct values, values) of a sample, or `None` when it is too small to tell.
 fn distinct_share<T: Hash + Eq>(values: impl Iterator<Item = T>) -> Option<(usize, usize)> {
     let mut sampled = 0;
-    let distinct: HashSet<T> = values.inspect(|_| sampled += 1).collect();
+    // foldhash, not SipHash: every column's first values are hashed at every row group's
+    // start (SipHash was 4% of a 20,000-document activedata run's instructions).
+    let mut distinct = HashSet::with_capacity_and_hasher(SAMPLE, Default::default());
+    distinct.extend(values.inspect(|_| sampled += 1));
     (sampled >= MIN_SAMPLE).then_some((distinct.len(), sampled))
 }
 
