@@ -10,6 +10,11 @@
 //! given through the environment): heterogeneous 193 -> 159 MiB, three times heterogeneous
 //! 241 -> 208, eventlog 213 -> 176; activedata about 4% slower for it alone (large blocks are
 //! mapped anew), which the same commit's other changes made up.
+//!
+//! And after each row group, the memory its column writers freed is given back
+//! ([`rustparquet_core::write::return_freed_memory_after_row_groups`]): each batch is encoded
+//! on threads of its own, served from several arenas, and without it the peak grew with the
+//! number of row groups (heterogeneous ×24: 195 -> 176 MiB, flat with ×6's 170).
 
 /// Applies the settings; call once, first thing in `main`.
 pub fn configure() {
@@ -18,4 +23,5 @@ pub fn configure() {
     unsafe {
         libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 10);
     }
+    rustparquet_core::write::return_freed_memory_after_row_groups();
 }

@@ -36,7 +36,9 @@ use std::path::{Path, PathBuf};
 
 pub use crate::options::{parse_compression, Statistics, WriterOptions};
 pub use encoder::{ColumnEncoder, EncodedRowGroup, RowGroupEncoder};
-pub use row_groups::{BatchClock, RowGroupWriter, BATCH_BYTES};
+pub use row_groups::{
+    return_freed_memory_after_row_groups, BatchClock, RowGroupWriter, BATCH_BYTES,
+};
 
 use crate::error::{Error, Result};
 use crate::leaf::Columns;

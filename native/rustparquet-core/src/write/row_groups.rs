@@ -10,6 +10,7 @@
 //! whatever the row group's size.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use parquet::file::metadata::KeyValue;
@@ -114,6 +115,7 @@ impl<W: Write + Send> RowGroupWriter<W> {
     pub fn close_row_group(&mut self) -> Result<()> {
         if let Some(group) = self.open.take() {
             if append_row_group(&mut self.file, group.finish(self.encode_threads)?)? {
+                return_freed_memory();
                 self.row_groups += 1;
             }
         }
@@ -156,6 +158,34 @@ impl<W: Write + Send> RowGroupWriter<W> {
     /// The sink as it is (bytes the writer buffers not flushed into it).
     pub(super) fn inner_mut(&mut self) -> &mut W {
         self.file.inner_mut()
+    }
+}
+
+/// Whether a closed row group's freed memory goes back to the system
+/// ([`return_freed_memory_after_row_groups`]).
+static RETURN_FREED_MEMORY: AtomicBool = AtomicBool::new(false);
+
+/// Has every row group writer of this process give the memory freed with a closed row
+/// group's column writers back to the system (glibc `malloc_trim`; elsewhere nothing). For a
+/// driver that owns its process, as the CLI does; a library in a host process (the JVM,
+/// Python) leaves the host's allocator alone. Each batch is encoded on threads started for
+/// it and glibc serves threads from several arenas, so what one row group freed stays cached
+/// in arenas the next one's threads may not use: the peak grew with the number of row groups
+/// while the live heap did not (heterogeneous ×24 in four row groups: 195 MB resident
+/// against 170 for ×6 in one, heap peaks 173 and 168 MB; with this, 176).
+pub fn return_freed_memory_after_row_groups() {
+    RETURN_FREED_MEMORY.store(true, Ordering::Relaxed);
+}
+
+fn return_freed_memory() {
+    if !RETURN_FREED_MEMORY.load(Ordering::Relaxed) {
+        return;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes no pointers and only releases free memory, under glibc's
+    // own arena locks; it may run at any time on any thread.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
