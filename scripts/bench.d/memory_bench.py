@@ -95,7 +95,7 @@ def main(argv):
         rows.append((name, cells))
 
     head = "| corpus | " + " | ".join(f"×{m}" for m in multiples) + " | largest ÷ ×1 | last ÷ the one before |"
-    lines = [BEGIN, "",
+    lines = [BEGIN, "### Memory as the input grows (`scripts/bench --section memory`)", "",
              f"Run: {started} · rustparquet commit {commit} · reproduce: `scripts/bench --section memory`"
              f"{' --quick' if args.quick else ''}. Peak RSS (MiB, GNU time's maximum resident set) of "
              "`rustparquet convert` with default options on each corpus and on 3, 6 and 12 copies of it in one "
