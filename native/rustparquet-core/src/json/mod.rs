@@ -179,18 +179,28 @@ impl<'a> Parser<'a> {
         self.pos >= self.buf.len()
     }
 
-    /// The kind of the next value, without consuming it.
-    #[inline]
+    /// The kind of the next value, without consuming it. Inlined (the walks call it for every
+    /// value), its errors built out of line.
+    #[inline(always)]
     pub fn peek(&mut self) -> ParseResult<ValueKind> {
         self.skip_whitespace();
         match self.buf.get(self.pos) {
-            None => self.err(self.pos, ParseErrorKind::Eof),
             Some(b'{') => Ok(ValueKind::Object),
             Some(b'[') => Ok(ValueKind::Array),
             Some(b'"') => Ok(ValueKind::String),
             Some(b'-' | b'0'..=b'9') => Ok(ValueKind::Number),
             Some(b't' | b'f') => Ok(ValueKind::Bool),
             Some(b'n') => Ok(ValueKind::Null),
+            _ => self.not_a_value(),
+        }
+    }
+
+    /// What [`Parser::peek`] says where no value starts: the input's end or another byte.
+    #[cold]
+    #[inline(never)]
+    fn not_a_value<T>(&self) -> ParseResult<T> {
+        match self.buf.get(self.pos) {
+            None => self.err(self.pos, ParseErrorKind::Eof),
             Some(&b) => self.syntax(self.pos, format!("expected a value, found {}", describe(b))),
         }
     }

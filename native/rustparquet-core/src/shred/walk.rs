@@ -38,6 +38,12 @@ impl Shredder {
             };
         }
         if n.repetition != Repetition::Repeated {
+            // A scalar leaf straight to its column: most values are, and the detour through
+            // `item` (recursive, so called, never inlined) cost a call per value.
+            if let NodeKind::Leaf { leaf, ty } = n.kind {
+                let d = n.def;
+                return self.scalar(p, node, leaf, ty, r, d);
+            }
             return self.item(p, node, r);
         }
         if kind != ValueKind::Array {
@@ -70,6 +76,27 @@ impl Shredder {
             self.nulls(node, 0..0, r, parent_def);
         }
         Ok(())
+    }
+
+    /// `node`'s leaf column, type and definition level if it is a scalar leaf that is not
+    /// repeated and the next value is not null: such a value goes straight to
+    /// [`Shredder::scalar`], a call fewer than through [`Shredder::value`] (most of a
+    /// document's values are).
+    #[inline(always)]
+    fn present_scalar(
+        &self,
+        p: &mut Parser<'_>,
+        node: usize,
+    ) -> ShredResult<Option<(usize, LeafType, i16)>> {
+        let n = &self.nodes[node];
+        Ok(match n.kind {
+            NodeKind::Leaf { leaf, ty }
+                if n.repetition != Repetition::Repeated && p.peek()? != ValueKind::Null =>
+            {
+                Some((leaf, ty, n.def))
+            }
+            _ => None,
+        })
     }
 
     /// A present (non-null) value of `node`, at definition level `node.def`.
@@ -109,7 +136,11 @@ impl Shredder {
                 let mut r_item = r;
                 while p.next_element(first)? {
                     first = false;
-                    self.value(p, element, r_item, d + 1)?;
+                    if let Some((leaf, ty, def)) = self.present_scalar(p, element)? {
+                        self.scalar(p, element, leaf, ty, r_item, def)?;
+                    } else {
+                        self.value(p, element, r_item, d + 1)?;
+                    }
                     r_item = rep;
                 }
                 if first {
@@ -294,6 +325,8 @@ impl Shredder {
             self.catch_up(child);
             if self.lenient && self.nodes[child].repetition != Repetition::Required {
                 self.field_or_null(p, child, r, d)?;
+            } else if let Some((leaf, ty, def)) = self.present_scalar(p, child)? {
+                self.scalar(p, child, leaf, ty, r, def)?;
             } else {
                 self.value(p, child, r, d)?;
             }
