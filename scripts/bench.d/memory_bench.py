@@ -1,12 +1,13 @@
 """Peak memory of `rustparquet convert` as the input grows: each standard corpus converted whole
-and as 3, 6 and 12 copies of itself in one file (the documents repeated), each as its own process
-under GNU time, default options (two threads, row groups of 1,000,000 rows or 1 GiB of shredded data). Flat means the peak stops growing
-with the input: what grows with a row group (its dictionaries, up to their page limit) stops
-with the first row group, and nothing grows with the number of row groups.
+and given 3, 6 and 12 times (the same file named that many times, as `--spark-splits` does) into
+one Parquet file, each run its own process under GNU time, default options (two threads, row
+groups of 1,000,000 rows or 1 GiB of shredded data). Flat means the peak stops growing with the
+input: what grows with a row group (its dictionaries, up to their page limit) stops with the
+first row group, and nothing grows with the number of row groups.
 
 The section between `<!-- memory:begin -->` and `<!-- memory:end -->` of the report (default
-BENCHMARKS.md) is rewritten; the rest of the file is left as it is. The repeated inputs are made
-in bench-out/memory/ and removed after their run.
+BENCHMARKS.md) is rewritten; the rest of the file is left as it is. Outputs go to
+bench-out/memory/ and are removed after their run.
 
     scripts/bench --section memory [--corpus NAME ...] [--multiples 1,3,6,12] [--runs N] [--quick]
 """
@@ -30,19 +31,9 @@ def say(msg):
     print(f"bench (memory): {msg}", file=sys.stderr, flush=True)
 
 
-def repeated(source, times, path):
-    """PATH holding SOURCE's bytes TIMES times over."""
-    with open(path, "wb") as out:
-        for _ in range(times):
-            with open(source, "rb") as f:
-                while block := f.read(16 << 20):
-                    out.write(block)
-    return path
-
-
-def convert(binary, source, output, timeout):
-    """(wall s, peak RSS MiB, row groups) of one `rustparquet convert` run."""
-    cmd = ["/usr/bin/time", "-f", "RESOURCES %e %M", binary, "convert", source, "-o", output]
+def convert(binary, inputs, output, timeout):
+    """(wall s, peak RSS MiB, row groups) of one `rustparquet convert` run of INPUTS into one file."""
+    cmd = ["/usr/bin/time", "-f", "RESOURCES %e %M", binary, "convert", *inputs, "-o", output]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
@@ -79,18 +70,17 @@ def main(argv):
         source = corpus(name, QUICK_DOCS if args.quick else CORPORA[name], say)
         cells = []
         for times in multiples:
-            path = source if times == 1 else repeated(source, times, os.path.join(work, f"{name}-x{times}.ndjson"))
+            # The corpus given `times` times, as `--spark-splits` gives it: one output file.
             output = os.path.join(work, f"{name}-x{times}.parquet")
             try:
-                runs = [convert(binary, path, output, args.timeout) for _ in range(args.runs)]
+                runs = [convert(binary, [source] * times, output, args.timeout) for _ in range(args.runs)]
                 peak = statistics.median(r[1] for r in runs)
                 wall = statistics.median(r[0] for r in runs)
-                cells.append((times, peak, runs[0][2], wall, os.path.getsize(path)))
+                cells.append((times, peak, runs[0][2], wall, os.path.getsize(source)))
                 say(f"{name} ×{times}: {peak:.0f} MiB, {runs[0][2]} row group(s), {wall:.2f} s")
             finally:
-                for f in (output,) + ((path,) if times != 1 else ()):
-                    if os.path.exists(f):
-                        os.remove(f)
+                if os.path.exists(output):
+                    os.remove(output)
         loads.append(uptime())
         rows.append((name, cells))
 
@@ -98,8 +88,8 @@ def main(argv):
     lines = [BEGIN, "### Memory as the input grows (`scripts/bench --section memory`)", "",
              f"Run: {started} · rustparquet commit {commit} · reproduce: `scripts/bench --section memory`"
              f"{' --quick' if args.quick else ''}. Peak RSS (MiB, GNU time's maximum resident set) of "
-             "`rustparquet convert` with default options on each corpus and on 3, 6 and 12 copies of it in one "
-             "file, each run its own process; in brackets the row groups written (a row group ends at 1,000,000 "
+             "`rustparquet convert` with default options on each corpus and on 3, 6 and 12 copies of it (the "
+             "file given that many times) into one Parquet file, each run its own process; in brackets the row groups written (a row group ends at 1,000,000 "
              "rows or past 1 GiB of shredded data). Median of "
              f"{args.runs} run(s). Load averages before and after: {loads[0]} … {loads[-1]}.",
              "", head, "|---|" + "--:|" * (len(multiples) + 2)]
