@@ -81,8 +81,61 @@ pub fn detect(text: &str) -> SchemaFormat {
 /// assert_eq!(s.fields[0].data_type, DataType::Int64);
 /// # Ok::<(), rustparquet_core::Error>(())
 /// ```
+///
+/// A text in the tree form (what `rustparquet schema` prints by default) is refused by name,
+/// with the command that writes a form this reads, rather than with the DDL parser's
+/// complaint about its second line.
 pub fn parse_any(text: &str, source_name: Option<&str>) -> Result<Schema> {
-    parse(text, detect(text), source_name)
+    let format = detect(text);
+    parse(text, format, source_name).map_err(|e| {
+        if format == SchemaFormat::Ddl && looks_like_tree(text) {
+            Error::Schema {
+                source_name: source_name.map(str::to_string),
+                reason: "this is the tree form (what `rustparquet schema` prints by default), which is for reading only; write the schema with `rustparquet schema --format rustparquet` (or ddl, spark-json, parquet, json-schema) to give it here".into(),
+            }
+        } else {
+            e
+        }
+    })
+}
+
+/// Whether `text` has the shape of [`to_tree`]'s output: every line `name: type`, indented by
+/// two spaces a level, the first not indented, each type one the tree form prints, and no line
+/// ending in a comma (as a DDL field list split over lines does). Only consulted once the text
+/// failed to parse as DDL, to say what it is.
+fn looks_like_tree(text: &str) -> bool {
+    const TYPES: [&str; 12] = [
+        "string",
+        "int64",
+        "double",
+        "boolean",
+        "decimal(38,0)",
+        "object",
+        "array<",
+        "map<",
+        "union<",
+        "json",
+        "variant",
+        "null",
+    ];
+    let mut lines = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .peekable();
+    if lines.peek().is_none_or(|first| first.starts_with(' ')) {
+        return false;
+    }
+    lines.all(|line| {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let Some((_, ty)) = body.split_once(": ") else {
+            return false;
+        };
+        indent % 2 == 0
+            && !line.trim_end().ends_with(',')
+            && TYPES.iter().any(|t| ty.starts_with(t))
+    })
 }
 
 #[cfg(test)]
@@ -233,6 +286,29 @@ mod tests {
             assert_eq!(SchemaFormat::from_name(f.name()), Some(f));
         }
         assert!(parse("a: int64", SchemaFormat::Tree, None).is_err());
+    }
+
+    #[test]
+    fn the_tree_form_is_refused_by_name() {
+        for s in [everything(), account_admin()] {
+            let tree = to_tree(&s);
+            assert!(looks_like_tree(&tree), "{tree}");
+            let err = parse_any(&tree, Some("s.txt")).unwrap_err().to_string();
+            assert!(
+                err.starts_with("schema s.txt: this is the tree form")
+                    && err.contains("rustparquet schema --format rustparquet"),
+                "{err}"
+            );
+        }
+        // A DDL text that fails is still reported by the DDL parser, on one line or several.
+        for ddl in [
+            "a BIGINT, b STRUCT<c: >",
+            "a BIGINT,\nb: STRING,\nc: STRUCT<",
+        ] {
+            assert!(!looks_like_tree(ddl), "{ddl}");
+            let err = parse_any(ddl, None).unwrap_err().to_string();
+            assert!(err.contains("ddl form"), "{err}");
+        }
     }
 
     #[test]
