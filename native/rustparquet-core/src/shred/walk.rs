@@ -40,9 +40,8 @@ impl Shredder {
         if n.repetition != Repetition::Repeated {
             // A scalar leaf straight to its column: most values are, and the detour through
             // `item` (recursive, so called, never inlined) cost a call per value.
-            if let NodeKind::Leaf { leaf, ty } = n.kind {
-                let d = n.def;
-                return self.scalar(p, node, leaf, ty, r, d);
+            if let Some((leaf, ty, d)) = self.scalar_leaf(node) {
+                return self.scalar(p, node, leaf, ty, kind, r, d);
             }
             return self.item(p, node, r);
         }
@@ -79,24 +78,32 @@ impl Shredder {
     }
 
     /// `node`'s leaf column, type and definition level if it is a scalar leaf that is not
-    /// repeated and the next value is not null: such a value goes straight to
-    /// [`Shredder::scalar`], a call fewer than through [`Shredder::value`] (most of a
-    /// document's values are).
+    /// repeated: its present values go straight to [`Shredder::scalar`].
+    #[inline(always)]
+    fn scalar_leaf(&self, node: usize) -> Option<(usize, LeafType, i16)> {
+        let n = &self.nodes[node];
+        match n.kind {
+            NodeKind::Leaf { leaf, ty } if n.repetition != Repetition::Repeated => {
+                Some((leaf, ty, n.def))
+            }
+            _ => None,
+        }
+    }
+
+    /// [`Shredder::scalar_leaf`] of `node` and the kind of the next value, if that is not
+    /// null: such a value goes straight to [`Shredder::scalar`], a call fewer than through
+    /// [`Shredder::value`] (most of a document's values are).
     #[inline(always)]
     fn present_scalar(
         &self,
         p: &mut Parser<'_>,
         node: usize,
-    ) -> ShredResult<Option<(usize, LeafType, i16)>> {
-        let n = &self.nodes[node];
-        Ok(match n.kind {
-            NodeKind::Leaf { leaf, ty }
-                if n.repetition != Repetition::Repeated && p.peek()? != ValueKind::Null =>
-            {
-                Some((leaf, ty, n.def))
-            }
-            _ => None,
-        })
+    ) -> ShredResult<Option<(usize, LeafType, i16, ValueKind)>> {
+        let Some((leaf, ty, d)) = self.scalar_leaf(node) else {
+            return Ok(None);
+        };
+        let kind = p.peek()?;
+        Ok((kind != ValueKind::Null).then_some((leaf, ty, d, kind)))
     }
 
     /// A present (non-null) value of `node`, at definition level `node.def`.
@@ -106,7 +113,8 @@ impl Shredder {
         match &n.kind {
             NodeKind::Leaf { leaf, ty } => {
                 let (leaf, ty) = (*leaf, *ty);
-                self.scalar(p, node, leaf, ty, r, d)
+                let kind = p.peek()?;
+                self.scalar(p, node, leaf, ty, kind, r, d)
             }
             NodeKind::Struct { .. } => self.object(p, node, r),
             NodeKind::Union { members } => {
@@ -136,8 +144,8 @@ impl Shredder {
                 let mut r_item = r;
                 while p.next_element(first)? {
                     first = false;
-                    if let Some((leaf, ty, def)) = self.present_scalar(p, element)? {
-                        self.scalar(p, element, leaf, ty, r_item, def)?;
+                    if let Some((leaf, ty, def, kind)) = self.present_scalar(p, element)? {
+                        self.scalar(p, element, leaf, ty, kind, r_item, def)?;
                     } else {
                         self.value(p, element, r_item, d + 1)?;
                     }
@@ -325,8 +333,8 @@ impl Shredder {
             self.catch_up(child);
             if self.lenient && self.nodes[child].repetition != Repetition::Required {
                 self.field_or_null(p, child, r, d)?;
-            } else if let Some((leaf, ty, def)) = self.present_scalar(p, child)? {
-                self.scalar(p, child, leaf, ty, r, def)?;
+            } else if let Some((leaf, ty, def, kind)) = self.present_scalar(p, child)? {
+                self.scalar(p, child, leaf, ty, kind, r, def)?;
             } else {
                 self.value(p, child, r, d)?;
             }
@@ -347,17 +355,20 @@ impl Shredder {
         Ok(())
     }
 
+    /// A present value of scalar leaf `node` (column `leaf`, of type `ty`), whose `kind` the
+    /// caller has peeked (and found not null), with its levels.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn scalar(
         &mut self,
         p: &mut Parser<'_>,
         node: usize,
         leaf: usize,
         ty: LeafType,
+        kind: ValueKind,
         r: i16,
         d: i16,
     ) -> ShredResult<()> {
-        let kind = p.peek()?;
         let offset = p.pos();
         let lenient = self.lenient;
         let buffer = &mut self.leaves[leaf];
