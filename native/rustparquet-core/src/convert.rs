@@ -12,8 +12,10 @@
 //! the schema of the first documents is already the whole input's, the inference pass is
 //! wasted. `try_one_parse` infers from the first [`SETTLE_SAMPLE_DOCUMENTS`] documents and,
 //! when that schema is the same as that of a first look at fewer (it has stopped growing) and
-//! [`settled`](crate::infer::settled) (the map and variant rules cannot change it), runs the
-//! driver's pass against it strictly (any bad document stops it): if every document fits,
+//! [`settled`](crate::infer::settled) (the map and variant rules cannot change it), and the
+//! whole documents of a few windows further on in each uncompressed input fit it too (the
+//! `later_look` module: a type that changes part-way turns the attempt away before it
+//! starts), runs the driver's pass against it strictly (any bad document stops it): if every document fits,
 //! that schema is the one full inference gives, so the result is the two-pass result. At the
 //! first document that does not fit (a new key, a new type, a bad document) the attempt ends
 //! and leaves nothing (the drivers' outputs are staged), and the caller runs its two passes
@@ -35,6 +37,7 @@ use crate::input::{
     DocumentSink, Input, InputFormat, OnError, Passes, Progress, ReadSettings, SpareBuffers,
 };
 use crate::json::Parser;
+use crate::later_look::later_documents_fit;
 use crate::locator::Locator;
 use crate::option_key::OptionKey;
 use crate::schema::Schema;
@@ -501,6 +504,10 @@ pub(crate) fn try_one_parse<T>(
     let Some(first) = look(SETTLE_SAMPLE_DOCUMENTS)?.filter(|s| *s == early) else {
         return Ok(None);
     };
+    // Nor when documents further on do not fit it (a type that changes part-way).
+    if !later_documents_fit(inputs, &first, options.max_depth)? {
+        return Ok(None);
+    }
     let strict = ConvertOptions {
         on_error: OnError::Fail,
         ..options.clone()

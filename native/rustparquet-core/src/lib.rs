@@ -26,6 +26,7 @@ pub mod error;
 pub mod infer;
 pub mod input;
 pub mod json;
+mod later_look;
 pub mod leaf;
 pub mod locator;
 pub mod option_key;

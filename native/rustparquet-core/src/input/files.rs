@@ -3,7 +3,7 @@
 //! file; gzip and zstd are recognised by their magic bytes, whatever the file is called.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -119,25 +119,80 @@ impl Input {
             let len = f.metadata().map_err(|e| Error::io(p, e))?.len();
             Ok((Box::new(f), p.to_path_buf(), Some(len)))
         };
-        let (raw, path, len) = match &self.source {
-            Source::Stdin => (
+        let (raw, path, len) = match self.path_on_disk() {
+            None => (
                 Box::new(std::io::stdin()) as Box<dyn Read + Send>,
                 PathBuf::from("<stdin>"),
                 None,
             ),
-            Source::File(p) => file(p)?,
-            Source::Spilled(staged, _) => file(staged.temp_path())?,
+            Some(p) => file(p)?,
         };
         let mut reader = BufReader::with_capacity(1 << 16, raw);
         let head = reader.fill_buf().map_err(|e| Error::io(&path, e))?;
-        Ok(if head.starts_with(&[0x1f, 0x8b]) {
-            (Box::new(flate2::read::MultiGzDecoder::new(reader)), None)
-        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-            let decoder = zstd::stream::read::Decoder::with_buffer(reader)
-                .map_err(|e| Error::io(&path, e))?;
-            (Box::new(decoder), None)
-        } else {
-            (Box::new(reader), len)
+        Ok(match Compression::of(head) {
+            Some(Compression::Gzip) => (Box::new(flate2::read::MultiGzDecoder::new(reader)), None),
+            Some(Compression::Zstd) => {
+                let decoder = zstd::stream::read::Decoder::with_buffer(reader)
+                    .map_err(|e| Error::io(&path, e))?;
+                (Box::new(decoder), None)
+            }
+            None => (Box::new(reader), len),
         })
+    }
+
+    /// The file's length on disk (compressed or not), `None` for standard input.
+    pub(crate) fn len_on_disk(&self) -> Result<Option<u64>> {
+        let Some(path) = self.path_on_disk() else {
+            return Ok(None);
+        };
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        Ok(Some(meta.len()))
+    }
+
+    /// Up to `len` bytes of the file from byte `start` on, when it is uncompressed (standard
+    /// input and compressed data give `None`): documents further on, without reading up to
+    /// them.
+    pub(crate) fn window(&self, start: u64, len: usize) -> Result<Option<Vec<u8>>> {
+        let Some(path) = self.path_on_disk() else {
+            return Ok(None);
+        };
+        let io = |e| Error::io(path, e);
+        let mut file = File::open(path).map_err(io)?;
+        let mut head = Vec::with_capacity(4);
+        (&mut file).take(4).read_to_end(&mut head).map_err(io)?;
+        if Compression::of(&head).is_some() {
+            return Ok(None);
+        }
+        file.seek(SeekFrom::Start(start)).map_err(io)?;
+        let mut window = Vec::with_capacity(len);
+        file.take(len as u64).read_to_end(&mut window).map_err(io)?;
+        Ok(Some(window))
+    }
+
+    /// The file the input's bytes are read from: its own, or standard input's copy.
+    fn path_on_disk(&self) -> Option<&Path> {
+        match &self.source {
+            Source::Stdin => None,
+            Source::File(p) => Some(p),
+            Source::Spilled(staged, _) => Some(staged.temp_path()),
+        }
+    }
+}
+
+/// The compressed formats an input is decoded from, recognised by their first bytes.
+enum Compression {
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    fn of(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else {
+            None
+        }
     }
 }
