@@ -13,9 +13,9 @@
 //! wasted. `try_one_parse` infers from the first [`SETTLE_SAMPLE_DOCUMENTS`] documents and,
 //! when that schema is the same as that of a first look at fewer (it has stopped growing) and
 //! [`settled`](crate::infer::settled) (the map and variant rules cannot change it), and the
-//! whole documents of a few windows further on in each uncompressed input fit it too (the
-//! `later_look` module: a type that changes part-way turns the attempt away before it
-//! starts), runs the driver's pass against it strictly (any bad document stops it): if every document fits,
+//! whole documents of four windows spread through the inputs fit it too (the `later_look`
+//! module: a type that changes part-way turns the attempt away before it starts), runs the
+//! driver's pass against it strictly (any bad document stops it): if every document fits,
 //! that schema is the one full inference gives, so the result is the two-pass result. At the
 //! first document that does not fit (a new key, a new type, a bad document) the attempt ends
 //! and leaves nothing (the drivers' outputs are staged), and the caller runs its two passes
