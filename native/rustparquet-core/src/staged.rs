@@ -130,6 +130,74 @@ impl StagedPath {
     }
 }
 
+/// A staged file written in order (a Parquet file) that has the kernel start writing each
+/// [`WRITEBACK_BYTES`] of it to the device as soon as they are written, so that the sync before
+/// the rename ([`StagedPath::persist`]) waits for the last part only. Unsynced, the whole file
+/// was still to be written at the sync: activedata's 32 MB output waited 30–35 ms on it, the
+/// CPU idle, at the end of the run. Starting writeback does not wait for it; elsewhere than
+/// on Linux this is the plain file.
+pub struct WritebackFile {
+    file: File,
+    /// Bytes written so far.
+    written: u64,
+    /// Where the range not yet handed to writeback starts.
+    unsent: u64,
+}
+
+/// How much written data is handed to writeback at a time.
+const WRITEBACK_BYTES: u64 = 4 << 20;
+
+impl WritebackFile {
+    pub fn new(file: File) -> Self {
+        WritebackFile {
+            file,
+            written: 0,
+            unsent: 0,
+        }
+    }
+
+    /// The file, to sync and persist.
+    pub fn file_mut(&mut self) -> &mut File {
+        &mut self.file
+    }
+
+    #[cfg(target_os = "linux")]
+    fn start_writeback(&mut self) {
+        use std::os::fd::AsRawFd;
+        let len = self.written - self.unsent;
+        // SAFETY: the call takes a file descriptor we own (open for the life of `self`) and
+        // two integers; it only starts I/O of the range's dirty pages. A failure (a file
+        // system that does not support it) leaves the work to the sync, so it is ignored.
+        unsafe {
+            libc::sync_file_range(
+                self.file.as_raw_fd(),
+                self.unsent as libc::off64_t,
+                len as libc::off64_t,
+                libc::SYNC_FILE_RANGE_WRITE,
+            );
+        }
+        self.unsent = self.written;
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn start_writeback(&mut self) {}
+}
+
+impl std::io::Write for WritebackFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.unsent >= WRITEBACK_BYTES {
+            self.start_writeback();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
 /// The error of a temporary that cannot be created next to `target` in `dir`, naming the
 /// target and the directory, never the hidden temporary (tempfile's message names it).
 fn staging_error(target: &Path, dir: &Path, e: std::io::Error) -> Error {

@@ -1,12 +1,14 @@
 //! Encoding shredded columns: a [`ColumnEncoder`] holds a file's column descriptors and writer
 //! properties; a [`RowGroupEncoder`] keeps one column writer open per leaf column while
 //! batches of shredded data stream into it (columns spread over threads) and finished pages go
-//! to the writer's spill file ([`super::spill`]); [`RowGroupEncoder::finish`] closes them into
-//! an [`EncodedRowGroup`] whose column chunks are spliced into the file by
-//! [`super::RowGroupWriter`].
+//! to the writer's spill file ([`super::spill`]); [`RowGroupEncoder::close_into`] closes them
+//! and splices their column chunks into the file ([`super::RowGroupWriter`] says when).
 
 use std::io::Write;
+use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
+
+use bytes::Bytes;
 
 use parquet::column::writer::ColumnCloseResult;
 use parquet::data_type::ByteArray;
@@ -17,21 +19,13 @@ use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor};
 
 use super::chunk_start::{chunk_start, ChunkStart, MANY_COLUMNS, PROBATION_DICTIONARY_BYTES};
 use super::column::OpenColumn;
-use super::spill::{Spill, SpilledChunk};
+use super::spill::Spill;
 use super::VERSION;
 use crate::error::{Error, Result};
 use crate::leaf::{Columns, LeafColumn, Levels};
 use crate::options::WriterOptions;
 use crate::path::ColumnPath;
 use crate::schema::{Schema, SCHEMA_KEY, VERSION_KEY};
-
-/// One row group's column chunks, encoded (their pages in the writer's [`Spill`]) and ready to
-/// be spliced into a file.
-pub struct EncodedRowGroup {
-    rows: usize,
-    chunks: Vec<(SpilledChunk, ColumnCloseResult)>,
-    spill: Arc<Spill>,
-}
 
 /// The schema and settings of one file's columns; shareable between threads.
 pub struct ColumnEncoder {
@@ -77,8 +71,8 @@ impl ColumnEncoder {
 
 /// A row group being encoded: batches of shredded columns stream into the open column
 /// writers (memory holds the pages being filled, finished ones are spilled, so a row group
-/// may hold far more data than memory), and [`RowGroupEncoder::finish`] closes them into an
-/// [`EncodedRowGroup`].
+/// may hold far more data than memory), and [`RowGroupEncoder::close_into`] closes them and
+/// splices the row group into the file.
 pub struct RowGroupEncoder {
     /// Opened at their first values.
     columns: Vec<Option<OpenColumn>>,
@@ -165,37 +159,92 @@ impl RowGroupEncoder {
         Ok(())
     }
 
-    /// Closes the column writers on `threads` threads, as [`OpenRowGroup::write`] spreads them
-    /// (closing a chunk encodes its last pages; done one by one it left the other core idle at
-    /// the end of every file).
-    pub fn finish(self, threads: usize) -> Result<EncodedRowGroup> {
-        let rows = self.rows;
-        let encoder = self.encoder;
-        let spill = self.spill;
+    /// Closes the column writers and splices their chunks into `writer`; `false` (nothing
+    /// written) if the row group has no rows. `threads` lanes each close every n-th column
+    /// (closing a chunk encodes its last pages) and read its pages back from the spill, while
+    /// this thread appends the chunks in column order as they come. Done one after the other
+    /// (all closed, then all spliced on one thread) the splice left the other core idle at the
+    /// end of every file: activedata's one 32 MB row group took 19 ms to close and 40 ms to
+    /// splice, about 6% of the run.
+    pub(super) fn close_into<W: Write + Send>(
+        self,
+        writer: &mut SerializedFileWriter<W>,
+        threads: usize,
+    ) -> Result<bool> {
+        let RowGroupEncoder {
+            columns,
+            spill,
+            encoder,
+            rows,
+            ..
+        } = self;
+        if rows == 0 {
+            // Whatever its empty columns wrote is not kept for the next row group.
+            drop(columns);
+            spill.clear()?;
+            return Ok(false);
+        }
         let paths = &encoder.column_paths;
-        let finish_one = |_: &mut (), i: usize, c: Option<OpenColumn>| {
+        let close_one = |i: usize, c: Option<OpenColumn>| -> Result<(Bytes, ColumnCloseResult)> {
             let c = c.unwrap_or_else(|| {
                 OpenColumn::new(encoder.columns[i].clone(), encoder.props.clone(), &spill)
             });
-            c.finish().map_err(|e| match e {
+            let (chunk, close) = c.finish().map_err(|e| match e {
                 Error::Parquet { source, .. } => Error::Parquet {
                     column: Some(paths[i].clone()),
                     source,
                 },
                 other => other,
-            })
+            })?;
+            Ok((spill.read(&chunk)?, close))
         };
-        let mut lanes = vec![(); threads.max(1)];
-        let chunks = in_lanes(
-            self.columns.into_iter().enumerate(),
-            &mut lanes,
-            &finish_one,
-        )?;
-        Ok(EncodedRowGroup {
-            rows,
-            chunks,
-            spill,
-        })
+        let count = columns.len();
+        let lanes = threads.clamp(1, count.max(1));
+        let mut work: Vec<Vec<(usize, Option<OpenColumn>)>> =
+            (0..lanes).map(|_| Vec::new()).collect();
+        for (i, column) in columns.into_iter().enumerate() {
+            work[i % lanes].push((i, column));
+        }
+        let mut group = writer.next_row_group()?;
+        std::thread::scope(|scope| -> Result<()> {
+            let close_one = &close_one;
+            let mut chunks = Vec::with_capacity(lanes);
+            let mut handles = Vec::with_capacity(lanes);
+            for lane in work {
+                // One finished chunk waits per lane: memory holds a few chunks, not the group.
+                let (tx, rx) = sync_channel::<Result<(Bytes, ColumnCloseResult)>>(1);
+                chunks.push(rx);
+                handles.push(scope.spawn(move || {
+                    for (i, column) in lane {
+                        let closed = close_one(i, column);
+                        let failed = closed.is_err();
+                        // A send fails once the appending side has stopped at an error.
+                        if tx.send(closed).is_err() || failed {
+                            break;
+                        }
+                    }
+                }));
+            }
+            let appended = (0..count).try_for_each(|i| {
+                let (bytes, close) = chunks[i % lanes].recv().map_err(|_| {
+                    Error::Other("internal error: an encoder thread stopped".into())
+                })??;
+                group.append_column(&bytes, close)?;
+                Ok(())
+            });
+            // Lanes blocked on a full channel give up once its receiver is gone.
+            drop(chunks);
+            let panicked = handles.into_iter().any(|h| h.join().is_err());
+            if panicked {
+                return Err(Error::Other(
+                    "internal error: an encoder thread panicked".into(),
+                ));
+            }
+            appended
+        })?;
+        group.close()?;
+        spill.clear()?;
+        Ok(true)
     }
 }
 
@@ -347,27 +396,6 @@ pub(super) fn open_serialized<W: Write + Send>(
         props,
     });
     Ok((writer, encoder))
-}
-
-/// Splices an encoded row group into a Parquet stream; `false` (nothing written) if it is empty.
-pub(super) fn append_row_group<W: Write + Send>(
-    writer: &mut SerializedFileWriter<W>,
-    row_group: EncodedRowGroup,
-) -> Result<bool> {
-    let spill = row_group.spill;
-    if row_group.rows == 0 {
-        // Whatever its empty columns wrote is not kept for the next row group.
-        spill.clear()?;
-        return Ok(false);
-    }
-    let mut group = writer.next_row_group()?;
-    // One column chunk in memory at a time.
-    for (chunk, close) in row_group.chunks {
-        group.append_column(&spill.read(&chunk)?, close)?;
-    }
-    group.close()?;
-    spill.clear()?;
-    Ok(true)
 }
 
 #[cfg(test)]

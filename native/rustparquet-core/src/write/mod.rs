@@ -30,12 +30,11 @@ pub mod row_groups;
 mod spill;
 pub mod zstd_stream;
 
-use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use crate::options::{parse_compression, Statistics, WriterOptions};
-pub use encoder::{ColumnEncoder, EncodedRowGroup, RowGroupEncoder};
+pub use encoder::{ColumnEncoder, RowGroupEncoder};
 pub use row_groups::{
     return_freed_memory_after_row_groups, BatchClock, RowGroupWriter, BATCH_BYTES,
 };
@@ -43,7 +42,7 @@ pub use row_groups::{
 use crate::error::{Error, Result};
 use crate::leaf::Columns;
 use crate::schema::Schema;
-use crate::staged::{StagedFile, StagedPath};
+use crate::staged::{StagedFile, StagedPath, WritebackFile};
 
 /// The rustparquet version written into every file.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -60,7 +59,7 @@ pub struct FileStats {
 /// Writes shredded batches into a Parquet file that appears at its target path only when
 /// [`ParquetFileWriter::finish`] succeeds.
 pub struct ParquetFileWriter {
-    writer: RowGroupWriter<File>,
+    writer: RowGroupWriter<WritebackFile>,
     staged: StagedPath,
     target: PathBuf,
 }
@@ -81,7 +80,8 @@ impl ParquetFileWriter {
             )));
         }
         let (file, staged) = StagedFile::create(target)?;
-        let writer = RowGroupWriter::new(file, schema, options, encode_threads)?;
+        let writer =
+            RowGroupWriter::new(WritebackFile::new(file), schema, options, encode_threads)?;
         Ok(ParquetFileWriter {
             writer,
             staged,
@@ -102,7 +102,7 @@ impl ParquetFileWriter {
         let stats = self.writer.finish().map_err(|e| io_on(&self.target, e))?;
         let file = self.writer.inner_mut();
         file.flush().map_err(|e| Error::io(&self.target, e))?;
-        self.staged.persist(file)?;
+        self.staged.persist(file.file_mut())?;
         Ok(stats)
     }
 }
