@@ -6,7 +6,7 @@
 
 use std::io::Write;
 use std::sync::mpsc::sync_channel;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
@@ -107,7 +107,7 @@ impl RowGroupEncoder {
     }
 
     /// Encodes rows `rows` of a batch (`columns` in schema order) on `threads` threads, each
-    /// taking every n-th column (columns differ widely in cost; striding spreads the heavy ones).
+    /// taking the next column not yet taken ([`in_lanes`]).
     pub fn write(
         &mut self,
         columns: Columns<'_>,
@@ -249,9 +249,10 @@ impl RowGroupEncoder {
 }
 
 /// Runs `work` on each numbered column on one thread per state in `states` (the calling
-/// one among them), each taking every n-th column (columns differ widely in cost; striding
-/// spreads the heavy ones) with its state (scratch space reused column after column); the
-/// results come back in column order, or the first error in column order.
+/// one among them) with the thread's state (scratch space reused column after column); the
+/// results come back in column order, or the first error in column order. Each thread takes
+/// the next column not yet taken: columns differ widely in cost, and fixed shares (every
+/// n-th column) left one thread waiting for the other at the end of every batch.
 fn in_lanes<S: Send, C: Send, R: Send>(
     columns: impl Iterator<Item = (usize, C)>,
     states: &mut [S],
@@ -268,35 +269,38 @@ fn in_lanes<S: Send, C: Send, R: Send>(
             .map(|(i, c)| work(state, i, c))
             .collect();
     }
-    let mut lanes: Vec<Vec<(usize, C)>> = (0..threads).map(|_| Vec::new()).collect();
-    for (n, column) in columns.into_iter().enumerate() {
-        lanes[n % threads].push(column);
-    }
-    let run = |state: &mut S, lane: Vec<(usize, C)>| -> Vec<(usize, Result<R>)> {
-        lane.into_iter()
-            .map(|(i, c)| (i, work(state, i, c)))
-            .collect()
-    };
-    let done: Vec<Vec<(usize, Result<R>)>> = std::thread::scope(|scope| {
-        let mut lanes = lanes.into_iter();
-        let mine = lanes.next().unwrap_or_default();
-        let handles: Vec<_> = lanes
-            .zip(others.iter_mut())
-            .map(|(lane, state)| scope.spawn(move || run(state, lane)))
-            .collect();
-        let mut done = vec![run(state, mine)];
-        for h in handles {
-            done.push(h.join().unwrap_or_else(|_| {
-                vec![(
-                    0,
-                    Err(Error::Other(
-                        "internal error: an encoder thread panicked".into(),
-                    )),
-                )]
-            }));
+    let next = Mutex::new(columns.into_iter());
+    let run = |state: &mut S| -> Vec<(usize, Result<R>)> {
+        let mut done = Vec::new();
+        loop {
+            // Poisoned only if another thread panicked taking a column: stop, it reports.
+            let Some((i, c)) = next.lock().ok().and_then(|mut n| n.next()) else {
+                break;
+            };
+            done.push((i, work(state, i, c)));
         }
         done
+    };
+    let done: Option<Vec<Vec<(usize, Result<R>)>>> = std::thread::scope(|scope| {
+        let run = &run;
+        let handles: Vec<_> = others
+            .iter_mut()
+            .take(threads - 1)
+            .map(|state| scope.spawn(move || run(state)))
+            .collect();
+        let mine = run(state);
+        // A thread that panicked took its columns' results with it.
+        let theirs: Option<Vec<_>> = handles.into_iter().map(|h| h.join().ok()).collect();
+        theirs.map(|mut theirs| {
+            theirs.push(mine);
+            theirs
+        })
     });
+    let Some(done) = done else {
+        return Err(Error::Other(
+            "internal error: an encoder thread panicked".into(),
+        ));
+    };
     let mut ordered: Vec<(usize, Result<R>)> = done.into_iter().flatten().collect();
     ordered.sort_by_key(|(i, _)| *i);
     ordered.into_iter().map(|(_, r)| r).collect()
@@ -404,6 +408,49 @@ mod tests {
     use parquet::schema::types::ColumnPath as ParquetPath;
 
     use super::*;
+
+    #[test]
+    fn lanes_give_results_in_column_order_and_a_panic_as_an_error() {
+        // Uneven work, so that threads take columns out of order.
+        let slow = |_: &mut usize, i: usize, c: u64| -> Result<u64> {
+            std::thread::sleep(std::time::Duration::from_millis(c));
+            Ok(i as u64 * 10 + c)
+        };
+        let columns = || [5u64, 0, 0, 3, 0, 1, 0, 0].into_iter().enumerate();
+        let expected: Vec<u64> = columns().map(|(i, c)| i as u64 * 10 + c).collect();
+        for threads in 1..=4 {
+            let mut states = vec![0usize; threads];
+            assert_eq!(in_lanes(columns(), &mut states, &slow).unwrap(), expected);
+        }
+        // The first error in column order, whichever thread met it first.
+        let failing = |_: &mut usize, i: usize, c: u64| -> Result<u64> {
+            std::thread::sleep(std::time::Duration::from_millis(c));
+            match i {
+                2 | 6 => Err(Error::Other(format!("column {i}"))),
+                _ => Ok(c),
+            }
+        };
+        let columns = [9u64, 0, 5, 0, 0, 0, 0, 0].into_iter().enumerate();
+        let err = in_lanes(columns, &mut [0usize, 0], &failing).unwrap_err();
+        assert_eq!(err.to_string(), Error::Other("column 2".into()).to_string());
+        // A panic in a thread the lanes started is an error, not a result missing. The
+        // calling thread (the test's, which has a name) waits in its column until the started
+        // one has taken one, so that it is the started one that panics.
+        let taken = std::sync::atomic::AtomicBool::new(false);
+        let panicking = |_: &mut usize, _: usize, _: u64| -> Result<u64> {
+            if std::thread::current().name().is_none() {
+                taken.store(true, std::sync::atomic::Ordering::SeqCst);
+                panic!("a lane's column");
+            }
+            while !taken.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Ok(0)
+        };
+        let columns = (0..4u64).map(|c| (c as usize, c));
+        let err = in_lanes(columns, &mut [0usize, 0], &panicking).unwrap_err();
+        assert!(err.to_string().contains("panicked"), "{err}");
+    }
 
     /// The data page encodings of each column of a file's first row group, in page order.
     fn data_page_encodings(file: Vec<u8>) -> Result<Vec<Vec<parquet::basic::Encoding>>> {
