@@ -14,7 +14,8 @@
 //! when that schema is the same as that of a first look at fewer (it has stopped growing) and
 //! [`settled`](crate::infer::settled) (the map and variant rules cannot change it), and the
 //! whole documents of four windows spread through the inputs fit it too (the `later_look`
-//! module: a type that changes part-way turns the attempt away before it starts), runs the
+//! module: a type that changes part-way turns the attempt away before it starts; it runs on
+//! a second thread beside the settling look, checking the first look's schema), runs the
 //! driver's pass against it strictly (any bad document stops it): if every document fits,
 //! that schema is the one full inference gives, so the result is the two-pass result. At the
 //! first document that does not fit (a new key, a new type, a bad document) the attempt ends
@@ -501,11 +502,25 @@ pub(crate) fn try_one_parse<T>(
     let Some(early) = look(FIRST_LOOK_DOCUMENTS)? else {
         return Ok(None);
     };
-    let Some(first) = look(SETTLE_SAMPLE_DOCUMENTS)?.filter(|s| *s == early) else {
+    // Nor when documents further on do not fit it (a type that changes part-way). The later
+    // look runs beside the settling look, on the core that is otherwise idle until the
+    // attempt starts: what it says of `early` it says of the settled schema, which must be
+    // `early`.
+    let (settled_schema, later_fit) = std::thread::scope(|scope| -> Result<_> {
+        let settling = Recursion::documents(options.max_depth)
+            .thread("rustparquet-look")
+            .spawn_scoped(scope, || look(SETTLE_SAMPLE_DOCUMENTS))
+            .map_err(|e| Error::Other(format!("cannot start a thread: {e}")))?;
+        let later_fit = later_documents_fit(inputs, &early, options.max_depth);
+        let settled_schema = settling
+            .join()
+            .map_err(|_| Error::Other("internal error: a look at the input panicked".into()))?;
+        Ok((settled_schema?, later_fit?))
+    })?;
+    let Some(first) = settled_schema.filter(|s| *s == early) else {
         return Ok(None);
     };
-    // Nor when documents further on do not fit it (a type that changes part-way).
-    if !later_documents_fit(inputs, &first, options.max_depth)? {
+    if !later_fit {
         return Ok(None);
     }
     let strict = ConvertOptions {

@@ -14,6 +14,12 @@ pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
+/// Characters in `bytes` (columns count characters, not bytes): the bytes that do not
+/// continue a UTF-8 sequence, so a sequence cut by a buffer's end is counted once.
+pub(crate) fn chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b & 0xc0) != 0x80).count() as u64
+}
+
 /// Turns byte offsets of a buffer into file locations.
 ///
 /// ```
@@ -27,6 +33,8 @@ pub struct Locator<'a> {
     buf: &'a [u8],
     /// Line number of `buf[0]`.
     base_line: u64,
+    /// Column of `buf[0]` on its line (1 unless the buffer starts part-way along a line).
+    base_column: u64,
     /// A known (offset, line, column) in this buffer, moving forward as documents do, so
     /// that locating is linear overall even for many places on one long line (inference
     /// locates every new key: a million keys on one line must not rescan the line each time).
@@ -36,11 +44,23 @@ pub struct Locator<'a> {
 impl Locator<'_> {
     /// A locator for `buf`, named `name` in locations, whose first byte is on line `base_line`.
     pub fn new<'a>(name: &'a Arc<str>, buf: &'a [u8], base_line: u64) -> Locator<'a> {
+        Self::mid_line(name, buf, base_line, 1)
+    }
+
+    /// A locator for `buf` whose first byte is at column `base_column` of line `base_line`:
+    /// a block of a file that starts part-way along a line (a top-level array on one line).
+    pub fn mid_line<'a>(
+        name: &'a Arc<str>,
+        buf: &'a [u8],
+        base_line: u64,
+        base_column: u64,
+    ) -> Locator<'a> {
         Locator {
             name,
             buf,
             base_line,
-            cursor: Cell::new((0, base_line, 1)),
+            base_column,
+            cursor: Cell::new((0, base_line, base_column)),
         }
     }
 
@@ -49,10 +69,8 @@ impl Locator<'_> {
         let offset = offset.min(self.buf.len());
         let (mut at, mut line, mut column) = self.cursor.get();
         if offset < at {
-            (at, line, column) = (0, self.base_line, 1);
+            (at, line, column) = (0, self.base_line, self.base_column);
         }
-        // Columns count characters, not bytes.
-        let chars = |s: &[u8]| s.iter().filter(|&&b| (b & 0xc0) != 0x80).count() as u64;
         let between = &self.buf[at..offset];
         match memchr::memrchr(b'\n', between) {
             None => column += chars(between),

@@ -132,6 +132,55 @@ fn pretty_printed_and_array_inputs_fall_back_to_one_parser() {
 }
 
 #[test]
+fn a_top_level_array_longer_than_a_block_reads_whole_and_faults_at_their_column() {
+    // One line of about 10 MB: blocks (8 MiB, and smaller ones first) end inside documents,
+    // after the separator that led to them. A document cut there was once resumed past its
+    // comma, which the array then refused ("expected ',' or ']'", at 1:1), and a fault in a
+    // later block was placed by its column in the block, not in the line.
+    let dir = tempfile::tempdir().unwrap();
+    let docs: Vec<Value> = (0..70_000)
+        .map(|i| json!({"id": i, "s": "x".repeat(100 + i % 7), "a": [{"k": i}, {}]}))
+        .collect();
+    let text = serde_json::to_string(&docs).unwrap();
+    assert!(text.len() > 9 << 20, "longer than a block");
+    let array = write(dir.path(), "array.json", &text);
+    for threads in [1, 2] {
+        let out = dir.path().join(format!("array-{threads}.parquet"));
+        convert(&[array.display().to_string()], &out, &options(threads)).unwrap();
+        assert_same_docs(&read_back(&out), &docs);
+    }
+    // A `;` for a `,` in the 65,001st document, past the first 8 MiB block.
+    let at = text.find(r#""id":65000,"#).unwrap() + r#""id":65000"#.len();
+    assert!(at > 8 << 20);
+    let mut bad = text.clone();
+    bad.replace_range(at..at + 1, ";");
+    let bad = write(dir.path(), "bad.json", &bad);
+    let out = dir.path().join("bad.parquet");
+    let err = convert(&[bad.display().to_string()], &out, &options(1)).unwrap_err();
+    match err {
+        Error::Json { at: place, .. } => {
+            assert_eq!((place.line, place.column), (1, at as u64 + 1), "{place}")
+        }
+        other => panic!("expected a JSON error, got {other}"),
+    }
+}
+
+#[test]
+fn whitespace_before_a_top_level_array_does_not_hide_it() {
+    // The layout is told by the first byte that is not whitespace, past the first block read
+    // (64 KiB) and past the 4 KiB the parallel reader once looked at.
+    let dir = tempfile::tempdir().unwrap();
+    let docs = documents(50);
+    let text = " \n".repeat(50_000) + &serde_json::to_string(&docs).unwrap();
+    let array = write(dir.path(), "spaced.json", &text);
+    for threads in [1, 2] {
+        let out = dir.path().join(format!("spaced-{threads}.parquet"));
+        convert(&[array.display().to_string()], &out, &options(threads)).unwrap();
+        assert_same_docs(&read_back(&out), &docs);
+    }
+}
+
+#[test]
 fn compressed_inputs_and_globs_are_read_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let docs = documents(3_000);

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use super::blocks::fill;
 use super::files::{Input, Source};
-use super::layout::starts_with_array;
+use super::layout::first_not_whitespace;
 use super::{too_large, InputFormat, ReadSettings};
 use crate::error::{Error, Location, Result};
 use crate::locator::count_lines;
@@ -249,18 +249,27 @@ pub(crate) fn chunkable(inputs: &[Input], format: InputFormat) -> Result<bool> {
             return Ok(false);
         }
         if format == InputFormat::Auto {
+            // The first byte that is not whitespace tells, however far in it lies.
+            let mut reader = input.open()?;
             let mut head = vec![0u8; 1 << 12];
-            let mut eof = false;
-            let n = fill(
-                &mut *input.open()?,
-                &mut head,
-                0,
-                1 << 12,
-                &mut eof,
-                &input.name,
-            )?;
-            if starts_with_array(&head[..n]) {
-                return Ok(false);
+            let mut first = true;
+            loop {
+                let mut eof = false;
+                let n = fill(&mut *reader, &mut head, 0, 1 << 12, &mut eof, &input.name)?;
+                let mut text = &head[..n];
+                if first {
+                    text = text.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(text);
+                    first = false;
+                }
+                if let Some(b) = first_not_whitespace(text) {
+                    if b == b'[' {
+                        return Ok(false);
+                    }
+                    break;
+                }
+                if eof {
+                    break;
+                }
             }
         }
     }

@@ -145,6 +145,11 @@ pub(crate) fn parse_window(
                 // A bad document: what its fault is and where it ends, then the policy.
                 let (error, doc_end) =
                     match judge(fault, window, doc_start, eof, settings.max_depth, locate) {
+                        // Inside an array the next window starts before the separator
+                        // that led here (`pos`), which the array state expects to read.
+                        Verdict::NeedMore if array.is_some() => {
+                            return end(pos, true, false, taken)
+                        }
                         Verdict::NeedMore => return end(doc_start, true, false, taken),
                         Verdict::Fatal(e) => return Err(e),
                         Verdict::Bad { error, end } => (error, end),
@@ -172,9 +177,9 @@ pub(crate) fn parse_window(
     }
 }
 
-/// Whether the input starts (after a byte order mark and whitespace) with `[`: the
-/// top-level-array layout under [`InputFormat::Auto`].
-pub(crate) fn starts_with_array(head: &[u8]) -> bool {
-    let head = head.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(head);
-    head.iter().find(|b| !b" \t\r\n".contains(b)) == Some(&b'[')
+/// The first byte of `bytes` that is not JSON whitespace: past a byte order mark, `[` there
+/// is the top-level-array layout under [`InputFormat::Auto`] (the byte may lie past the
+/// first block read).
+pub(crate) fn first_not_whitespace(bytes: &[u8]) -> Option<u8> {
+    bytes.iter().copied().find(|b| !b" \t\r\n".contains(b))
 }
