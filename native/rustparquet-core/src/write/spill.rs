@@ -4,7 +4,7 @@
 //! row group (activedata: a 32 MB row group was 32 MB of the peak), which kept row groups
 //! small. Here every page is appended to one unnamed temporary file (in `TMPDIR`, gone with
 //! the process) as it is finished, each column remembers where its pages went, and closing
-//! the row group reads the column chunks back into the output, a few at a time. The pages pass
+//! the row group reads one column chunk back at a time into the output. The pages pass
 //! through the page cache twice more, which costs little beside encoding them. A page that
 //! must come first but is finished last (a dictionary page, final only once the chunk's
 //! values are all seen) is put first when it arrives ([`SpilledChunk::put_last_first`]).
