@@ -148,6 +148,7 @@ pub struct WritebackFile {
 const WRITEBACK_BYTES: u64 = 4 << 20;
 
 impl WritebackFile {
+    /// Writes `file` (a staged file, the one [`StagedFile::create`] returned) from its start.
     pub fn new(file: File) -> Self {
         WritebackFile {
             file,
