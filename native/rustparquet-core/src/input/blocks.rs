@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::files::Input;
-use super::layout::{first_not_whitespace, parse_window, ArrayState};
+use super::layout::{first_not_whitespace, parse_window, ArrayState, BOM};
 use super::policy::BadRecordPolicy;
 use super::{too_large, DocumentSink, InputFormat, ReadSettings};
 use crate::error::{Error, Location, Result};
@@ -65,7 +65,7 @@ pub(crate) fn read_documents_from(
     // Past the start, there is no byte order mark and the layout is known not to be an array.
     let mut first_block = offset == 0;
     // Whether the layout (documents, or a top-level array of them) is still to be told.
-    let mut layout_unknown = false;
+    let mut layout_unknown = first_block && settings.format == InputFormat::Auto;
     let mut array: Option<ArrayState> = match settings.format {
         InputFormat::Array => Some(ArrayState::Start),
         _ => None,
@@ -115,10 +115,9 @@ pub(crate) fn read_documents_from(
         filled = fill(&mut reader, &mut buf, filled, want, &mut eof, &input.name)?;
         if first_block {
             first_block = false;
-            if buf[..filled].starts_with(&[0xef, 0xbb, 0xbf]) {
-                start = 3;
+            if buf[..filled].starts_with(BOM) {
+                start = BOM.len();
             }
-            layout_unknown = settings.format == InputFormat::Auto;
         }
         if layout_unknown {
             // The layout is told by the first byte that is not whitespace, which may lie

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use super::blocks::fill;
 use super::files::{Input, Source};
-use super::layout::first_not_whitespace;
+use super::layout::{first_not_whitespace, BOM};
 use super::{too_large, InputFormat, ReadSettings};
 use crate::error::{Error, Location, Result};
 use crate::locator::count_lines;
@@ -214,7 +214,7 @@ impl<'a> Chunker<'a> {
         } else {
             self.reader = None;
         }
-        let start = if self.first && data.starts_with(&[0xef, 0xbb, 0xbf]) {
+        let start = if self.first && data.starts_with(BOM) {
             3
         } else {
             0
@@ -258,7 +258,7 @@ pub(crate) fn chunkable(inputs: &[Input], format: InputFormat) -> Result<bool> {
                 let n = fill(&mut *reader, &mut head, 0, 1 << 12, &mut eof, &input.name)?;
                 let mut text = &head[..n];
                 if first {
-                    text = text.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(text);
+                    text = text.strip_prefix(BOM).unwrap_or(text);
                     first = false;
                 }
                 if let Some(b) = first_not_whitespace(text) {

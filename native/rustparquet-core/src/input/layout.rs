@@ -177,6 +177,9 @@ pub(crate) fn parse_window(
     }
 }
 
+/// The UTF-8 byte order mark, skipped where an input starts with it.
+pub(crate) const BOM: &[u8] = &[0xef, 0xbb, 0xbf];
+
 /// The first byte of `bytes` that is not JSON whitespace: past a byte order mark, `[` there
 /// is the top-level-array layout under [`InputFormat::Auto`] (the byte may lie past the
 /// first block read).
