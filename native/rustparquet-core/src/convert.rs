@@ -2,11 +2,16 @@
 //!
 //! Without a given schema, a first pass infers one from every document (or the first
 //! `sample` documents); standard input is copied to a temporary file for that, so it can be
-//! read twice. The second pass shreds documents into column buffers on the calling thread while
-//! another thread encodes the previous row group (whose columns are themselves encoded on
-//! `encode_threads` threads), so parsing and encoding overlap. Row groups are cut when the
-//! buffered column data reaches `row_group_bytes` (or `row_group_rows`), which bounds memory by
-//! about two row groups whatever the input size. The output appears only when complete.
+//! read twice. The second pass shreds documents into column buffers and hands them to the
+//! writer a batch at a time ([`BATCH_BYTES`]): newline-delimited inputs are cut into chunks of
+//! that size, shredded on worker threads while the calling thread encodes the finished ones in
+//! input order (`convert_parallel`); other inputs are shredded on the calling thread, which
+//! encodes each batch as it fills. A batch is encoded into the open row group's column writers
+//! on `encode_threads` threads, and finished pages wait in a temporary file until the row
+//! group closes (`write::spill`), so memory holds the batches in flight and the column
+//! writers' dictionaries and unfinished pages, whatever the input or row group size. Row
+//! groups are cut when the buffered column data reaches `row_group_bytes` (or
+//! `row_group_rows`). The output appears only when complete.
 //!
 //! **One parse** (`try_one_parse`, for `convert` and [`crate::to_arrow::read_table`]): when
 //! the schema of the first documents is already the whole input's, the inference pass is

@@ -98,7 +98,8 @@ pub struct ConvertArgs {
     pub compression_level: Option<i32>,
 
     /// Target size of a row group, in shredded (unencoded) column data; it ends at the first
-    /// batch boundary past it. Memory holds about two row groups' encoded pages.
+    /// batch boundary past it. Finished pages wait in a temporary file (in TMPDIR) until the
+    /// row group closes, so memory does not grow with it.
     #[arg(long, value_name = "SIZE", default_value_t = writer_default("rowGroupSize"))]
     pub row_group_size: String,
 
