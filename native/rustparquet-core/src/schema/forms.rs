@@ -104,20 +104,6 @@ pub fn parse_any(text: &str, source_name: Option<&str>) -> Result<Schema> {
 /// ending in a comma (as a DDL field list split over lines does). Only consulted once the text
 /// failed to parse as DDL, to say what it is.
 fn looks_like_tree(text: &str) -> bool {
-    const TYPES: [&str; 12] = [
-        "string",
-        "int64",
-        "double",
-        "boolean",
-        "decimal(38,0)",
-        "object",
-        "array<",
-        "map<",
-        "union<",
-        "json",
-        "variant",
-        "null",
-    ];
     let mut lines = text
         .trim_start_matches('\u{feff}')
         .lines()
@@ -134,7 +120,7 @@ fn looks_like_tree(text: &str) -> bool {
         };
         indent % 2 == 0
             && !line.trim_end().ends_with(',')
-            && TYPES.iter().any(|t| ty.starts_with(t))
+            && super::tree::TYPE_PREFIXES.iter().any(|t| ty.starts_with(t))
     })
 }
 

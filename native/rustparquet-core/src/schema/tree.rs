@@ -16,6 +16,23 @@ pub fn to_tree(schema: &Schema) -> String {
     out.trim_end().to_string()
 }
 
+/// How each type the tree form prints begins: [`tree_type`] of every [`DataType`] starts with
+/// one of these (a test checks it), which is how a tree given back as a schema is recognised.
+pub(super) const TYPE_PREFIXES: [&str; 12] = [
+    "string",
+    "int64",
+    "double",
+    "boolean",
+    "decimal(38,0)",
+    "object",
+    "array<",
+    "map<",
+    "union<",
+    "json",
+    "variant",
+    "null",
+];
+
 fn tree_type(t: &DataType) -> String {
     match t {
         DataType::List(e) => format!("array<{}>", tree_elem(e)),
@@ -99,6 +116,29 @@ fn tree_children(t: &DataType, indent: usize, out: &mut String) {
 mod tests {
     use super::*;
     use crate::schema::test_schemas::*;
+
+    #[test]
+    fn every_type_the_tree_prints_begins_with_one_of_its_prefixes() {
+        let mut schema = everything();
+        schema.fields.push(field("v", DataType::Variant(None)));
+        let typed = field("typed_value", DataType::Int64);
+        schema
+            .fields
+            .push(field("sv", DataType::Variant(Some(Box::new(typed)))));
+        let tree = to_tree(&schema);
+        for line in tree.lines() {
+            let (_, ty) = line.trim_start().split_once(": ").expect(line);
+            assert!(TYPE_PREFIXES.iter().any(|p| ty.starts_with(p)), "{line}");
+        }
+        for name in [
+            "variant",
+            "null (always null)",
+            "json (JSON text)",
+            "object {}",
+        ] {
+            assert!(tree.contains(&format!(": {name}")), "{name} in\n{tree}");
+        }
+    }
 
     #[test]
     fn account_admin_golden_tree() {
