@@ -1,5 +1,8 @@
-//! The C allocator's settings for the `rustparquet` process (the binary only: a library
-//! loaded into a host process, the JVM or Python, leaves the host's allocator alone).
+//! The C allocator's settings for a process that runs the `rustparquet` command: the binary,
+//! and the Python wheel's `rustparquet` script and `python -m rustparquet`, whose process is
+//! the command's as much as the binary's is. The library's calls from a host process (the
+//! Spark data source in the JVM, the Python module's functions) leave the host's allocator
+//! alone.
 //!
 //! glibc's malloc raises its mmap threshold to the size of each large block freed (up to
 //! 32 MiB), after which such blocks come from the heap arenas, whose freed memory stays
@@ -24,10 +27,12 @@
 //! on threads of its own, served from several arenas, and without it the peak grew with the
 //! number of row groups (heterogeneous ×24: 195 -> 176 MiB, flat with ×6's 170).
 
-/// Applies the settings; call once, first thing in `main`.
+/// Applies the settings; call once, before the command runs (first thing in `main`).
 pub fn configure() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a malloc parameter; called before any other thread starts.
+    // SAFETY: mallopt only sets malloc parameters, under glibc's own arena lock; it is unsafe
+    // only while malloc initialises itself, which it has done before `main` (and long before
+    // in a Python process). Blocks already allocated keep how they were allocated.
     unsafe {
         libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 10);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);

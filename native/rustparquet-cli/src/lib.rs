@@ -5,6 +5,7 @@
 //! (once, prefixed `rustparquet: `) and picks exit codes; each subcommand lives in `cmd/` and
 //! returns a `Result`. Data goes to stdout, everything else to stderr.
 
+pub mod allocator;
 mod cmd;
 
 /// What the Python wheel shares with the command: `--max-document-size` style sizes, and the

@@ -3,9 +3,7 @@
 
 use std::process::ExitCode;
 
-mod allocator;
-
 fn main() -> ExitCode {
-    allocator::configure();
+    rustparquet_cli::allocator::configure();
     rustparquet_cli::run(std::env::args_os())
 }
