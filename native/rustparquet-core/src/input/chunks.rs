@@ -215,7 +215,7 @@ impl<'a> Chunker<'a> {
             self.reader = None;
         }
         let start = if self.first && data.starts_with(BOM) {
-            3
+            BOM.len()
         } else {
             0
         };
