@@ -1,6 +1,7 @@
-//! One open column writer of the `parquet` crate, fed slices of a shredded leaf buffer and
-//! writing its pages into the row group's spill file ([`super::spill`]), from which the
-//! finished column chunk is read back.
+//! One open column writer, fed slices of a shredded leaf buffer and writing its pages into the
+//! row group's spill file ([`super::spill`]), from which the finished column chunk is read
+//! back: the `parquet` crate's column writer, or for a dictionary-encoded string column our
+//! own ([`super::strings`], where [`StringChunk::supports`] the column's settings).
 //!
 //! A dictionary-encoded chunk must start with its dictionary page, which is final only when
 //! the chunk is. By default the column writer keeps all of such a chunk's data pages in
@@ -10,7 +11,8 @@
 //! spill as they are finished, the dictionary page is put first when it comes, and the
 //! offsets recorded for a data-pages-first layout are moved past it with the crate's public
 //! [`ColumnCloseResult::update_dictionary_location`]. The test that a chunk is byte for byte
-//! the crate's own file writer's guards this against a change of the protocol.
+//! the crate's own file writer's guards this against a change of the protocol. Our string
+//! writer hands its pages to the same page writer the same way (the dictionary page last).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -24,14 +26,22 @@ use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
 use super::spill::{Spill, SpilledChunk};
+use super::strings::StringChunk;
 use crate::error::{Error, Result};
 use crate::leaf::{LeafColumn, LeafSlice, LeafValues};
 
 /// A column writer of the `parquet` crate writing its pages into the row group's [`Spill`]
 /// (through a [`PageBuffer`] it shares with it).
 pub(super) struct OpenColumn {
-    writer: ColumnWriter<'static>,
+    writer: Writer,
     pages: PageBuffer,
+}
+
+/// The `parquet` crate's column writer, or ours for a dictionary-encoded string column
+/// ([`StringChunk`]).
+enum Writer {
+    Crate(ColumnWriter<'static>),
+    Strings(Box<StringChunk>),
 }
 
 /// Where one column chunk's pages went: the column writer's page writer holds one handle and
@@ -113,10 +123,12 @@ impl OpenColumn {
         spill: &Arc<Spill>,
     ) -> Self {
         let pages = PageBuffer::new(spill);
-        OpenColumn {
-            writer: get_column_writer(descr, props, Box::new(pages.clone())),
-            pages,
-        }
+        let writer = if StringChunk::supports(&descr, &props) {
+            Writer::Strings(Box::new(StringChunk::new(descr, &props)))
+        } else {
+            Writer::Crate(get_column_writer(descr, props, Box::new(pages.clone())))
+        };
+        OpenColumn { writer, pages }
     }
 
     /// Writes a slice of a leaf buffer; returns its unencoded size. `byte_arrays` is scratch
@@ -127,7 +139,10 @@ impl OpenColumn {
         slice: &LeafSlice,
         byte_arrays: &mut Vec<ByteArray>,
     ) -> Result<usize> {
-        let writer = &mut self.writer;
+        let writer = match &mut self.writer {
+            Writer::Crate(writer) => writer,
+            Writer::Strings(strings) => return strings.write(leaf, slice, &mut self.pages),
+        };
         let levels = slice.entries.clone();
         let def = (leaf.max_def > 0).then(|| &leaf.def_levels[levels.clone()]);
         let rep = (leaf.max_rep > 0).then(|| &leaf.rep_levels[levels.clone()]);
@@ -182,9 +197,13 @@ impl OpenColumn {
     }
 
     pub(super) fn finish(self) -> Result<(SpilledChunk, ColumnCloseResult)> {
-        // Closing drops the writer and with it the page writer's handle.
-        let close = self.writer.close()?;
-        let chunk = self.pages.into_chunk()?;
+        let mut pages = self.pages;
+        let close = match self.writer {
+            // Closing drops the writer and with it the page writer's handle.
+            Writer::Crate(writer) => writer.close()?,
+            Writer::Strings(strings) => strings.close(&mut pages)?,
+        };
+        let chunk = pages.into_chunk()?;
         let close = close.update_dictionary_location(chunk.first_len())?;
         Ok((chunk, close))
     }
@@ -216,28 +235,20 @@ mod tests {
     use super::*;
     use crate::schema::Schema;
     use crate::shred::Shredder;
+    use crate::write::test_columns::{read_back, shredded};
     use crate::write::zstd_stream::ZstdPages;
 
     /// A list-of-strings column over 3,000 documents (nulls, empty lists, repeats): several
     /// data pages and a dictionary page at small page limits.
     fn tags_column() -> Result<(Schema, Shredder)> {
-        let schema = Schema::from_json_str(
+        shredded(
             r#"{"fields":[{"name":"tags","type":"list","element":{"type":"string"}}]}"#,
-            None,
-        )?;
-        let mut shredder = Shredder::new(&schema);
-        for i in 0..3000 {
-            let doc = match i % 7 {
+            (0..3000).map(|i| match i % 7 {
                 0 => r#"{"tags": null}"#.to_string(),
                 1 => r#"{"tags": []}"#.to_string(),
                 _ => format!(r#"{{"tags": ["t{}", null, "u{}"]}}"#, i % 40, i),
-            };
-            let mut p = crate::json::Parser::new(doc.as_bytes(), 0, 8);
-            shredder
-                .shred_document(&mut p)
-                .map_err(|_| Error::Other("shred".into()))?;
-        }
-        Ok((schema, shredder))
+            }),
+        )
     }
 
     /// Properties with small pages (several per chunk), no codec, a dictionary that falls
@@ -275,29 +286,45 @@ mod tests {
         Ok(file.into_inner()?)
     }
 
-    /// A column chunk, and the whole file made of it (footer, offset and column indexes), is
-    /// byte for byte what the `parquet` crate's own file writer writes for the same values and
-    /// properties: a dictionary that holds (its page written last, put first), one that
-    /// overflows (falls back to plain pages mid-chunk), and none. Data pages of a dictionary
-    /// column reach the spill before the chunk is closed (they are not held in memory).
+    /// A list-of-numbers column over 3,000 documents (nulls, empty lists, repeats).
+    fn numbers_column() -> Result<(Schema, Shredder)> {
+        shredded(
+            r#"{"fields":[{"name":"n","type":"list","element":{"type":"int64"}}]}"#,
+            (0..3000).map(|i| match i % 7 {
+                0 => r#"{"n": null}"#.to_string(),
+                1 => r#"{"n": []}"#.to_string(),
+                _ => format!(r#"{{"n": [{}, null, {}]}}"#, i % 40, i * 1000),
+            }),
+        )
+    }
+
+    /// A column chunk the `parquet` crate's column writer writes here, and the whole file made
+    /// of it (footer, offset and column indexes), is byte for byte what the crate's own file
+    /// writer writes for the same values and properties: a dictionary that holds (its page
+    /// written last, put first), one that overflows (falls back to plain pages mid-chunk), and
+    /// none; for numbers, and for strings without a dictionary (with one, our own writer
+    /// writes them: `strings`). Data pages of a dictionary column reach the spill before the
+    /// chunk is closed (they are not held in memory).
     #[test]
     fn a_chunk_is_what_the_parquet_crates_file_writer_writes() -> Result<()> {
-        let (schema, mut shredder) = tags_column()?;
-        let leaf = &shredder.leaves()[0];
-        let message = schema.to_parquet()?;
-        let descr = SchemaDescriptor::new(message.clone());
-        let LeafValues::Bytes { data, ends } = &leaf.values else {
-            return Err(Error::Other("not a string leaf".into()));
-        };
-        let mut values = Vec::new();
-        byte_arrays_into(&mut values, data, ends, 0);
-        for (case, props) in [
-            ("held dictionary", small_pages_with(Some(1 << 20))),
-            ("dictionary fallback", small_pages_with(Some(256))),
-            ("no dictionary", small_pages_with(None)),
+        use parquet::data_type::Int64Type;
+        for (case, strings, props) in [
+            ("held dictionary", false, small_pages_with(Some(1 << 20))),
+            ("dictionary fallback", false, small_pages_with(Some(256))),
+            ("no dictionary", false, small_pages_with(None)),
+            ("strings, no dictionary", true, small_pages_with(None)),
         ] {
+            let (schema, mut shredder) = if strings {
+                tags_column()?
+            } else {
+                numbers_column()?
+            };
+            let leaf = &shredder.leaves()[0];
+            let message = schema.to_parquet()?;
+            let descr = SchemaDescriptor::new(message.clone());
             let spill = Arc::new(Spill::new());
             let mut ours = OpenColumn::new(descr.column(0), props.clone(), &spill);
+            assert!(matches!(ours.writer, Writer::Crate(_)), "{case}");
             let mut scratch = Vec::new();
             ours.write(&leaf.column(), &leaf.column().all(), &mut scratch)?;
             assert!(scratch.is_empty(), "the scratch values are left empty");
@@ -314,17 +341,26 @@ mod tests {
             let mut column = group
                 .next_column()?
                 .ok_or_else(|| Error::Other("no column".into()))?;
-            column.typed::<ByteArrayType>().write_batch(
-                &values,
-                Some(&leaf.def_levels),
-                Some(&leaf.rep_levels),
-            )?;
+            let (def, rep) = (Some(&leaf.def_levels[..]), Some(&leaf.rep_levels[..]));
+            match &leaf.values {
+                LeafValues::Bytes { data, ends } => {
+                    let mut values = Vec::new();
+                    byte_arrays_into(&mut values, data, ends, 0);
+                    column
+                        .typed::<ByteArrayType>()
+                        .write_batch(&values, def, rep)?
+                }
+                LeafValues::Int64(values) => {
+                    column.typed::<Int64Type>().write_batch(values, def, rep)?
+                }
+                _ => return Err(Error::Other("another column type".into())),
+            };
             column.close()?;
             group.close()?;
             let written = file.into_inner()?;
 
             let dictionary = close.metadata.dictionary_page_offset().is_some();
-            assert_eq!(dictionary, case != "no dictionary", "{case}");
+            assert_eq!(dictionary, !case.contains("no dictionary"), "{case}");
             assert_eq!(
                 close.metadata.compressed_size() as usize,
                 chunk.len(),
@@ -344,10 +380,7 @@ mod tests {
     /// uncompressed chunk does, through its offset index too.
     #[test]
     fn a_zstd_compressed_chunk_reads_back_as_the_uncompressed_one() -> Result<()> {
-        use arrow_array::RecordBatch;
-        use parquet::arrow::arrow_reader::{
-            ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
-        };
+        use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
         use parquet::basic::{Compression, ZstdLevel};
         use parquet::file::metadata::PageIndexPolicy;
 
@@ -396,17 +429,8 @@ mod tests {
         let file = |chunk: &Bytes, close: ColumnCloseResult| -> Result<Bytes> {
             Ok(Bytes::from(file_of(&message, &props, chunk, close)?))
         };
-        let read = |file: Bytes, selection: Option<RowSelection>| -> Result<Vec<RecordBatch>> {
-            let options =
-                ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Required);
-            let mut builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)?;
-            if let Some(selection) = selection {
-                builder = builder.with_row_selection(selection);
-            }
-            builder
-                .build()?
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| Error::Other(e.to_string()))
+        let read = |file: Bytes, selection: Option<RowSelection>| {
+            read_back(file, PageIndexPolicy::Required, selection)
         };
         let zstd_file = file(&zstd, zstd_close)?;
         let plain_file = file(&plain, plain_close)?;
