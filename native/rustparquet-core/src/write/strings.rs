@@ -64,7 +64,7 @@ pub(super) struct StringChunk {
 struct Dictionary {
     bytes: Vec<u8>,
     /// Where entry `i` ends in `bytes`.
-    ends: Vec<u32>,
+    ends: Vec<usize>,
     table: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
     /// The number of the page each entry was last seen in (pages count from 1), so that
@@ -89,8 +89,8 @@ impl Dictionary {
 
     fn range(&self, id: u32) -> (usize, usize) {
         let i = id as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        (start, self.ends[i] as usize)
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        (start, self.ends[i])
     }
 
     /// The entry number of `value`, added if new (then its last page is `page`).
@@ -106,8 +106,8 @@ impl Dictionary {
         } = self;
         let entry_of = |id: u32| {
             let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            &bytes[start..ends[i] as usize]
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            &bytes[start..ends[i]]
         };
         let hash = hasher.hash_one(value);
         match table.entry(
@@ -120,7 +120,7 @@ impl Dictionary {
                 let id = ends.len() as u32;
                 e.insert(id);
                 bytes.extend_from_slice(value);
-                ends.push(bytes.len() as u32);
+                ends.push(bytes.len());
                 last_page.push(page.wrapping_sub(1));
                 *plain_bytes += value.len() + 4;
                 id
@@ -137,7 +137,6 @@ impl Dictionary {
         let mut page = Vec::with_capacity(self.plain_bytes);
         let mut start = 0usize;
         for &end in &self.ends {
-            let end = end as usize;
             page.extend_from_slice(&((end - start) as u32).to_le_bytes());
             page.extend_from_slice(&self.bytes[start..end]);
             start = end;
