@@ -25,8 +25,8 @@ const MIN_SAMPLE: usize = 256;
 pub(super) const PROBATION_DICTIONARY_BYTES: usize = 32 << 10;
 
 /// Leaf columns from which a file's sparse number columns start plain. Every
-/// dictionary-encoded chunk holds the `parquet` crate's dictionary hash table (4,096 slots,
-/// about 73 KB, allocated when the column opens) for the whole row group; with this many
+/// dictionary-encoded number chunk holds the `parquet` crate's dictionary hash table (4,096
+/// slots, about 73 KB, allocated when the column opens) for the whole row group; with this many
 /// columns the tables are most of the writer's memory (heterogeneous's 1,161 columns: 70 MB),
 /// while a sparse column's few values gain little from a dictionary. Measured on
 /// heterogeneous: peak RSS 142 → 129 MiB, ×12 in one file 190 → 176 MiB, output −0.15% and
