@@ -842,10 +842,20 @@ mod tests {
         statistics: EnabledStatistics,
         codec: Compression,
     ) -> WriterPropertiesPtr {
+        props_with_pages(dictionary_bytes, statistics, codec, 2048, 500)
+    }
+
+    fn props_with_pages(
+        dictionary_bytes: usize,
+        statistics: EnabledStatistics,
+        codec: Compression,
+        page_bytes: usize,
+        page_rows: usize,
+    ) -> WriterPropertiesPtr {
         Arc::new(
             WriterProperties::builder()
-                .set_data_page_size_limit(2048)
-                .set_data_page_row_count_limit(500)
+                .set_data_page_size_limit(page_bytes)
+                .set_data_page_row_count_limit(page_rows)
                 .set_dictionary_page_size_limit(dictionary_bytes)
                 .set_statistics_enabled(statistics)
                 .set_compression(codec)
@@ -860,6 +870,16 @@ mod tests {
         shredder: &mut Shredder,
         props: &WriterPropertiesPtr,
     ) -> Result<(Bytes, Bytes)> {
+        ours_in_batches_and_the_crates(schema, shredder, props, &[])
+    }
+
+    /// As [`ours_and_the_crates`], our writer given the rows in batches that end at `cuts`.
+    fn ours_in_batches_and_the_crates(
+        schema: &Schema,
+        shredder: &mut Shredder,
+        props: &WriterPropertiesPtr,
+        cuts: &[usize],
+    ) -> Result<(Bytes, Bytes)> {
         let leaf = &shredder.leaves()[0];
         let message = schema.to_parquet()?;
         let descr = SchemaDescriptor::new(message.clone());
@@ -867,7 +887,13 @@ mod tests {
 
         let spill = Arc::new(Spill::new());
         let mut ours = OpenColumn::new(descr.column(0), props.clone(), &spill);
-        ours.write(&leaf.column(), &leaf.column().all(), &mut Vec::new())?;
+        let column = leaf.column();
+        let mut from = 0;
+        for &cut in cuts.iter().chain([&usize::MAX]) {
+            let to = cut.min(leaf.rows());
+            ours.write(&column, &column.slice_rows(from..to), &mut Vec::new())?;
+            from = to;
+        }
         let (chunk, close) = ours.finish()?;
         let chunk = spill.read(&chunk)?;
         let mut file = SerializedFileWriter::new(Vec::new(), message.clone(), props.clone())?;
@@ -1071,6 +1097,59 @@ mod tests {
             }
         }
         Ok(())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Random lists of strings (nulls, empty and null lists, values from a few characters
+        /// and of lengths past the 64-byte truncation) in random batches, page limits and
+        /// dictionary limits: read back and described as the crate's file.
+        #[test]
+        fn random_columns_read_back_as_the_crates(
+            docs in proptest::collection::vec(
+                proptest::option::of(proptest::collection::vec(
+                    proptest::option::of((0usize..6, 0usize..90)),
+                    0..5,
+                )),
+                1..300,
+            ),
+            cuts in proptest::collection::vec(0usize..300, 0..4),
+            dictionary_bytes in 16usize..2048,
+            page_bytes in 16usize..2048,
+            page_rows in 1usize..200,
+            statistics in 0usize..3,
+        ) {
+            let text = |(pick, len): (usize, usize)| -> String {
+                ["a", "b", "é", "z", "\u{10ffff}", "\u{ffff}"][pick].repeat(len % 7 + len / 80 * 70)
+            };
+            let docs: Vec<String> = docs
+                .into_iter()
+                .map(|doc| match doc {
+                    None => r#"{"s": null}"#.to_string(),
+                    Some(items) => {
+                        let items: Vec<serde_json::Value> = items
+                            .into_iter()
+                            .map(|i| i.map(text).map_or(serde_json::Value::Null, serde_json::Value::String))
+                            .collect();
+                        serde_json::json!({ "s": items }).to_string()
+                    }
+                })
+                .collect();
+            let statistics = [EnabledStatistics::Page, EnabledStatistics::Chunk, EnabledStatistics::None][statistics];
+            let props = props_with_pages(dictionary_bytes, statistics, Compression::UNCOMPRESSED, page_bytes, page_rows);
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            let (schema, mut shredder) = shredded(true, &docs)?;
+            let (ours, theirs) = ours_in_batches_and_the_crates(&schema, &mut shredder, &props, &cuts)?;
+            proptest::prop_assert_eq!(read(ours.clone(), None)?, read(theirs.clone(), None)?);
+            let (ours, theirs) = (metadata(&ours)?, metadata(&theirs)?);
+            let (a, b) = (ours.row_group(0).column(0), theirs.row_group(0).column(0));
+            proptest::prop_assert_eq!(a.statistics(), b.statistics());
+            proptest::prop_assert_eq!(a.num_values(), b.num_values());
+            proptest::prop_assert_eq!(a.definition_level_histogram(), b.definition_level_histogram());
+            proptest::prop_assert_eq!(a.repetition_level_histogram(), b.repetition_level_histogram());
+            proptest::prop_assert_eq!(a.unencoded_byte_array_data_bytes(), b.unencoded_byte_array_data_bytes());
+        }
     }
 
     #[test]
