@@ -212,7 +212,12 @@ impl OpenColumn {
 /// Appends to `values` the `ByteArray`s over `data` (the bytes of values ending at `ends`,
 /// offsets relative to `base`), sharing one copy of it: the column writer keeps some values
 /// (its dictionary, its statistics) past the batch whose buffer they came from.
-fn byte_arrays_into(values: &mut Vec<ByteArray>, data: &[u8], ends: &[u32], base: usize) {
+pub(super) fn byte_arrays_into(
+    values: &mut Vec<ByteArray>,
+    data: &[u8],
+    ends: &[u32],
+    base: usize,
+) {
     let data = Bytes::copy_from_slice(data);
     let mut start = 0usize;
     values.extend(ends.iter().map(|&end| {

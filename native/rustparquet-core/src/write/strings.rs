@@ -87,9 +87,7 @@ impl Dictionary {
     }
 
     fn range(&self, id: u32) -> (usize, usize) {
-        let i = id as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        (start, self.ends[i])
+        entry_range(&self.ends, id)
     }
 
     /// The entry number of `value`, added if new (then its last page is `page`).
@@ -104,9 +102,8 @@ impl Dictionary {
             plain_bytes,
         } = self;
         let entry_of = |id: u32| {
-            let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            &bytes[start..ends[i]]
+            let (start, end) = entry_range(ends, id);
+            &bytes[start..end]
         };
         let hash = hasher.hash_one(value);
         match table.entry(
@@ -142,6 +139,14 @@ impl Dictionary {
         }
         page
     }
+}
+
+/// Where entry `id` is in a dictionary's bytes, from where its entries end.
+#[inline]
+fn entry_range(ends: &[usize], id: u32) -> (usize, usize) {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    (start, ends[i])
 }
 
 /// The data page being filled.
@@ -795,7 +800,7 @@ mod tests {
     use super::*;
     use crate::schema::Schema;
     use crate::shred::Shredder;
-    use crate::write::column::OpenColumn;
+    use crate::write::column::{byte_arrays_into, OpenColumn};
     use crate::write::spill::Spill;
     use crate::write::test_columns;
 
@@ -905,15 +910,8 @@ mod tests {
         let LeafValues::Bytes { data, ends } = &leaf.values else {
             return Err(Error::Other("not a string leaf".into()));
         };
-        let mut start = 0;
-        let values: Vec<ByteArray> = ends
-            .iter()
-            .map(|&end| {
-                let v = ByteArray::from(data[start..end as usize].to_vec());
-                start = end as usize;
-                v
-            })
-            .collect();
+        let mut values = Vec::new();
+        byte_arrays_into(&mut values, data, ends, 0);
         let mut file = SerializedFileWriter::new(Vec::new(), message, props.clone())?;
         let mut group = file.next_row_group()?;
         let mut column = group
