@@ -1,7 +1,8 @@
 //! One open column writer, fed slices of a shredded leaf buffer and writing its pages into the
 //! row group's spill file ([`super::spill`]), from which the finished column chunk is read
-//! back: the `parquet` crate's column writer, or for a dictionary-encoded string column our
-//! own ([`super::strings`], where [`StringChunk::supports`] the column's settings).
+//! back: the `parquet` crate's column writer, or for a dictionary-encoded string, INT64 or
+//! DOUBLE column our own ([`super::dictionary_chunk`], where [`writer_for`] gives one for the
+//! column's settings).
 //!
 //! A dictionary-encoded chunk must start with its dictionary page, which is final only when
 //! the chunk is. By default the column writer keeps all of such a chunk's data pages in
@@ -11,8 +12,8 @@
 //! spill as they are finished, the dictionary page is put first when it comes, and the
 //! offsets recorded for a data-pages-first layout are moved past it with the crate's public
 //! [`ColumnCloseResult::update_dictionary_location`]. The test that a chunk is byte for byte
-//! the crate's own file writer's guards this against a change of the protocol. Our string
-//! writer hands its pages to the same page writer the same way (the dictionary page last).
+//! the crate's own file writer's guards this against a change of the protocol. Our writer
+//! hands its pages to the same page writer the same way (the dictionary page last).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -25,8 +26,8 @@ use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
+use super::dictionary_chunk::{writer_for, OwnChunk};
 use super::spill::{Spill, SpilledChunk};
-use super::strings::StringChunk;
 use crate::error::{Error, Result};
 use crate::leaf::{LeafColumn, LeafSlice, LeafValues};
 
@@ -37,11 +38,10 @@ pub(super) struct OpenColumn {
     pages: PageBuffer,
 }
 
-/// The `parquet` crate's column writer, or ours for a dictionary-encoded string column
-/// ([`StringChunk`]).
+/// The `parquet` crate's column writer, or ours ([`writer_for`]).
 enum Writer {
-    Crate(ColumnWriter<'static>),
-    Strings(Box<StringChunk>),
+    Crate(Box<ColumnWriter<'static>>),
+    Own(Box<dyn OwnChunk>),
 }
 
 /// Where one column chunk's pages went: the column writer's page writer holds one handle and
@@ -123,10 +123,13 @@ impl OpenColumn {
         spill: &Arc<Spill>,
     ) -> Self {
         let pages = PageBuffer::new(spill);
-        let writer = if StringChunk::supports(&descr, &props) {
-            Writer::Strings(Box::new(StringChunk::new(descr, &props)))
-        } else {
-            Writer::Crate(get_column_writer(descr, props, Box::new(pages.clone())))
+        let writer = match writer_for(&descr, &props) {
+            Some(own) => Writer::Own(own),
+            None => Writer::Crate(Box::new(get_column_writer(
+                descr,
+                props,
+                Box::new(pages.clone()),
+            ))),
         };
         OpenColumn { writer, pages }
     }
@@ -141,13 +144,13 @@ impl OpenColumn {
     ) -> Result<usize> {
         let writer = match &mut self.writer {
             Writer::Crate(writer) => writer,
-            Writer::Strings(strings) => return strings.write(leaf, slice, &mut self.pages),
+            Writer::Own(own) => return own.write(leaf, slice, &mut self.pages),
         };
         let levels = slice.entries.clone();
         let def = (leaf.max_def > 0).then(|| &leaf.def_levels[levels.clone()]);
         let rep = (leaf.max_rep > 0).then(|| &leaf.rep_levels[levels.clone()]);
         let v = slice.values.clone();
-        let value_bytes = match (writer, leaf.values) {
+        let value_bytes = match (&mut **writer, leaf.values) {
             (ColumnWriter::BoolColumnWriter(w), LeafValues::Boolean(x)) => {
                 w.write_batch(&x[v.clone()], def, rep)?;
                 v.len()
@@ -200,8 +203,8 @@ impl OpenColumn {
         let mut pages = self.pages;
         let close = match self.writer {
             // Closing drops the writer and with it the page writer's handle.
-            Writer::Crate(writer) => writer.close()?,
-            Writer::Strings(strings) => strings.close(&mut pages)?,
+            Writer::Crate(writer) => (*writer).close()?,
+            Writer::Own(own) => own.close(&mut pages)?,
         };
         let chunk = pages.into_chunk()?;
         let close = close.update_dictionary_location(chunk.first_len())?;
@@ -291,14 +294,15 @@ mod tests {
         Ok(file.into_inner()?)
     }
 
-    /// A list-of-numbers column over 3,000 documents (nulls, empty lists, repeats).
-    fn numbers_column() -> Result<(Schema, Shredder)> {
+    /// A list-of-decimals column over 3,000 documents (nulls, empty lists, repeats, values
+    /// past int64): a column the crate's writer writes with a dictionary.
+    fn decimals_column() -> Result<(Schema, Shredder)> {
         shredded(
-            r#"{"fields":[{"name":"n","type":"list","element":{"type":"int64"}}]}"#,
+            r#"{"fields":[{"name":"n","type":"list","element":{"type":"decimal(38,0)"}}]}"#,
             (0..3000).map(|i| match i % 7 {
                 0 => r#"{"n": null}"#.to_string(),
                 1 => r#"{"n": []}"#.to_string(),
-                _ => format!(r#"{{"n": [{}, null, {}]}}"#, i % 40, i * 1000),
+                _ => format!(r#"{{"n": [{}, null, 1{:020}]}}"#, i % 40, i * 1000),
             }),
         )
     }
@@ -307,12 +311,11 @@ mod tests {
     /// of it (footer, offset and column indexes), is byte for byte what the crate's own file
     /// writer writes for the same values and properties: a dictionary that holds (its page
     /// written last, put first), one that overflows (falls back to plain pages mid-chunk), and
-    /// none; for numbers, and for strings without a dictionary (with one, our own writer
-    /// writes them: `strings`). Data pages of a dictionary column reach the spill before the
-    /// chunk is closed (they are not held in memory).
+    /// none; for decimals, and for strings without a dictionary (strings, INT64 and DOUBLE
+    /// with one are our own writer's: `dictionary_chunk`). Data pages of a dictionary column
+    /// reach the spill before the chunk is closed (they are not held in memory).
     #[test]
     fn a_chunk_is_what_the_parquet_crates_file_writer_writes() -> Result<()> {
-        use parquet::data_type::Int64Type;
         for (case, strings, props) in [
             ("held dictionary", false, small_pages_with(Some(1 << 20))),
             ("dictionary fallback", false, small_pages_with(Some(256))),
@@ -322,7 +325,7 @@ mod tests {
             let (schema, mut shredder) = if strings {
                 tags_column()?
             } else {
-                numbers_column()?
+                decimals_column()?
             };
             let leaf = &shredder.leaves()[0];
             let message = schema.to_parquet()?;
@@ -355,8 +358,14 @@ mod tests {
                         .typed::<ByteArrayType>()
                         .write_batch(&values, def, rep)?
                 }
-                LeafValues::Int64(values) => {
-                    column.typed::<Int64Type>().write_batch(values, def, rep)?
+                LeafValues::Decimal(values) => {
+                    let values: Vec<FixedLenByteArray> = values
+                        .iter()
+                        .map(|x| FixedLenByteArray::from(x.to_be_bytes().to_vec()))
+                        .collect();
+                    column
+                        .typed::<parquet::data_type::FixedLenByteArrayType>()
+                        .write_batch(&values, def, rep)?
                 }
                 _ => return Err(Error::Other("another column type".into())),
             };

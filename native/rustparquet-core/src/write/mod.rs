@@ -1,6 +1,6 @@
 //! Parquet encoding: shredded [`LeafBuffer`](crate::leaf::LeafBuffer)s in, a Parquet stream
 //! out, through the `parquet` crate's column writers and file writer, except for
-//! dictionary-encoded string columns, which our own writer encodes. The settings come from
+//! dictionary-encoded string, INT64 and DOUBLE columns, which our own writer encodes. The settings come from
 //! [`crate::options`] (re-exported here).
 //!
 //! - [`row_groups`]: [`RowGroupWriter`], the one row-group writer every driver uses: it cuts
@@ -13,9 +13,9 @@
 //!   or dictionary on probation), from the column's first values in the row group.
 //! - `column`: one open column writer and its page writer, which sends finished pages to the
 //!   spill (a dictionary page first in its chunk).
-//! - `strings`: our writer of a dictionary-encoded string column chunk, in place of the
-//!   `parquet` crate's (the costliest part of a conversion there); `rle`: the RLE /
-//!   bit-packed hybrid encoder its levels and indices are written with.
+//! - `dictionary_chunk`: our writer of a dictionary-encoded string, INT64 or DOUBLE column
+//!   chunk, in place of the `parquet` crate's (the costliest part of a conversion there);
+//!   `rle`: the RLE / bit-packed hybrid encoder its levels and indices are written with.
 //! - [`dictionary`]: parquet-mr's first-page rule for dictionary vs PLAIN, as Spark's writer
 //!   applies it; the Spark data source's typed path uses it (the CLI's encoder keeps its own).
 //! - [`zstd_stream`]: ZSTD pages compressed as one stream each, parquet-mr's way, for the Spark
@@ -29,11 +29,11 @@
 mod chunk_start;
 mod column;
 pub mod dictionary;
+mod dictionary_chunk;
 pub mod encoder;
 mod rle;
 pub mod row_groups;
 mod spill;
-mod strings;
 #[cfg(test)]
 mod test_columns;
 pub mod zstd_stream;

@@ -1,5 +1,5 @@
 //! The RLE / bit-packed hybrid encoding of Parquet's levels and dictionary indices, for the
-//! column writer the encoder keeps itself ([`super::strings`]); the `parquet` crate's own
+//! column writer the encoder keeps itself ([`super::dictionary_chunk`]); the `parquet` crate's own
 //! encoder is not public.
 //!
 //! Values are taken in groups of 8. A value repeated at least 8 times from the start of a
