@@ -34,7 +34,9 @@ import sizes  # noqa: E402  (scripts/bench.d/sizes.py)
 PY = sys.executable
 PEERS_PY = os.path.join(HERE, "peers.py")
 TIME = "/usr/bin/time"
-RUSTPARQUET = os.path.join(ROOT, "target", "release", "rustparquet")
+# The binary timed: scripts/bench sets RUSTPARQUET_BIN to the build with profile-guided
+# optimisation (scripts/build-release); otherwise the plain release build.
+RUSTPARQUET = os.environ.get("RUSTPARQUET_BIN") or os.path.join(ROOT, "target", "release", "rustparquet")
 ARROW_RS = os.path.join(ROOT, "target", "release", "arrow-rs-convert")
 PARSE_FLOOR = os.path.join(ROOT, "target", "release", "parse-floor")
 

@@ -56,7 +56,8 @@ def main(argv):
     p.add_argument("--output", help="report path (default BENCHMARKS.md; bench-out/BENCHMARKS-quick.md with --quick)")
     args = p.parse_args(argv)
     multiples = [int(m) for m in args.multiples.split(",")]
-    binary = os.path.join(ROOT, "target", "release", "rustparquet")
+    # scripts/bench sets RUSTPARQUET_BIN to the PGO build (scripts/build-release).
+    binary = os.environ.get("RUSTPARQUET_BIN") or os.path.join(ROOT, "target", "release", "rustparquet")
     if not os.path.exists(binary):
         sys.exit(f"{binary} not found (scripts/bench builds it)")
     work = os.path.join(ROOT, "bench-out", "memory")

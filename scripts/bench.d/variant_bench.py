@@ -39,7 +39,9 @@ from spark_common import ROOT, corpus, dir_bytes, jar, java_home, say as _say, s
 BEGIN, END = "<!-- variant:begin -->", "<!-- variant:end -->"
 DOCS = {"heterogeneous": 23200, "activedata": 141000}
 QUICK_DOCS = 5000
-RUSTPARQUET = os.path.join(ROOT, "target", "release", "rustparquet")
+# The binary timed: scripts/bench sets RUSTPARQUET_BIN to the build with profile-guided
+# optimisation (scripts/build-release); otherwise the plain release build.
+RUSTPARQUET = os.environ.get("RUSTPARQUET_BIN") or os.path.join(ROOT, "target", "release", "rustparquet")
 # (label, SQL expression over the variant column `document`, aggregate) per query; both paths
 # are in every document of both corpora (gen_corpus.py's activedata base).
 QUERIES = [
