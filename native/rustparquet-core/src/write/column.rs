@@ -31,8 +31,8 @@ use super::spill::{Spill, SpilledChunk};
 use crate::error::{Error, Result};
 use crate::leaf::{LeafColumn, LeafSlice, LeafValues};
 
-/// A column writer of the `parquet` crate writing its pages into the row group's [`Spill`]
-/// (through a [`PageBuffer`] it shares with it).
+/// A column writer (the `parquet` crate's or ours) writing its pages into the row group's
+/// [`Spill`] (through a [`PageBuffer`] it shares with it).
 pub(super) struct OpenColumn {
     writer: Writer,
     pages: PageBuffer,
