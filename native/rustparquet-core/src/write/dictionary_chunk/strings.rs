@@ -116,12 +116,11 @@ impl ValueKind for Strings {
     fn put(&mut self, value: &[u8], page: u32, bounds: bool) {
         match &mut self.dictionary {
             Some(dictionary) => {
-                let id = dictionary.intern(value, page);
-                self.indices.push(id);
-                let entry = &mut dictionary.entries[id as usize];
-                if bounds && entry.last_page != page {
-                    entry.last_page = page;
-                    let range = (entry.start, entry.end);
+                let slot = dictionary.intern(value, page);
+                self.indices.push(slot.id);
+                if bounds && slot.last_page != page {
+                    slot.last_page = page;
+                    let range = slot.range();
                     widen_bounds(&mut self.bounds, &dictionary.bytes, range);
                 }
             }
@@ -242,85 +241,99 @@ fn widen_bounds(bounds: &mut Option<(ByteRange, ByteRange)>, bytes: &[u8], range
     }
 }
 
-/// The distinct values so far, one after the other, and a table of their numbers by value.
+/// The distinct values so far, one after the other, and a table of their slots by value.
 struct Dictionary {
     bytes: Vec<u8>,
-    /// Where each entry is in `bytes`, and the page it was last seen in: one read for both
-    /// (a lookup in a large dictionary is a cache miss per array it touches).
-    entries: Vec<DictionaryEntry>,
-    table: HashTable<u32>,
+    /// Where each entry ends in `bytes`, in entry order: the dictionary page (read when it is
+    /// written, not per value).
+    ends: Vec<usize>,
+    table: HashTable<Slot>,
     hasher: foldhash::fast::FixedState,
     /// The dictionary page's size: each entry PLAIN (4-byte length and bytes), what the
     /// dictionary page limit is compared with.
     plain_bytes: usize,
 }
 
-struct DictionaryEntry {
+/// An entry's place in the table: where its bytes are, its number and the page it was last
+/// seen in, all that a lookup reads besides the bytes themselves (no array of entries to
+/// miss the cache in).
+struct Slot {
     start: usize,
-    end: usize,
+    /// The value's length (a leaf buffer's values end at `u32` offsets, so it fits).
+    len: u32,
+    id: u32,
     /// The number of the page the entry was last seen in (pages count from 1), so that only
     /// a value new to its page is compared with the page's bounds.
     last_page: u32,
+}
+
+impl Slot {
+    fn range(&self) -> ByteRange {
+        (self.start, self.start + self.len as usize)
+    }
 }
 
 impl Dictionary {
     fn new() -> Self {
         Dictionary {
             bytes: Vec::new(),
-            entries: Vec::new(),
+            ends: Vec::new(),
             table: HashTable::new(),
             hasher: foldhash::fast::FixedState::default(),
             plain_bytes: 0,
         }
     }
 
-    /// The entry number of `value`, added if new (then its last page is `page`).
+    /// The slot of `value`, added if new (then its last page is not `page`).
     #[inline]
-    fn intern(&mut self, value: &[u8], page: u32) -> u32 {
+    fn intern(&mut self, value: &[u8], page: u32) -> &mut Slot {
         let Dictionary {
             bytes,
-            entries,
+            ends,
             table,
             hasher,
             plain_bytes,
         } = self;
-        let entry_of = |id: u32| {
-            let entry = &entries[id as usize];
-            &bytes[entry.start..entry.end]
-        };
         let hash = hasher.hash_one(value);
-        match table.entry(
+        let entry = table.entry(
             hash,
-            |&id| entry_of(id) == value,
-            |&id| hasher.hash_one(entry_of(id)),
-        ) {
-            Entry::Occupied(e) => *e.get(),
+            |slot| slot.len as usize == value.len() && &bytes[slot.start..][..value.len()] == value,
+            |slot| {
+                let (start, end) = slot.range();
+                hasher.hash_one(&bytes[start..end])
+            },
+        );
+        match entry {
+            Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
-                let id = entries.len() as u32;
-                e.insert(id);
+                let id = ends.len() as u32;
                 let start = bytes.len();
                 bytes.extend_from_slice(value);
-                entries.push(DictionaryEntry {
-                    start,
-                    end: bytes.len(),
-                    last_page: page.wrapping_sub(1),
-                });
+                ends.push(bytes.len());
                 *plain_bytes += value.len() + 4;
-                id
+                e.insert(Slot {
+                    start,
+                    len: value.len() as u32,
+                    id,
+                    last_page: page.wrapping_sub(1),
+                })
+                .into_mut()
             }
         }
     }
 
     fn len(&self) -> usize {
-        self.entries.len()
+        self.ends.len()
     }
 
     /// The dictionary page's body: every entry PLAIN.
     fn plain_page(&self) -> Vec<u8> {
         let mut page = Vec::with_capacity(self.plain_bytes);
-        for entry in &self.entries {
-            page.extend_from_slice(&((entry.end - entry.start) as u32).to_le_bytes());
-            page.extend_from_slice(&self.bytes[entry.start..entry.end]);
+        let mut start = 0;
+        for &end in &self.ends {
+            page.extend_from_slice(&((end - start) as u32).to_le_bytes());
+            page.extend_from_slice(&self.bytes[start..end]);
+            start = end;
         }
         page
     }
@@ -392,6 +405,46 @@ fn raise_last_byte(bytes: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_that_share_a_prefix_or_differ_only_in_length_are_distinct_entries() {
+        let values: [&[u8]; 9] = [
+            b"",
+            b"\0",
+            b"a",
+            b"a\0",
+            b"ab",
+            b"0123456789abcdef",
+            b"0123456789abcdef\0",
+            b"0123456789abcdefg",
+            b"0123456789abcdefh",
+        ];
+        let mut dictionary = Dictionary::new();
+        for round in 0..2 {
+            for (i, value) in values.iter().enumerate() {
+                let slot = dictionary.intern(value, 1);
+                assert_eq!(slot.id, i as u32, "round {round}");
+                let (start, end) = slot.range();
+                assert_eq!(&dictionary.bytes[start..end], *value);
+            }
+        }
+        // Enough further entries that the table grows (and moves its slots) past them.
+        for i in 0..10_000u32 {
+            dictionary.intern(&i.to_le_bytes(), 2);
+        }
+        for (i, value) in values.iter().enumerate() {
+            assert_eq!(dictionary.intern(value, 3).id, i as u32);
+        }
+        let mut page = Vec::new();
+        let more = (0..10_000u32).map(|i| i.to_le_bytes().to_vec());
+        for value in values.iter().map(|v| v.to_vec()).chain(more) {
+            page.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            page.extend_from_slice(&value);
+        }
+        assert_eq!(dictionary.len(), values.len() + 10_000);
+        assert_eq!(dictionary.plain_page(), page);
+        assert_eq!(dictionary.plain_bytes, page.len());
+    }
 
     #[test]
     fn bounds_are_cut_as_the_crate_cuts_them() {
