@@ -137,7 +137,7 @@ impl ValueKind for Strings {
     }
 
     fn dictionary_bytes(&self) -> Option<usize> {
-        self.dictionary.as_ref().map(|d| d.plain_bytes)
+        self.dictionary.as_ref().map(Dictionary::plain_bytes)
     }
 
     fn page_values_bytes(&self) -> usize {
@@ -249,9 +249,6 @@ struct Dictionary {
     ends: Vec<usize>,
     table: HashTable<Slot>,
     hasher: foldhash::fast::FixedState,
-    /// The dictionary page's size: each entry PLAIN (4-byte length and bytes), what the
-    /// dictionary page limit is compared with.
-    plain_bytes: usize,
 }
 
 /// An entry's place in the table: where its bytes are, its number and the page it was last
@@ -271,6 +268,12 @@ impl Slot {
     fn range(&self) -> ByteRange {
         (self.start, self.start + self.len as usize)
     }
+
+    /// The entry's value in the dictionary's `bytes`.
+    fn value<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
+        let (start, end) = self.range();
+        &bytes[start..end]
+    }
 }
 
 impl Dictionary {
@@ -280,7 +283,6 @@ impl Dictionary {
             ends: Vec::new(),
             table: HashTable::new(),
             hasher: foldhash::fast::FixedState::default(),
-            plain_bytes: 0,
         }
     }
 
@@ -292,16 +294,12 @@ impl Dictionary {
             ends,
             table,
             hasher,
-            plain_bytes,
         } = self;
         let hash = hasher.hash_one(value);
         let entry = table.entry(
             hash,
-            |slot| slot.len as usize == value.len() && &bytes[slot.start..][..value.len()] == value,
-            |slot| {
-                let (start, end) = slot.range();
-                hasher.hash_one(&bytes[start..end])
-            },
+            |slot| slot.len as usize == value.len() && slot.value(bytes) == value,
+            |slot| hasher.hash_one(slot.value(bytes)),
         );
         match entry {
             Entry::Occupied(e) => e.into_mut(),
@@ -310,7 +308,6 @@ impl Dictionary {
                 let start = bytes.len();
                 bytes.extend_from_slice(value);
                 ends.push(bytes.len());
-                *plain_bytes += value.len() + 4;
                 e.insert(Slot {
                     start,
                     len: value.len() as u32,
@@ -326,9 +323,15 @@ impl Dictionary {
         self.ends.len()
     }
 
+    /// The dictionary page's size: each entry PLAIN (4-byte length and bytes), what the
+    /// dictionary page limit is compared with.
+    fn plain_bytes(&self) -> usize {
+        self.bytes.len() + 4 * self.ends.len()
+    }
+
     /// The dictionary page's body: every entry PLAIN.
     fn plain_page(&self) -> Vec<u8> {
-        let mut page = Vec::with_capacity(self.plain_bytes);
+        let mut page = Vec::with_capacity(self.plain_bytes());
         let mut start = 0;
         for &end in &self.ends {
             page.extend_from_slice(&((end - start) as u32).to_le_bytes());
@@ -443,7 +446,7 @@ mod tests {
         }
         assert_eq!(dictionary.len(), values.len() + 10_000);
         assert_eq!(dictionary.plain_page(), page);
-        assert_eq!(dictionary.plain_bytes, page.len());
+        assert_eq!(dictionary.plain_bytes(), page.len());
     }
 
     #[test]
